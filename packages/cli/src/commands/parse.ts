@@ -1,0 +1,6 @@
+import type { Command } from 'commander';
+
+/** Registers `mmre parse`. */
+export function registerParseCommand(program: Command): void {
+  void program;
+}

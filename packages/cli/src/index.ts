@@ -1,0 +1,2 @@
+export { type JsonlLine, readJsonl } from './io.js';
+export { buildProgram } from './program.js';

@@ -1,0 +1,6 @@
+export * from './answer.js';
+export * from './labels.js';
+export * from './modes.js';
+export * from './parse.js';
+export * from './prompt.js';
+export * from './schema.js';

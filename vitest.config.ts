@@ -1,0 +1,39 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const packages = readdirSync(new URL('./packages', import.meta.url), { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name);
+
+// Tests import workspace packages from source, so a change is seen without a rebuild.
+// Code that promptfoo loads itself (package: and file:// references) runs from dist/.
+const alias = [
+  ...packages.map((name) => ({
+    find: new RegExp(`^@mmre/${name}$`),
+    replacement: `${root}packages/${name}/src/index.ts`,
+  })),
+  { find: /^@mmre-test\/(.*)$/, replacement: `${root}test-support/$1.ts` },
+];
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    env: {
+      PROMPTFOO_DISABLE_TELEMETRY: '1',
+      PROMPTFOO_DISABLE_UPDATE: '1',
+      TURBO_TELEMETRY_DISABLED: '1',
+    },
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: packages.map((name) => ({
+      extends: true,
+      test: {
+        name,
+        root: `${root}packages/${name}`,
+        include: ['src/**/*.test.ts'],
+      },
+    })),
+  },
+});
