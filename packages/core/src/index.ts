@@ -4,3 +4,4 @@ export * from './modes.js';
 export * from './parse.js';
 export * from './prompt.js';
 export * from './schema.js';
+export * from './vars.js';
