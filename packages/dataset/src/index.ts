@@ -1,1 +1,19 @@
-export {};
+export type { Diagnostic } from './diagnostics.js';
+export { formatDiagnostic, zodDiagnostics } from './issues.js';
+export { compareIds, mulberry32, seededShuffle } from './random.js';
+export {
+  type LoadedDataset,
+  type LoadOptions,
+  loadDataset,
+  MANIFEST_FILE,
+  type ManifestInput,
+  orderSplits,
+  readManifest,
+  readSampleFile,
+  readSamples,
+  SAMPLES_FILE,
+  type SampleLine,
+  type WriteResult,
+  writeDataset,
+  writeManifest,
+} from './store.js';
