@@ -1,0 +1,95 @@
+// Parity with rouge-score 0.1.2 (and NLTK 3.8's PorterStemmer) on ../shared/parity/metrics-public*.
+import { readFileSync } from 'node:fs';
+import { sharedPath } from '@mmre-test/shared';
+import { describe, expect, it } from 'vitest';
+import { meanRouge, type PRF, ROUGE_TYPES, type RougeScores, rougeScores } from './rouge.js';
+
+const pairsFile = sharedPath('parity', 'metrics-public.jsonl');
+const corpusFile = sharedPath('parity', 'metrics-public-corpus.json');
+
+interface ParityPair {
+  id: string;
+  category: string;
+  prediction: string;
+  reference: string;
+  rouge: RougeScores;
+  rouge_stemmed: RougeScores;
+}
+
+const FIELDS = ['precision', 'recall', 'fmeasure'] as const;
+
+function isRougeScores(v: unknown): v is RougeScores {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return ROUGE_TYPES.every((t) => {
+    const s = o[t] as Record<string, unknown> | undefined;
+    return typeof s === 'object' && s !== null && FIELDS.every((f) => typeof s[f] === 'number');
+  });
+}
+
+function loadPairs(file: string): ParityPair[] {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const pairs: ParityPair[] = [];
+  lines.forEach((line, k) => {
+    if (line.trim() === '') return;
+    const where = `${file}:${k + 1}`;
+    const rec = JSON.parse(line) as Record<string, unknown>;
+    for (const f of ['id', 'category', 'prediction', 'reference'] as const) {
+      if (typeof rec[f] !== 'string') throw new Error(`${where}: field ${f} must be a string`);
+    }
+    for (const f of ['rouge', 'rouge_stemmed'] as const) {
+      if (!isRougeScores(rec[f])) throw new Error(`${where}: field ${f} must hold ${ROUGE_TYPES.join('/')} P/R/F`);
+    }
+    pairs.push(rec as unknown as ParityPair);
+  });
+  return pairs;
+}
+
+/** |got - want| <= 1e-9 * max(1, |want|), with the failing location in the message. */
+function expectClose(got: PRF, want: PRF, where: string): void {
+  for (const f of FIELDS) {
+    const tol = 1e-9 * Math.max(1, Math.abs(want[f]));
+    const diff = Math.abs(got[f] - want[f]);
+    if (!(diff <= tol)) expect.fail(`${where}.${f}: got ${got[f]}, want ${want[f]}`);
+  }
+}
+
+describe.skipIf(pairsFile === null || corpusFile === null)('rouge parity with rouge-score 0.1.2', () => {
+  const pairs = pairsFile ? loadPairs(pairsFile) : [];
+
+  it('reads all 250 public pairs', () => {
+    expect(pairs.length).toBe(250);
+  });
+
+  for (const [field, stemmer] of [
+    ['rouge', false],
+    ['rouge_stemmed', true],
+  ] as const) {
+    it(`matches every ${field} value`, () => {
+      let checked = 0;
+      for (const p of pairs) {
+        const got = rougeScores(p.prediction, p.reference, { stemmer });
+        for (const t of ROUGE_TYPES) {
+          expectClose(got[t], p[field][t], `${p.id} (${p.category}) ${field}.${t}`);
+          checked++;
+        }
+      }
+      expect(checked).toBe(pairs.length * 4);
+    });
+
+    it(`matches ${field}_mean of the corpus file`, () => {
+      const corpus = JSON.parse(readFileSync(corpusFile!, 'utf8')) as Record<string, unknown>;
+      const want = corpus[`${field}_mean`];
+      if (!isRougeScores(want)) throw new Error(`${corpusFile}: field ${field}_mean must hold P/R/F per ROUGE type`);
+      const got = meanRouge(pairs.map((p) => rougeScores(p.prediction, p.reference, { stemmer })));
+      for (const t of ROUGE_TYPES) expectClose(got[t], want[t], `${field}_mean.${t}`);
+    });
+  }
+
+  it('rougeLsum differs from rougeL only for pairs with a line break', () => {
+    for (const p of pairs) {
+      const differs = FIELDS.some((f) => p.rouge.rougeL[f] !== p.rouge.rougeLsum[f]);
+      if (differs) expect(`${p.prediction}${p.reference}`).toContain('\n');
+    }
+  });
+});
