@@ -1,5 +1,6 @@
 export type { Diagnostic } from './diagnostics.js';
 export { formatDiagnostic, zodDiagnostics } from './issues.js';
+export { type PathCheck, resolveInside } from './paths.js';
 export { compareIds, mulberry32, seededShuffle } from './random.js';
 export {
   type LoadedDataset,
@@ -17,3 +18,11 @@ export {
   writeDataset,
   writeManifest,
 } from './store.js';
+export {
+  checkSample,
+  DEFAULT_MAX_PIXELS,
+  normalizeEntity,
+  type ValidateOptions,
+  type ValidationResult,
+  validate,
+} from './validate.js';
