@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { microNer, type NerStats, nerStats } from './ner.js';
+import { meanStatistic, pairedBootstrap, pairedRandomization, quantileSorted } from './paired.js';
+import { createRng } from './rng.js';
+
+function normal(rng: ReturnType<typeof createRng>): number {
+  const u = 1 - rng.next();
+  const v = rng.next();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+const microF1 = (rows: readonly Pick<NerStats, 'tp' | 'fp' | 'fn'>[]) => microNer(rows).f1;
+
+describe('quantileSorted', () => {
+  it('interpolates like numpy (type 7)', () => {
+    expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2.5);
+    expect(quantileSorted([1, 2, 3, 4], 0)).toBe(1);
+    expect(quantileSorted([1, 2, 3, 4], 1)).toBe(4);
+    expect(quantileSorted([10, 20], 0.25)).toBe(12.5);
+  });
+});
+
+describe('pairedBootstrap / pairedRandomization', () => {
+  const rng = createRng(99);
+  const base = Array.from({ length: 200 }, () => normal(rng));
+
+  it('identical systems: delta 0, CI [0, 0], p = 1', () => {
+    const bs = pairedBootstrap(base, base, meanStatistic, { iterations: 500 });
+    expect(bs).toEqual({ delta: 0, low: 0, high: 0, iterations: 500, valid: 500 });
+    const ar = pairedRandomization(base, base, meanStatistic, { iterations: 500 });
+    expect(ar).toEqual({ delta: 0, pValue: 1, iterations: 500, valid: 500 });
+  });
+
+  it('a clear difference: CI excludes 0 and p is small', () => {
+    const r = createRng(5);
+    const better = base.map((x) => x + 0.5 + 0.3 * normal(r));
+    const bs = pairedBootstrap(better, base, meanStatistic, { iterations: 2000 });
+    expect(bs.delta).toBeGreaterThan(0.4);
+    expect(bs.low as number).toBeGreaterThan(0);
+    expect(bs.low as number).toBeLessThan(bs.delta as number);
+    expect(bs.high as number).toBeGreaterThan(bs.delta as number);
+    const ar = pairedRandomization(better, base, meanStatistic, { iterations: 2000 });
+    expect(ar.pValue).toBe(1 / 2001);
+    // Swapping the systems flips the sign of delta and the interval, not p.
+    const flipped = pairedBootstrap(base, better, meanStatistic, { iterations: 2000 });
+    expect(flipped.delta).toBeCloseTo(-(bs.delta as number), 12);
+    expect(flipped.high).toBeCloseTo(-(bs.low as number), 12);
+    expect(pairedRandomization(base, better, meanStatistic, { iterations: 2000 }).pValue).toBe(ar.pValue);
+  });
+
+  it('is reproducible for a seed and changes with the seed', () => {
+    const r = createRng(8);
+    const other = base.map((x) => x + 0.1 * normal(r));
+    const one = pairedBootstrap(other, base, meanStatistic, { iterations: 300, seed: 3 });
+    expect(pairedBootstrap(other, base, meanStatistic, { iterations: 300, seed: 3 })).toEqual(one);
+    expect(pairedBootstrap(other, base, meanStatistic, { iterations: 300, seed: 4 }).low).not.toBe(one.low);
+    const p1 = pairedRandomization(other, base, meanStatistic, { iterations: 300, seed: 3 });
+    expect(pairedRandomization(other, base, meanStatistic, { iterations: 300, seed: 3 })).toEqual(p1);
+  });
+
+  it('coverage sanity: the 90 % CI covers the true delta about 90 % of the time; null p-values are ~uniform', () => {
+    const r = createRng(2024);
+    const trueDelta = 0.3;
+    let covered = 0;
+    let rejectedUnderNull = 0;
+    const reps = 120;
+    for (let rep = 0; rep < reps; rep++) {
+      const n = 60;
+      const b = Array.from({ length: n }, () => normal(r));
+      const a = b.map((x) => x + trueDelta + normal(r));
+      const ci = pairedBootstrap(a, b, meanStatistic, { iterations: 400, seed: rep + 1, alpha: 0.1 });
+      if ((ci.low as number) <= trueDelta && trueDelta <= (ci.high as number)) covered++;
+      const a0 = b.map((x) => x + normal(r));
+      const p = pairedRandomization(a0, b, meanStatistic, { iterations: 200, seed: rep + 1 }).pValue as number;
+      if (p < 0.1) rejectedUnderNull++;
+    }
+    const coverage = covered / reps;
+    expect(coverage).toBeGreaterThan(0.8);
+    expect(coverage).toBeLessThan(0.97);
+    expect(rejectedUnderNull / reps).toBeLessThan(0.2);
+  });
+
+  it('recomputes corpus statistics from resampled rows, which differs from averaging per-sample values', () => {
+    // System a is perfect on one large sample and wrong on three tiny ones; b the other way round.
+    const e = (t: string) => ({ label: 'person', text: t });
+    const big = Array.from({ length: 20 }, (_, i) => e(`E${i}`));
+    const small = [e('S')];
+    const a = [nerStats(big, big), nerStats(small, []), nerStats(small, []), nerStats(small, [])];
+    const b = [nerStats(big, []), nerStats(small, small), nerStats(small, small), nerStats(small, small)];
+    const corpusDelta = microF1(a) - microF1(b);
+    const meanDelta = (meanStatistic(a.map((s) => s.f1)) as number) - (meanStatistic(b.map((s) => s.f1)) as number);
+    expect(corpusDelta).toBeGreaterThan(0); // micro F1 favours a (20 of 23 entities)
+    expect(meanDelta).toBeLessThan(0); // per-sample average favours b (3 of 4 samples)
+    const bs = pairedBootstrap(a, b, microF1, { iterations: 1000 });
+    expect(bs.delta).toBe(corpusDelta);
+    const bsMean = pairedBootstrap(
+      a.map((s) => s.f1),
+      b.map((s) => s.f1),
+      meanStatistic,
+      { iterations: 1000 },
+    );
+    expect(bsMean.delta).toBe(meanDelta);
+    expect(bs.high).not.toBe(bsMean.high);
+  });
+
+  it('skips resamples where the statistic is undefined', () => {
+    // accuracy-like statistic, undefined when the resample has no gold
+    const rows = [
+      { correct: 1, gold: 1 },
+      { correct: 0, gold: 0 },
+      { correct: 0, gold: 0 },
+    ];
+    const acc = (rs: readonly { correct: number; gold: number }[]) => {
+      let c = 0;
+      let g = 0;
+      for (const x of rs) {
+        c += x.correct;
+        g += x.gold;
+      }
+      return g > 0 ? c / g : null;
+    };
+    const bs = pairedBootstrap(rows, rows, acc, { iterations: 500 });
+    expect(bs.valid).toBeLessThan(500);
+    expect(bs.valid).toBeGreaterThan(300); // P(no gold row) = (2/3)^3 ≈ 0.30
+    expect(pairedBootstrap(rows.slice(1), rows.slice(1), acc, { iterations: 10 })).toMatchObject({
+      delta: null,
+      low: null,
+      valid: 0,
+    });
+  });
+
+  it('validates its inputs', () => {
+    expect(() => pairedBootstrap([1], [1, 2], meanStatistic)).toThrow(/same samples/);
+    expect(() => pairedRandomization([1], [1], meanStatistic, { iterations: 0 })).toThrow(/iterations/);
+    expect(() => pairedBootstrap([1], [1], meanStatistic, { alpha: 1 })).toThrow(/alpha/);
+  });
+});
