@@ -1,6 +1,84 @@
 import type { Command } from 'commander';
+import { z } from 'zod';
+
+const ParseLineSchema = z.object({
+  id: z.union([z.string(), z.number()]).transform(String),
+  mode: z.enum(['joint', 'summary', 'mner']).optional(),
+  output: z.string({ message: 'output must be the model answer as a string' }),
+});
+
+interface ParseOpts {
+  input?: string;
+  mode?: 'joint' | 'summary' | 'mner';
+  pretty?: boolean;
+}
 
 /** Registers `mmre parse`. */
 export function registerParseCommand(program: Command): void {
-  void program;
+  program
+    .command('parse')
+    .description(
+      'Read PFA answers: with --input, a JSONL file of {"id","mode","output"} lines → one JSON line per input; ' +
+        'without it, one answer from stdin → one JSON object',
+    )
+    .option('-i, --input <file>', 'JSONL file of {"id", "mode", "output"} lines ("-" for stdin)')
+    .option('-m, --mode <mode>', 'mode of a single stdin answer: joint, summary or mner')
+    .option('--pretty', 'indent the JSON of a single answer')
+    .addHelpText(
+      'after',
+      `
+Output per answer: {"id", "summary", "entities": [{"label","text"}], "pairs": [{"segment","entity"}],
+"compliance": {"task1","ner","pairs"}, "diagnostics": [{"code","message","offset"}]}. "summary" is null
+when the answer has none. A malformed input line is reported on stderr as FILE:LINE and skipped; the
+exit code is then 1.
+
+Examples:
+  mmre parse --input answers.jsonl > parsed.jsonl
+  echo "Task 1 Answer: A dog." | mmre parse --mode summary`,
+    )
+    .action(async (opts: ParseOpts) => {
+      const { parseAnswer } = await import('@mmre/core');
+      if (opts.mode !== undefined && !['joint', 'summary', 'mner'].includes(opts.mode))
+        throw new Error(`--mode must be joint, summary or mner, got "${opts.mode}"`);
+      if (!opts.input) {
+        let text = '';
+        process.stdin.setEncoding('utf8');
+        for await (const chunk of process.stdin) text += chunk;
+        const r = parseAnswer(text, opts.mode ? { mode: opts.mode } : {});
+        process.stdout.write(`${JSON.stringify({ id: null, ...r }, null, opts.pretty ? 2 : undefined)}\n`);
+        return;
+      }
+      const { readJsonl } = await import('../io.js');
+      let bad = 0;
+      const out: string[] = [];
+      const flush = () => {
+        if (out.length) process.stdout.write(`${out.join('\n')}\n`);
+        out.length = 0;
+      };
+      for await (const { line, value, error } of readJsonl(opts.input)) {
+        if (error) {
+          bad++;
+          process.stderr.write(`${error}\n`);
+          continue;
+        }
+        const parsed = ParseLineSchema.safeParse(value);
+        if (!parsed.success) {
+          bad++;
+          const issue = parsed.error.issues[0];
+          const field = issue?.path.join('.') || '(line)';
+          process.stderr.write(
+            `${opts.input}:${line}: field "${field}": ${issue?.message ?? 'invalid'} (expected {"id", "mode", "output"})\n`,
+          );
+          continue;
+        }
+        const { id, mode, output } = parsed.data;
+        out.push(JSON.stringify({ id, ...parseAnswer(output, mode ? { mode } : {}) }));
+        if (out.length >= 512) flush();
+      }
+      flush();
+      if (bad > 0) {
+        process.stderr.write(`mmre parse: ${bad} malformed line(s) skipped\n`);
+        process.exitCode = 1;
+      }
+    });
 }
