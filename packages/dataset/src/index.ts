@@ -1,2 +1,59 @@
 export { type CopyResult, copyImage, datasetImagePath, type ProgressFn } from './adapters/common.js';
 export { type ConvertJsonlOptions, type ConvertResult, convertJsonl } from './adapters/jsonl.js';
+export type { Diagnostic } from './diagnostics.js';
+export {
+  buildTests,
+  type GenerateResult,
+  type GeneratorOptions,
+  GeneratorOptionsSchema,
+  generateTests,
+  type MmreTestCase,
+  resolveDatasetDir,
+  sampleToTest,
+} from './generator.js';
+export * from './gmner/index.js';
+export { formatDiagnostic, zodDiagnostics } from './issues.js';
+export { type PathCheck, resolveInside } from './paths.js';
+export { compareIds, mulberry32, seededShuffle } from './random.js';
+export {
+  assignSplits,
+  type SplitOptions,
+  SplitOptionsSchema,
+  type SplitResult,
+  split,
+  splitCounts,
+} from './split.js';
+export {
+  type CorpusStats,
+  datasetStats,
+  formatStats,
+  type GmnerStatsReport,
+  gmnerStats,
+  StatsAccumulator,
+  type StatsReport,
+  type Summary4,
+} from './stats.js';
+export {
+  type LoadedDataset,
+  type LoadOptions,
+  loadDataset,
+  MANIFEST_FILE,
+  type ManifestInput,
+  orderSplits,
+  readManifest,
+  readSampleFile,
+  readSamples,
+  SAMPLES_FILE,
+  type SampleLine,
+  type WriteResult,
+  writeDataset,
+  writeManifest,
+} from './store.js';
+export {
+  checkSample,
+  DEFAULT_MAX_PIXELS,
+  normalizeEntity,
+  type ValidateOptions,
+  type ValidationResult,
+  validate,
+} from './validate.js';
