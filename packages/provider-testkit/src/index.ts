@@ -1,1 +1,26 @@
-export {};
+export type { AnswerInput } from './answer.js';
+export { deterministicAnswer } from './answer.js';
+export type {
+  ConformanceOptions,
+  ConformanceScenario,
+  ProviderCallContext,
+  ProviderLike,
+  ProviderResult,
+} from './conformance.js';
+export { describeProviderConformance } from './conformance.js';
+export type { ChatPromptInput } from './images.js';
+export { buildChatPrompt, makeTestImage, pngDataUrl } from './images.js';
+export { ollamaProtocol, startOllamaPeer } from './ollama-peer.js';
+export type { OpenAIErrorFlavor, OpenAIPeerOptions, ParsedChat } from './openai-peer.js';
+export {
+  DASHSCOPE_MODELS,
+  openAIProtocol,
+  parseOpenAIMessages,
+  startDashScopePeer,
+  startOpenAIPeer,
+} from './openai-peer.js';
+export type { FaultKind, FaultOptions, Peer, PeerOptions, PeerReply, Protocol, RecordedRequest } from './peer.js';
+export { PeerError, RETRYABLE_FAULTS, startPeer } from './peer.js';
+export { seededRandom } from './prng.js';
+export type { DecodedImage } from './validate.js';
+export { decodeDataUrl, decodeImage, estimateTokens } from './validate.js';

@@ -1,1 +1,18 @@
-export {};
+export type { Clock } from './clock.js';
+export { FakeClock, systemClock } from './clock.js';
+export type { TransportErrorInit, TransportFailureReason } from './errors.js';
+export { makeRedactor, TransportError } from './errors.js';
+export { TokenBucket } from './rate-limit.js';
+export type { CooldownOptions } from './replicas.js';
+export { DEFAULT_COOLDOWN, Replica, ReplicaSet } from './replicas.js';
+export type { BackoffOptions } from './retry.js';
+export { DEFAULT_BACKOFF, fullJitterDelay, isRetryableStatus, parseRetryAfter } from './retry.js';
+export { Semaphore } from './semaphore.js';
+export type {
+  RequestOptions,
+  TransportEvent,
+  TransportOptions,
+  TransportResponse,
+  TransportStats,
+} from './transport.js';
+export { describeErrorBody, HttpTransport } from './transport.js';
