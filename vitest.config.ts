@@ -27,13 +27,20 @@ export default defineConfig({
     },
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    projects: packages.map((name) => ({
-      extends: true,
-      test: {
-        name,
-        root: `${root}packages/${name}`,
-        include: ['src/**/*.test.ts'],
+    projects: [
+      ...packages.map((name) => ({
+        extends: true as const,
+        test: {
+          name,
+          root: `${root}packages/${name}`,
+          include: ['src/**/*.test.ts'],
+        },
+      })),
+      {
+        // Repository-level tests: packing, configs, README commands.
+        extends: true as const,
+        test: { name: 'repo', root, include: ['tests/**/*.test.ts', 'configs/**/*.test.ts'] },
       },
-    })),
+    ],
   },
 });
