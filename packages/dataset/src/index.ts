@@ -1,6 +1,23 @@
 export { type CopyResult, copyImage, datasetImagePath, type ProgressFn } from './adapters/common.js';
 export { type ConvertJsonlOptions, type ConvertResult, convertJsonl } from './adapters/jsonl.js';
+export {
+  type ConvertLlavaOptions,
+  convertLlava,
+  elementLines,
+  type LlavaRecord,
+  LlavaRecordSchema,
+  textFromPrompt,
+} from './adapters/llava.js';
 export type { Diagnostic } from './diagnostics.js';
+export {
+  type ExportLlavaOptions,
+  type ExportResult,
+  exportLlava,
+  type LlavaExportRecord,
+  type LlavaTurn,
+  llavaHumanTurn,
+  toLlavaRecord,
+} from './export.js';
 export {
   buildTests,
   type GenerateResult,
@@ -14,6 +31,7 @@ export {
 export * from './gmner/index.js';
 export { formatDiagnostic, zodDiagnostics } from './issues.js';
 export { type PathCheck, resolveInside } from './paths.js';
+export { createProgress, type Progress, type ProgressOptions } from './progress.js';
 export { compareIds, mulberry32, seededShuffle } from './random.js';
 export {
   assignSplits,

@@ -1,0 +1,129 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { formatAnswer, isMode, MODES, type Mode, modeTasks, pfaInstruction, type Sample } from '@mmre/core';
+import type { Diagnostic } from './diagnostics.js';
+import { readSamples, SAMPLES_FILE } from './store.js';
+
+export interface ExportLlavaOptions {
+  /** Which PFA prompt and answer to write: `joint` (M-MRE), `summary` (Single TS) or `mner` (Single MNER). */
+  mode: Mode;
+  /** Output JSON file. */
+  out: string;
+  /** Only this split (e.g. `train`). Default: every split. */
+  split?: string;
+}
+
+export interface ExportResult {
+  out: string;
+  records: number;
+  skipped: number;
+  diagnostics: Diagnostic[];
+}
+
+export interface LlavaTurn {
+  from: 'human' | 'gpt';
+  value: string;
+}
+export interface LlavaExportRecord {
+  id: string;
+  image: string[];
+  conversations: [LlavaTurn, LlavaTurn];
+}
+
+/**
+ * The human turn for a sample: one `<image>` token per image (the main image, then each segment
+ * named by its letter: `Segment a: <image>`), followed by the PFA instruction of the mode.
+ */
+export function llavaHumanTurn(sample: Sample, mode: Mode): string {
+  const images = ['<image>', ...sample.segments.map((s) => `Segment ${s.id}: <image>`)];
+  return `${images.join('\n')}\n${pfaInstruction(mode, { text: sample.text, segmentIds: sample.segments.map((s) => s.id) })}`;
+}
+
+/** One sample as a LLaVA multi-image record (paths relative to the dataset root = `--image_folder`). */
+export function toLlavaRecord(sample: Sample, mode: Mode): LlavaExportRecord {
+  return {
+    id: sample.id,
+    image: [sample.image.path, ...sample.segments.map((s) => s.path as string)],
+    conversations: [
+      { from: 'human', value: llavaHumanTurn(sample, mode) },
+      {
+        from: 'gpt',
+        value: formatAnswer(
+          { summary: sample.gold.summary ?? null, entities: sample.gold.entities, pairs: sample.gold.pairs },
+          mode,
+        ),
+      },
+    ],
+  };
+}
+
+/**
+ * Writes fine-tuning data in the LLaVA multi-image JSON the Qwen2-VL-Finetune framework reads
+ * (`--data_path FILE --image_folder DATASET_DIR`): a JSON array, one record per line. Samples the
+ * mode cannot use are skipped with a diagnostic: a segment without an image file, or (modes
+ * `summary`/`joint`) no gold summary.
+ */
+export async function exportLlava(dir: string, options: ExportLlavaOptions): Promise<ExportResult> {
+  if (!isMode(options.mode))
+    throw new Error(`exportLlava: mode ${JSON.stringify(options.mode)} is not one of ${MODES.join(', ')}`);
+  const file = join(dir, SAMPLES_FILE);
+  const diagnostics: Diagnostic[] = [];
+  const tasks = modeTasks(options.mode);
+  await mkdir(dirname(options.out), { recursive: true });
+  const partial = `${options.out}.partial`;
+  const stream = createWriteStream(partial, { encoding: 'utf8' });
+  const write = async (chunk: string) => {
+    if (!stream.write(chunk)) await once(stream, 'drain');
+  };
+  let records = 0;
+  let skipped = 0;
+  try {
+    await write('[');
+    for await (const entry of readSamples(dir)) {
+      diagnostics.push(...entry.issues);
+      const s = entry.sample;
+      if (!s) {
+        skipped++;
+        continue;
+      }
+      if (options.split !== undefined && s.split !== options.split) continue;
+      const where = { file, line: entry.line, sampleId: s.id };
+      const missing = s.segments.findIndex((seg) => seg.path === undefined);
+      if (missing !== -1) {
+        diagnostics.push({
+          ...where,
+          severity: 'error',
+          code: 'segment-without-image',
+          field: `segments.${missing}.path`,
+          message: `${file}:${entry.line}: sample ${JSON.stringify(s.id)}: segment ${s.segments[missing]?.id} has no image file, and the LLaVA format needs one per segment; skipped; fix: convert with --images so segments are cropped`,
+        });
+        skipped++;
+        continue;
+      }
+      if (tasks.task1 && !s.gold.summary?.trim()) {
+        diagnostics.push({
+          ...where,
+          severity: 'warning',
+          code: 'no-summary',
+          field: 'gold.summary',
+          message: `${file}:${entry.line}: sample ${JSON.stringify(s.id)}: no gold summary, which mode ${options.mode} needs; skipped; fix: add summaries (e.g. --summaries FILE for GMNER)`,
+        });
+        skipped++;
+        continue;
+      }
+      await write(`${records === 0 ? '\n' : ',\n'}${JSON.stringify(toLlavaRecord(s, options.mode))}`);
+      records++;
+    }
+    await write(records === 0 ? ']\n' : '\n]\n');
+    stream.end();
+    await once(stream, 'finish');
+  } catch (err) {
+    stream.destroy();
+    await rm(partial, { force: true });
+    throw err;
+  }
+  await rename(partial, options.out);
+  return { out: options.out, records, skipped, diagnostics };
+}
