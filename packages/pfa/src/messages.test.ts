@@ -1,0 +1,160 @@
+import { DEFAULT_PFA_TEMPLATES, formatAnswer, pfaInstruction } from '@mmre/core';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type FixtureDataset, makeDataset, varsOf } from './__fixtures__/dataset.js';
+import { imageCacheStats, resetImageCache } from './image.js';
+import { buildMessages, type ContentPart } from './messages.js';
+
+let ds: FixtureDataset;
+beforeAll(async () => {
+  ds = await makeDataset({ train: 5, test: 2 });
+});
+beforeEach(() => resetImageCache());
+afterEach(() => {
+  delete process.env.MMRE_MIN_PIXELS;
+  delete process.env.MMRE_MAX_PIXELS;
+});
+
+const parts = (m: { content: string | ContentPart[] }) => m.content as ContentPart[];
+
+describe('buildMessages', () => {
+  it('builds one user turn: main image, lettered segments, then the PFA text', async () => {
+    const vars = varsOf(ds, 's05');
+    const messages = await buildMessages('joint', vars);
+    expect(messages).toHaveLength(1);
+    const [m] = messages;
+    expect(m?.role).toBe('user');
+    const c = parts(m as never);
+    expect(c.map((p) => p.type)).toEqual(['image_url', 'text', 'image_url', 'text', 'image_url', 'text']);
+    expect(c[1]).toEqual({ type: 'text', text: 'Segment a:' });
+    expect(c[3]).toEqual({ type: 'text', text: 'Segment b:' });
+    for (const i of [0, 2, 4])
+      expect((c[i] as { image_url: { url: string } }).image_url.url).toMatch(/^data:image\/jpeg;base64,/);
+    // Three different images: main, segment a's own file, segment b cropped from the main image.
+    const urls = new Set([0, 2, 4].map((i) => (c[i] as { image_url: { url: string } }).image_url.url));
+    expect(urls.size).toBe(3);
+    const sample = ds.samples.find((s) => s.id === 's05');
+    expect(c[5]).toEqual({
+      type: 'text',
+      text: pfaInstruction('joint', { text: sample?.text ?? '', segmentIds: ['a', 'b'] }),
+    });
+  });
+
+  it('asks for the right tasks per mode', async () => {
+    const vars = varsOf(ds, 's05');
+    const text = async (mode: 'joint' | 'summary' | 'mner') => {
+      const c = parts((await buildMessages(mode, vars))[0] as never);
+      return (c.at(-1) as { text: string }).text;
+    };
+    const [j, s, m] = [await text('joint'), await text('summary'), await text('mner')];
+    expect(j).toContain('Task 1 Answer:');
+    expect(j).toContain('Task 2 Answer:');
+    expect(s).toContain('Task 1 Answer:');
+    expect(s).not.toContain('Task 2 Answer:');
+    expect(m).not.toContain('Task 1 Answer:');
+    expect(m).toContain('Task 2 Answer:');
+  });
+
+  it('handles a sample without segments', async () => {
+    const vars = { ...varsOf(ds, 's05'), segments: '[]' };
+    const c = parts((await buildMessages('mner', vars))[0] as never);
+    expect(c.map((p) => p.type)).toEqual(['image_url', 'text']);
+    expect((c[1] as { text: string }).text).toContain('There are no segment images');
+  });
+
+  it('gives byte-identical requests across calls and processes each image once across the modes', async () => {
+    const vars = varsOf(ds, 's05');
+    const first = JSON.stringify(await buildMessages('joint', vars));
+    expect(imageCacheStats()).toMatchObject({ processed: 3, misses: 3, hits: 0 });
+    await buildMessages('summary', vars);
+    await buildMessages('mner', vars);
+    const again = JSON.stringify(await buildMessages('joint', vars));
+    expect(again).toBe(first);
+    // Warm runs do no image work: 3 more prompts, 9 lookups, all hits.
+    expect(imageCacheStats()).toMatchObject({ processed: 3, misses: 3, hits: 9 });
+    resetImageCache();
+    expect(JSON.stringify(await buildMessages('joint', vars))).toBe(first);
+  });
+
+  it('applies template overrides and a system prompt', async () => {
+    const vars = varsOf(ds, 's05');
+    const messages = await buildMessages('joint', vars, {
+      systemPrompt: 'You are careful.',
+      templates: { general: 'GENERAL for {segments}.', task1: 'T1 please.' },
+    });
+    expect(messages[0]).toEqual({ role: 'system', content: 'You are careful.' });
+    const last = (parts(messages[1] as never).at(-1) as { text: string }).text;
+    expect(last.split('\n').slice(0, 2)).toEqual(['GENERAL for a, b.', 'T1 please.']);
+    // task2 keeps the default wording
+    expect(last).toContain(DEFAULT_PFA_TEMPLATES.task2.slice(0, 40));
+  });
+
+  it('draws k-shot examples from the train split, seeded, never the sample itself', async () => {
+    const shots = { dataset: ds.root, k: 2, seed: 7 };
+    const vars = varsOf(ds, 's05');
+    const messages = await buildMessages('joint', vars, { shots });
+    expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
+    const trainIds = ds.samples.filter((s) => s.split === 'train').map((s) => s.id);
+    const shotTexts = [0, 2].map((i) => (parts(messages[i] as never).at(-1) as { text: string }).text);
+    const shotSamples = shotTexts.map((t) => ds.samples.find((s) => t.includes(s.text)));
+    for (const [i, s] of shotSamples.entries()) {
+      expect(s && trainIds.includes(s.id)).toBe(true);
+      expect(messages[i * 2 + 1]?.content).toBe(formatAnswer(s?.gold ?? { entities: [], pairs: [] }, 'joint'));
+    }
+    // same seed → same shots; another seed → a different choice (5 train samples, 2 drawn)
+    expect(JSON.stringify(await buildMessages('joint', vars, { shots }))).toBe(JSON.stringify(messages));
+    const seeds = new Set<string>();
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const m = await buildMessages('mner', vars, { shots: { ...shots, seed } });
+      seeds.add(JSON.stringify(m[1]?.content) + JSON.stringify(m[3]?.content));
+      expect(String(m[1]?.content).startsWith('Task 2 Answer:')).toBe(true);
+    }
+    expect(seeds.size).toBeGreaterThan(1);
+    // a train sample never sees itself as a shot
+    for (const id of trainIds) {
+      const m = await buildMessages('summary', varsOf(ds, id), { shots: { ...shots, k: 4 } });
+      const texts = [0, 2, 4, 6].map((i) => (parts(m[i] as never).at(-1) as { text: string }).text);
+      const own = ds.samples.find((s) => s.id === id)?.text ?? '';
+      expect(texts.some((t) => t.includes(own))).toBe(false);
+    }
+    await expect(buildMessages('joint', vars, { shots: { ...shots, k: 6 } })).rejects.toThrow(
+      /asked for k=6 examples but split "train" .* has only 5/,
+    );
+    await expect(buildMessages('joint', vars, { shots: { dataset: '/nonexistent/ds', k: 1 } })).rejects.toThrow(
+      /shots\.dataset/,
+    );
+  });
+
+  it('takes pixel bounds from env, options and vars (later wins) and validates them', async () => {
+    const vars = varsOf(ds, 's05');
+    const size = async (opts = {}, v: object = vars) => {
+      const url = (parts((await buildMessages('summary', v, opts))[0] as never)[0] as { image_url: { url: string } })
+        .image_url.url;
+      return url.length;
+    };
+    const base = await size();
+    process.env.MMRE_MAX_PIXELS = String(64 * 28 * 28);
+    process.env.MMRE_MIN_PIXELS = String(4 * 28 * 28);
+    const env = await size();
+    expect(env).toBeLessThan(base);
+    const defaults = { minPixels: 256 * 28 * 28, maxPixels: 1280 * 28 * 28 };
+    expect(await size(defaults)).toBe(base);
+    expect(await size(defaults, { ...vars, minPixels: 4 * 28 * 28, maxPixels: String(64 * 28 * 28) })).toBe(env);
+    process.env.MMRE_MAX_PIXELS = 'lots';
+    await expect(size()).rejects.toThrow(/MMRE_MAX_PIXELS="lots" must be a positive integer/);
+    delete process.env.MMRE_MAX_PIXELS;
+    await expect(size({ maxPixel: 5 })).rejects.toThrow(/unknown option `maxPixel`/);
+    await expect(size({ minPixels: 10, maxPixels: 5 })).rejects.toThrow(
+      /`minPixels` \(10\) is larger than `maxPixels` \(5\)/,
+    );
+    await expect(size({ quality: 101 })).rejects.toThrow(/option `quality`/);
+  });
+
+  it('rejects vars that are not M-MRE test vars, naming the field', async () => {
+    await expect(buildMessages('joint', { id: 'x', text: 't' })).rejects.toThrow(/sample "x" .*vars\.image/);
+    await expect(buildMessages('joint', { ...varsOf(ds, 's05'), segments: '[{"id":"a"}' })).rejects.toThrow(
+      /vars\.segments is not valid JSON/,
+    );
+    const noImage = { ...varsOf(ds, 's05'), segments: JSON.stringify([{ id: 'a', path: null, box: null }]) };
+    await expect(buildMessages('joint', noImage)).rejects.toThrow(/segment a has neither a path nor a box/);
+  });
+});
