@@ -2,9 +2,13 @@
  * ROUGE-1, ROUGE-2, ROUGE-L and ROUGE-Lsum with the exact semantics of Google's rouge-score 0.1.2:
  * `RougeScorer(types, use_stemmer).score(target=reference, prediction=prediction)`.
  *
- * Design for speed: one char-code pass tokenizes each text (no regex), tokens are interned to small
- * integer ids per call, n-grams are counted on ids, and the LCS tables live in typed arrays that are
- * reused across calls. The stemmer is memoized.
+ * Design for speed (the results do not depend on any of it):
+ * - one char-code pass tokenizes a text and hashes each token on the fly; tokens are interned in a
+ *   module-level open-addressing table, so a known token costs no string allocation at all;
+ * - the stem of each interned token is memoized as a token id;
+ * - n-gram overlaps are counted on integer ids in reused typed arrays;
+ * - ROUGE-L uses a bit-parallel LCS length (Hyyrö's variant of Allison–Dix), ROUGE-Lsum the full
+ *   DP table and rouge-score's backtrack (only for texts with line breaks; otherwise it equals ROUGE-L).
  */
 import { porterStem } from './porter.js';
 
@@ -28,91 +32,204 @@ export interface RougeOptions {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Stemmer cache
+// Token intern table (module level, reset when it grows past MAX_IDS; ids are only used within a call)
 
-const STEM_CACHE_MAX = 200_000;
-let stemCache = new Map<string, string>();
+const MAX_IDS = 1 << 20;
+let slotBits = 12;
+let slotMask = (1 << slotBits) - 1;
+/** slot → token id + 1 (0 = empty) */
+let slots = new Int32Array(1 << slotBits);
+/** id → hash */
+let idHash = new Int32Array(1024);
+/** id → id of its Porter stem (-1: not computed yet) */
+let idStem = new Int32Array(1024);
+/** id → token string */
+let idStr: string[] = [];
 
-function cachedStem(token: string): string {
-  let s = stemCache.get(token);
-  if (s === undefined) {
-    s = porterStem(token);
-    if (stemCache.size >= STEM_CACHE_MAX) stemCache = new Map();
-    stemCache.set(token, s);
+function resetTable(): void {
+  slotBits = 12;
+  slotMask = (1 << slotBits) - 1;
+  slots = new Int32Array(1 << slotBits);
+  idHash = new Int32Array(1024);
+  idStem = new Int32Array(1024);
+  idStr = [];
+}
+
+function growSlots(): void {
+  slotBits++;
+  slotMask = (1 << slotBits) - 1;
+  slots = new Int32Array(1 << slotBits);
+  for (let id = 0; id < idStr.length; id++) {
+    let s = idHash[id]! & slotMask;
+    while (slots[s] !== 0) s = (s + 1) & slotMask;
+    slots[s] = id + 1;
   }
-  return s;
+}
+
+function addToken(str: string, h: number, slot: number): number {
+  const id = idStr.length;
+  if (id >= idHash.length) {
+    const nh = new Int32Array(idHash.length * 2);
+    nh.set(idHash);
+    idHash = nh;
+    const ns = new Int32Array(idStem.length * 2);
+    ns.set(idStem);
+    idStem = ns;
+  }
+  idStr.push(str);
+  idHash[id] = h;
+  idStem[id] = -1;
+  slots[slot] = id + 1;
+  if (idStr.length * 2 > slots.length) growSlots();
+  return id;
+}
+
+/** FNV-1a step over the normalized (lower-cased) code unit. */
+function hashStep(h: number, c: number): number {
+  return Math.imul(h ^ c, 0x01000193);
+}
+const HASH_SEED = 0x811c9dc5 | 0;
+
+/** Lower-case mapping of a token code unit: A-Z → a-z, 'İ' → 'i', Kelvin sign → 'k', others unchanged. */
+function norm(c: number): number {
+  if (c >= 65 && c <= 90) return c + 32;
+  if (c === 0x130) return 105;
+  if (c === 0x212a) return 107;
+  return c;
+}
+
+/** Id of the token text[start, end) after lower-casing (hash h), interning it when new. */
+function internRange(text: string, start: number, end: number, h: number, plain: boolean): number {
+  const len = end - start;
+  let s = h & slotMask;
+  while (true) {
+    const e = slots[s]!;
+    if (e === 0) break;
+    const id = e - 1;
+    if (idHash[id] === h) {
+      const str = idStr[id]!;
+      if (str.length === len) {
+        let k = 0;
+        if (plain) while (k < len && text.charCodeAt(start + k) === str.charCodeAt(k)) k++;
+        else while (k < len && norm(text.charCodeAt(start + k)) === str.charCodeAt(k)) k++;
+        if (k === len) return id;
+      }
+    }
+    s = (s + 1) & slotMask;
+  }
+  let str: string;
+  if (plain) str = text.slice(start, end);
+  else {
+    str = '';
+    for (let k = start; k < end; k++) str += String.fromCharCode(norm(text.charCodeAt(k)));
+  }
+  return addToken(str, h, s);
+}
+
+/** Id of a whole string (already lower-case), interning it when new. */
+function internString(str: string): number {
+  let h = HASH_SEED;
+  for (let k = 0; k < str.length; k++) h = hashStep(h, str.charCodeAt(k));
+  return internRange(str, 0, str.length, h, true);
+}
+
+/** Id of the Porter stem of token `id` (memoized), or -1 when the stem is empty (dropped). */
+function stemId(id: number): number {
+  let s = idStem[id]!;
+  if (s === -1) {
+    const stem = porterStem(idStr[id]!);
+    s = stem.length === 0 ? -2 : internString(stem);
+    idStem[id] = s;
+  }
+  return s < 0 ? -1 : s;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Tokenizer
 
 /**
- * Python `str.lower()` followed by `[^a-z0-9]+ → " "`: the only characters that end up as token
- * characters are ASCII letters and digits, 'İ' (U+0130, lower-cases to "i" + U+0307, so it ends the
- * token after an "i") and the Kelvin sign (U+212A, lower-cases to "k"). Checked over every code point.
+ * A side of a pair: token ids in `ids[0, n)`, the "\n" line of each token in `lines`, and whether the
+ * tokens span more than one line.
  */
-function isTokenStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 0x130 || c === 0x212a;
-}
+class Side {
+  ids = new Int32Array(256);
+  lines = new Int32Array(256);
+  n = 0;
+  multiline = false;
 
-function buildSpecial(text: string, start: number, end: number): string {
-  let out = '';
-  for (let k = start; k < end; k++) {
-    const c = text.charCodeAt(k);
-    if (c >= 65 && c <= 90) out += String.fromCharCode(c + 32);
-    else if (c === 0x130) out += 'i';
-    else if (c === 0x212a) out += 'k';
-    else out += String.fromCharCode(c);
+  push(id: number, line: number): void {
+    if (this.n === this.ids.length) {
+      const ni = new Int32Array(this.n * 2);
+      ni.set(this.ids);
+      this.ids = ni;
+      const nl = new Int32Array(this.n * 2);
+      nl.set(this.lines);
+      this.lines = nl;
+    }
+    this.ids[this.n] = id;
+    this.lines[this.n] = line;
+    this.n++;
   }
-  return out;
 }
 
 /**
- * Scans `text` and calls `emit(token, line)` for each token (after stemming when asked), where `line`
- * counts the "\n" characters before the token. "\n" always separates tokens, so the tokens of each line
- * are exactly what rouge-score gets by tokenizing that line alone.
+ * rouge-score's tokenizer on `text`, into `side`.
+ *
+ * Python `str.lower()` then `[^a-z0-9]+ → " "`: the only characters that end up in tokens are ASCII
+ * letters and digits, 'İ' (U+0130, lower-cases to "i" + U+0307, so the token ends after the "i") and
+ * the Kelvin sign (U+212A, lower-cases to "k"); this was checked over every code point for Python
+ * 3.11 and JavaScript. "\n" always separates tokens, so the tokens of each line are exactly what
+ * rouge-score gets by tokenizing that line alone (which ROUGE-Lsum does).
  */
-function scan(text: string, stem: boolean, emit: (token: string, line: number) => void): void {
+function tokenizeInto(text: string, stem: boolean, side: Side): void {
+  side.n = 0;
   const len = text.length;
   let line = 0;
   let i = 0;
   while (i < len) {
     let c = text.charCodeAt(i);
-    if (!isTokenStart(c)) {
+    if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || c === 0x130 || c === 0x212a)) {
       if (c === 10) line++;
       i++;
       continue;
     }
     const start = i;
-    let upper = false;
-    let special = false;
+    let plain = true;
+    let h = HASH_SEED;
     while (i < len) {
       c = text.charCodeAt(i);
       if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+        h = hashStep(h, c);
         i++;
       } else if (c >= 65 && c <= 90) {
-        upper = true;
+        h = hashStep(h, c + 32);
+        plain = false;
         i++;
       } else if (c === 0x212a) {
-        special = true;
+        h = hashStep(h, 107);
+        plain = false;
         i++;
       } else if (c === 0x130) {
         // "İ".lower() == "i\u0307": the combining dot is not [a-z0-9], so the token ends after "i".
-        special = true;
+        h = hashStep(h, 105);
+        plain = false;
         i++;
         break;
       } else {
         break;
       }
     }
-    let token: string;
-    if (special) token = buildSpecial(text, start, i);
-    else if (upper) token = text.slice(start, i).toLowerCase();
-    else token = text.slice(start, i);
-    if (stem && token.length > 3) token = cachedStem(token);
-    // rouge-score drops tokens that do not match ^[a-z0-9]+$ (only the empty string can fail here).
-    if (token.length > 0) emit(token, line);
+    let id = internRange(text, start, i, h, plain);
+    // Only tokens longer than 3 characters are stemmed; rouge-score then drops tokens that are not
+    // ^[a-z0-9]+$, which only an empty stem could fail.
+    if (stem && i - start > 3) id = stemId(id);
+    if (id >= 0) side.push(id, line);
   }
+  side.multiline = side.n > 0 && side.lines[side.n - 1] !== side.lines[0];
+}
+
+function checkTable(): void {
+  if (idStr.length > MAX_IDS) resetTable();
 }
 
 /**
@@ -120,55 +237,36 @@ function scan(text: string, stem: boolean, emit: (token: string, line: number) =
  * whitespace, and (with `stemmer`) NLTK Porter stemming of tokens longer than 3 characters.
  */
 export function rougeTokenize(text: string, options: { stemmer?: boolean } = {}): string[] {
-  const out: string[] = [];
-  scan(text, options.stemmer === true, (t) => {
-    out.push(t);
-  });
+  checkTable();
+  const side = new Side();
+  tokenizeInto(text, options.stemmer === true, side);
+  const out: string[] = new Array(side.n);
+  for (let k = 0; k < side.n; k++) out[k] = idStr[side.ids[k]!]!;
   return out;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Per-call token interning and reusable buffers
+// Reusable buffers
 
-interface Side {
-  ids: number[];
-  /** line number ("\n" count) of each token */
-  lines: number[];
-  multiline: boolean;
-}
-
-let vocab = new Map<string, number>();
-
-function tokenizeSide(text: string, stem: boolean): Side {
-  const ids: number[] = [];
-  const lines: number[] = [];
-  const v = vocab;
-  scan(text, stem, (t, line) => {
-    let id = v.get(t);
-    if (id === undefined) {
-      id = v.size;
-      v.set(t, id);
-    }
-    ids.push(id);
-    lines.push(line);
-  });
-  const multiline = lines.length > 0 && lines[lines.length - 1] !== lines[0];
-  return { ids, lines, multiline };
-}
-
-let countsA = new Int32Array(256);
-let countsB = new Int32Array(256);
-let lcsRow = new Int32Array(256);
+const PRED = new Side();
+const REF = new Side();
+let cntA = new Int32Array(1024);
+let cntB = new Int32Array(1024);
+let bigramKeys = new Float64Array(256);
+let bigramCounts = new Int32Array(256);
 let lcsTable = new Int32Array(1024);
 let unionMark = new Uint8Array(256);
-let gramsA = new Float64Array(256);
-let gramsB = new Float64Array(256);
+let maskSlot = new Int32Array(1024).fill(-1);
+let masks = new Int32Array(256);
+let bitsV = new Int32Array(8);
 
-function ensureCounts(n: number): void {
-  if (countsA.length < n) {
-    const size = Math.max(n, countsA.length * 2);
-    countsA = new Int32Array(size);
-    countsB = new Int32Array(size);
+function ensureIdArrays(): void {
+  const n = idStr.length;
+  if (cntA.length < n) {
+    const size = Math.max(n, cntA.length * 2);
+    cntA = new Int32Array(size);
+    cntB = new Int32Array(size);
+    maskSlot = new Int32Array(size).fill(-1);
   }
 }
 
@@ -184,89 +282,145 @@ function prf(precision: number, recall: number): PRF {
   return { precision, recall, fmeasure: fmeasure(precision, recall) };
 }
 
-const ZERO = (): PRF => ({ precision: 0, recall: 0, fmeasure: 0 });
-
-/** rouge-1 overlap: sum over token ids of min(count in reference, count in prediction). */
-function unigramOverlap(ref: number[], pred: number[], vocabSize: number): number {
-  ensureCounts(vocabSize);
-  const a = countsA;
-  const b = countsB;
-  for (let k = 0; k < ref.length; k++) a[ref[k]!]!++;
-  for (let k = 0; k < pred.length; k++) b[pred[k]!]!++;
-  let overlap = 0;
-  for (let k = 0; k < vocabSize; k++) {
-    const x = a[k]!;
-    const y = b[k]!;
-    overlap += x < y ? x : y;
-    a[k] = 0;
-    b[k] = 0;
-  }
-  return overlap;
+function zero(): PRF {
+  return { precision: 0, recall: 0, fmeasure: 0 };
 }
 
-/** rouge-2 overlap with Counter semantics: bigrams encoded as id1 * V + id2, sorted and merged. */
-function bigramOverlap(ref: number[], pred: number[], vocabSize: number): number {
-  const nr = ref.length - 1;
-  const np = pred.length - 1;
-  if (nr <= 0 || np <= 0) return 0;
-  if (gramsA.length < nr) gramsA = new Float64Array(Math.max(nr, gramsA.length * 2));
-  if (gramsB.length < np) gramsB = new Float64Array(Math.max(np, gramsB.length * 2));
-  for (let k = 0; k < nr; k++) gramsA[k] = ref[k]! * vocabSize + ref[k + 1]!;
-  for (let k = 0; k < np; k++) gramsB[k] = pred[k]! * vocabSize + pred[k + 1]!;
-  const a = gramsA.subarray(0, nr).sort();
-  const b = gramsB.subarray(0, np).sort();
-  let i = 0;
-  let j = 0;
-  let overlap = 0;
-  while (i < nr && j < np) {
-    const x = a[i]!;
-    const y = b[j]!;
-    if (x === y) {
-      overlap++;
-      i++;
-      j++;
-    } else if (x < y) i++;
-    else j++;
-  }
-  return overlap;
-}
-
+/** ROUGE-N from overlap and n-gram counts: overlap / max(count, 1). */
 function ngramScore(overlap: number, refCount: number, predCount: number): PRF {
-  const precision = overlap / Math.max(predCount, 1);
-  const recall = overlap / Math.max(refCount, 1);
-  return prf(precision, recall);
+  return prf(overlap / Math.max(predCount, 1), overlap / Math.max(refCount, 1));
 }
 
-/** LCS length with one reused row (O(|a|·|b|) time, O(|b|) memory). */
-function lcsLength(a: number[], aStart: number, aEnd: number, b: number[], bStart: number, bEnd: number): number {
-  const cols = bEnd - bStart;
-  if (lcsRow.length < cols + 1) lcsRow = new Int32Array(Math.max(cols + 1, lcsRow.length * 2));
-  const row = lcsRow;
-  row.fill(0, 0, cols + 1);
-  for (let i = aStart; i < aEnd; i++) {
-    const ai = a[i]!;
-    let diag = 0; // table[i-1][j-1]
-    for (let j = 1; j <= cols; j++) {
-      const up = row[j]!; // table[i-1][j]
-      let v: number;
-      if (ai === b[bStart + j - 1]) v = diag + 1;
-      else {
-        const left = row[j - 1]!; // table[i][j-1]
-        v = up > left ? up : left;
-      }
-      diag = up;
-      row[j] = v;
+/** rouge-1 overlap with Counter semantics: sum over tokens of min(count in ref, count in pred). */
+function unigramOverlap(ref: Side, pred: Side): number {
+  const cnt = cntA;
+  const r = ref.ids;
+  const p = pred.ids;
+  for (let k = 0; k < ref.n; k++) cnt[r[k]!]!++;
+  let overlap = 0;
+  for (let k = 0; k < pred.n; k++) {
+    const id = p[k]!;
+    if (cnt[id]! > 0) {
+      overlap++;
+      cnt[id]!--;
     }
   }
-  return row[cols]!;
+  for (let k = 0; k < ref.n; k++) cnt[r[k]!] = 0;
+  return overlap;
+}
+
+/** rouge-2 overlap with Counter semantics, bigram (a, b) keyed as a * 2^21 + b in a small hash table. */
+function bigramOverlap(ref: Side, pred: Side): number {
+  const nr = ref.n - 1;
+  const np = pred.n - 1;
+  if (nr <= 0 || np <= 0) return 0;
+  let size = 64;
+  while (size < nr * 4) size *= 2;
+  if (bigramKeys.length < size) {
+    bigramKeys = new Float64Array(size);
+    bigramCounts = new Int32Array(size);
+  }
+  const keys = bigramKeys;
+  const counts = bigramCounts;
+  const mask = size - 1;
+  const r = ref.ids;
+  const p = pred.ids;
+  for (let k = 0; k < nr; k++) {
+    const a = r[k]!;
+    const b = r[k + 1]!;
+    const key = a * 2097152 + b + 1; // ids < 2^21, so keys are exact and never 0
+    let s = (Math.imul(a, 0x9e3779b1) ^ b) & mask;
+    while (counts[s] !== 0 && keys[s] !== key) s = (s + 1) & mask;
+    keys[s] = key;
+    counts[s]!++;
+  }
+  let overlap = 0;
+  for (let k = 0; k < np; k++) {
+    const a = p[k]!;
+    const b = p[k + 1]!;
+    const key = a * 2097152 + b + 1;
+    let s = (Math.imul(a, 0x9e3779b1) ^ b) & mask;
+    while (keys[s] !== 0) {
+      if (keys[s] === key) {
+        if (counts[s]! > 0) {
+          overlap++;
+          counts[s]!--;
+        }
+        break;
+      }
+      s = (s + 1) & mask;
+    }
+  }
+  keys.fill(0, 0, size);
+  counts.fill(0, 0, size);
+  return overlap;
 }
 
 /**
- * rouge-score `lcs_ind(ref, can)`: full LCS table then `_backtrack_norec`, marking the chosen reference
- * positions (relative to rStart) in `unionMark`. The tie-breaking of the backtrack decides which
- * positions are chosen, so it is reproduced exactly.
+ * LCS length of two id sequences, bit-parallel over the shorter one (Hyyrö 2004):
+ * V ← (V + (V & M[x])) | (V & ~M[x]) for each x of the longer sequence; LCS = zero bits of V.
  */
-function markLcs(ref: number[], rStart: number, rEnd: number, can: number[], cStart: number, cEnd: number): void {
+function lcsLength(aIds: Int32Array, an: number, bIds: Int32Array, bn: number): number {
+  if (bn > an) return lcsLength(bIds, bn, aIds, an);
+  // b is the shorter sequence: build its match masks, W words of 32 bits per distinct id.
+  const W = (bn + 31) >>> 5;
+  let distinct = 0;
+  for (let j = 0; j < bn; j++) {
+    const id = bIds[j]!;
+    if (maskSlot[id] === -1) maskSlot[id] = distinct++;
+  }
+  if (masks.length < distinct * W) masks = new Int32Array(Math.max(distinct * W, masks.length * 2));
+  const M = masks;
+  M.fill(0, 0, distinct * W);
+  for (let j = 0; j < bn; j++) {
+    const base = maskSlot[bIds[j]!]! * W;
+    M[base + (j >>> 5)]! |= 1 << (j & 31);
+  }
+  if (bitsV.length < W) bitsV = new Int32Array(Math.max(W, bitsV.length * 2));
+  const V = bitsV;
+  V.fill(-1, 0, W);
+  for (let i = 0; i < an; i++) {
+    const slot = maskSlot[aIds[i]!]!;
+    if (slot === -1) continue; // no match: V is unchanged
+    const base = slot * W;
+    let carry = 0;
+    for (let k = 0; k < W; k++) {
+      const v = V[k]! >>> 0;
+      const m = M[base + k]!;
+      const u = (v & m) >>> 0;
+      const sum = v + u + carry;
+      carry = sum > 0xffffffff ? 1 : 0;
+      V[k] = (sum >>> 0) | (v & ~m);
+    }
+  }
+  for (let j = 0; j < bn; j++) maskSlot[bIds[j]!] = -1;
+  // Count zero bits among the low bn bits.
+  let ones = 0;
+  for (let k = 0; k < W; k++) {
+    let x = V[k]!;
+    const bits = k === W - 1 ? bn - 32 * k : 32;
+    if (bits < 32) x &= (1 << bits) - 1;
+    x -= (x >>> 1) & 0x55555555;
+    x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+    ones += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+  }
+  return bn - ones;
+}
+
+function scoreLcs(ref: Side, pred: Side): PRF {
+  const m = ref.n;
+  const n = pred.n;
+  if (m === 0 || n === 0) return zero();
+  const lcs = lcsLength(ref.ids, m, pred.ids, n);
+  return prf(lcs / n, lcs / m);
+}
+
+/**
+ * rouge-score `lcs_ind(ref, can)`: the full LCS table, then `_backtrack_norec`, marking the chosen
+ * reference positions (relative to rStart) in `unionMark`. The backtrack's tie-breaking decides which
+ * positions are chosen, and so the union, so it is reproduced exactly.
+ */
+function markLcs(ref: Int32Array, rStart: number, rEnd: number, can: Int32Array, cStart: number, cEnd: number): void {
   const rows = rEnd - rStart;
   const cols = cEnd - cStart;
   const w = cols + 1;
@@ -281,11 +435,7 @@ function markLcs(ref: number[], rStart: number, rEnd: number, can: number[], cSt
     t[base] = 0;
     for (let j = 1; j <= cols; j++) {
       if (ri === can[cStart + j - 1]) t[base + j] = t[prev + j - 1]! + 1;
-      else {
-        const up = t[prev + j]!;
-        const left = t[base + j - 1]!;
-        t[base + j] = up > left ? up : left;
-      }
+      else t[base + j] = Math.max(t[prev + j]!, t[base + j - 1]!);
     }
   }
   let i = rows;
@@ -300,13 +450,13 @@ function markLcs(ref: number[], rStart: number, rEnd: number, can: number[], cSt
   }
 }
 
-/** Line ranges [start, end) of the non-empty token groups of a side, by "\n" line. */
+/** [start, end) token ranges of the lines of a side that hold at least one token. */
 function sentenceRanges(side: Side): number[] {
   const out: number[] = [];
-  const { lines } = side;
+  const { lines, n } = side;
   let start = 0;
-  for (let k = 1; k <= lines.length; k++) {
-    if (k === lines.length || lines[k] !== lines[start]) {
+  for (let k = 1; k <= n; k++) {
+    if (k === n || lines[k] !== lines[start]) {
       out.push(start, k);
       start = k;
     }
@@ -315,20 +465,21 @@ function sentenceRanges(side: Side): number[] {
 }
 
 /**
- * rouge-score `_summary_level_lcs` over sentences split on "\n": for each reference sentence, the union
- * of its LCS positions with every candidate sentence, counted as hits while the token still has
- * budget in both summaries' token counts. Sentences without tokens contribute nothing, which is what
- * rouge-score's handling of blank and punctuation-only lines amounts to.
+ * rouge-score `_summary_level_lcs` over the sentences split on "\n": for each reference sentence, the
+ * union of its LCS positions with every candidate sentence, counted as hits while the token still has
+ * budget in both summaries' token counts. Lines without tokens (blank, whitespace or punctuation only)
+ * contribute nothing there, and dropping them here gives the same result.
  */
-function summaryLevelLcs(ref: Side, can: Side, vocabSize: number): PRF {
-  const m = ref.ids.length;
-  const n = can.ids.length;
-  if (m === 0 || n === 0) return ZERO();
-  ensureCounts(vocabSize);
-  const cntR = countsA;
-  const cntC = countsB;
-  for (let k = 0; k < m; k++) cntR[ref.ids[k]!]!++;
-  for (let k = 0; k < n; k++) cntC[can.ids[k]!]!++;
+function summaryLevelLcs(ref: Side, can: Side): PRF {
+  const m = ref.n;
+  const n = can.n;
+  if (m === 0 || n === 0) return zero();
+  const cntR = cntA;
+  const cntC = cntB;
+  const rIds = ref.ids;
+  const cIds = can.ids;
+  for (let k = 0; k < m; k++) cntR[rIds[k]!]!++;
+  for (let k = 0; k < n; k++) cntC[cIds[k]!]!++;
   const refSents = sentenceRanges(ref);
   const canSents = sentenceRanges(can);
   let hits = 0;
@@ -338,12 +489,10 @@ function summaryLevelLcs(ref: Side, can: Side, vocabSize: number): PRF {
     const rLen = rEnd - rStart;
     if (unionMark.length < rLen) unionMark = new Uint8Array(Math.max(rLen, unionMark.length * 2));
     unionMark.fill(0, 0, rLen);
-    for (let c = 0; c < canSents.length; c += 2) {
-      markLcs(ref.ids, rStart, rEnd, can.ids, canSents[c]!, canSents[c + 1]!);
-    }
+    for (let c = 0; c < canSents.length; c += 2) markLcs(rIds, rStart, rEnd, cIds, canSents[c]!, canSents[c + 1]!);
     for (let k = 0; k < rLen; k++) {
       if (unionMark[k] === 0) continue;
-      const tok = ref.ids[rStart + k]!;
+      const tok = rIds[rStart + k]!;
       if (cntC[tok]! > 0 && cntR[tok]! > 0) {
         hits++;
         cntC[tok]!--;
@@ -351,8 +500,8 @@ function summaryLevelLcs(ref: Side, can: Side, vocabSize: number): PRF {
       }
     }
   }
-  cntR.fill(0, 0, vocabSize);
-  cntC.fill(0, 0, vocabSize);
+  for (let k = 0; k < m; k++) cntR[rIds[k]!] = 0;
+  for (let k = 0; k < n; k++) cntC[cIds[k]!] = 0;
   return prf(hits / n, hits / m);
 }
 
@@ -367,54 +516,43 @@ function checkTypes(types: readonly RougeType[]): void {
 /**
  * Scores `prediction` against `reference` exactly like rouge-score 0.1.2
  * `RougeScorer(types, use_stemmer).score(target=reference, prediction=prediction)`.
+ * The result holds the requested types only (all four by default).
  */
 export function rougeScores(prediction: string, reference: string, options: RougeOptions = {}): RougeScores {
   const types = options.types ?? ROUGE_TYPES;
   if (options.types !== undefined) checkTypes(types);
   const stem = options.stemmer === true;
-  vocab = new Map();
-  const pred = tokenizeSide(prediction, stem);
-  const ref = tokenizeSide(reference, stem);
-  const vocabSize = vocab.size;
+  checkTable();
+  tokenizeInto(prediction, stem, PRED);
+  tokenizeInto(reference, stem, REF);
+  ensureIdArrays();
   const out = {} as RougeScores;
-  let lcsL: PRF | undefined;
+  let lcs: PRF | undefined;
   for (const type of types) {
     switch (type) {
       case 'rouge1':
-        out.rouge1 = ngramScore(unigramOverlap(ref.ids, pred.ids, vocabSize), ref.ids.length, pred.ids.length);
+        out.rouge1 = ngramScore(unigramOverlap(REF, PRED), REF.n, PRED.n);
         break;
       case 'rouge2':
-        out.rouge2 = ngramScore(
-          bigramOverlap(ref.ids, pred.ids, vocabSize),
-          Math.max(ref.ids.length - 1, 0),
-          Math.max(pred.ids.length - 1, 0),
-        );
+        out.rouge2 = ngramScore(bigramOverlap(REF, PRED), Math.max(REF.n - 1, 0), Math.max(PRED.n - 1, 0));
         break;
       case 'rougeL':
-        lcsL ??= scoreLcs(ref, pred);
-        out.rougeL = { ...lcsL };
+        lcs ??= scoreLcs(REF, PRED);
+        out.rougeL = { ...lcs };
         break;
       case 'rougeLsum':
-        // Without a line break on either side there is one sentence per side and the union LCS is the
-        // LCS itself, so rougeLsum equals rougeL.
-        if (!ref.multiline && !pred.multiline) {
-          lcsL ??= scoreLcs(ref, pred);
-          out.rougeLsum = { ...lcsL };
+        // With every token of each side on one line there is one sentence per side that has tokens,
+        // and the union LCS is the LCS itself: rougeLsum equals rougeL.
+        if (!REF.multiline && !PRED.multiline) {
+          lcs ??= scoreLcs(REF, PRED);
+          out.rougeLsum = { ...lcs };
         } else {
-          out.rougeLsum = summaryLevelLcs(ref, pred, vocabSize);
+          out.rougeLsum = summaryLevelLcs(REF, PRED);
         }
         break;
     }
   }
   return out;
-}
-
-function scoreLcs(ref: Side, pred: Side): PRF {
-  const m = ref.ids.length;
-  const n = pred.ids.length;
-  if (m === 0 || n === 0) return ZERO();
-  const lcs = lcsLength(ref.ids, 0, m, pred.ids, 0, n);
-  return prf(lcs / n, lcs / m);
 }
 
 /**
@@ -429,13 +567,13 @@ export function meanRouge(scores: Iterable<RougeScores>): RougeScores {
   for (const s of scores) {
     if (types === undefined) {
       types = ROUGE_TYPES.filter((t) => s[t] !== undefined);
-      for (const t of types) sums[t] = ZERO();
+      for (const t of types) sums[t] = zero();
     }
     for (const t of types) {
       const v = s[t];
       if (v === undefined) {
         throw new Error(
-          `meanRouge: score #${n} has no ${t} although the first score has; score all pairs with the same types`,
+          `meanRouge: score #${n} has no ${t} although the first score has it; score all pairs with the same types`,
         );
       }
       const acc = sums[t];
@@ -446,7 +584,7 @@ export function meanRouge(scores: Iterable<RougeScores>): RougeScores {
     n++;
   }
   if (types === undefined) {
-    for (const t of ROUGE_TYPES) sums[t] = ZERO();
+    for (const t of ROUGE_TYPES) sums[t] = zero();
     return sums;
   }
   for (const t of types) {

@@ -1,0 +1,229 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { meanRouge, ROUGE_TYPES, type RougeScores, rougeScores, rougeTokenize } from './rouge.js';
+
+describe('rougeTokenize', () => {
+  it('lower-cases and splits on every run of non [a-z0-9]', () => {
+    expect(rougeTokenize("The U.S. paid $5.00, won 3-2; don't   STOP!")).toEqual([
+      'the',
+      'u',
+      's',
+      'paid',
+      '5',
+      '00',
+      'won',
+      '3',
+      '2',
+      'don',
+      't',
+      'stop',
+    ]);
+    expect(rougeTokenize('')).toEqual([]);
+    expect(rougeTokenize(' \t\n!!! … — ')).toEqual([]);
+  });
+
+  it('splits words at non-ASCII letters and drops CJK, emoji, fullwidth letters and ligatures', () => {
+    expect(rougeTokenize('café naïve Straße')).toEqual(['caf', 'na', 've', 'stra', 'e']);
+    expect(rougeTokenize('北京 a\u{1F600}b “quoted” ＡＢ１ ﬁne')).toEqual(['a', 'b', 'quoted', 'ne']);
+  });
+
+  it('follows Python str.lower(): İ → "i" + combining dot (ends the token), Kelvin sign → k', () => {
+    expect(rougeTokenize('İstanbul')).toEqual(['i', 'stanbul']);
+    expect(rougeTokenize('aİb İİ')).toEqual(['ai', 'b', 'i', 'i']);
+    expect(rougeTokenize('\u212Aelvin 5\u212A')).toEqual(['kelvin', '5k']);
+    // Greek final sigma and other non-ASCII lower-casing never produce [a-z0-9]
+    expect(rougeTokenize('ΣΟΦΟΣ ǅ')).toEqual([]);
+  });
+
+  it('stems only tokens longer than 3 characters', () => {
+    expect(rougeTokenize('Dies was dying; runs ran running news skies', { stemmer: true })).toEqual([
+      'die',
+      'was',
+      'die',
+      'run',
+      'ran',
+      'run',
+      'news',
+      'sky',
+    ]);
+    expect(rougeTokenize('Dies was dying', { stemmer: false })).toEqual(['dies', 'was', 'dying']);
+  });
+
+  it('gives the same token for a word whatever its case or stemming path', () => {
+    expect(rougeTokenize('RUN run Run running', { stemmer: true })).toEqual(['run', 'run', 'run', 'run']);
+  });
+});
+
+describe('rougeScores', () => {
+  it('ROUGE-1/2/L on a hand-computed pair', () => {
+    const s = rougeScores('the cat sat on the mat', 'The cat is on the mat.');
+    // unigram overlap: the ×2, cat, on, mat = 5 of 6; bigrams: the cat, on the, the mat = 3 of 5;
+    // LCS: the cat on the mat = 5.
+    expect(s.rouge1.precision).toBe(5 / 6);
+    expect(s.rouge1.recall).toBe(5 / 6);
+    expect(s.rouge2.precision).toBe(3 / 5);
+    expect(s.rouge2.recall).toBe(3 / 5);
+    expect(s.rougeL.precision).toBe(5 / 6);
+    expect(s.rougeLsum).toEqual(s.rougeL);
+    expect(s.rouge1.fmeasure).toBe((2 * (5 / 6) * (5 / 6)) / (5 / 6 + 5 / 6));
+  });
+
+  it('clips n-gram counts like a Counter intersection', () => {
+    const s = rougeScores('the the the the', 'the cat');
+    expect(s.rouge1).toEqual({ precision: 1 / 4, recall: 1 / 2, fmeasure: (2 * 0.25 * 0.5) / 0.75 });
+    expect(rougeScores('a b a b a b', 'a b a b').rouge2).toMatchObject({ precision: 3 / 5, recall: 3 / 3 });
+  });
+
+  it('returns zeros when a side has no tokens, and F = 0 when P + R = 0', () => {
+    for (const [p, r] of [
+      ['', 'some text'],
+      ['some text', ''],
+      ['', ''],
+      ['!!!', '...'],
+      ['alpha', 'beta'],
+    ] as const) {
+      const s = rougeScores(p, r, { stemmer: true });
+      for (const t of ROUGE_TYPES) expect(s[t]).toEqual({ precision: 0, recall: 0, fmeasure: 0 });
+    }
+    // one token each: no bigram, but the unigram matches
+    const one = rougeScores('word', 'word');
+    expect(one.rouge2).toEqual({ precision: 0, recall: 0, fmeasure: 0 });
+    expect(one.rouge1.fmeasure).toBe(1);
+  });
+
+  it('uses the stemmer only when asked', () => {
+    expect(rougeScores('dogs running', 'dog runs').rouge1.fmeasure).toBe(0);
+    expect(rougeScores('dogs running', 'dog runs', { stemmer: true }).rouge1.fmeasure).toBe(1);
+  });
+
+  it('computes only the requested types and rejects unknown ones', () => {
+    const s = rougeScores('a b', 'a c', { types: ['rouge2', 'rougeL'] });
+    expect(Object.keys(s).sort()).toEqual(['rouge2', 'rougeL']);
+    expect(() => rougeScores('a', 'b', { types: ['rouge3' as never] })).toThrow(/unknown ROUGE type "rouge3"/);
+  });
+});
+
+describe('rougeLsum (summary-level LCS over "\\n" lines)', () => {
+  it('takes the union of LCS hits over candidate lines', () => {
+    const s = rougeScores('c d\na b', 'a b c d');
+    expect(s.rougeL).toEqual({ precision: 0.5, recall: 0.5, fmeasure: 0.5 });
+    expect(s.rougeLsum).toEqual({ precision: 1, recall: 1, fmeasure: 1 });
+    // "\r\n" is a line break too (the "\r" is just a separator), but U+2028 is not
+    expect(rougeScores('c d\r\na b', 'a b c d').rougeLsum.fmeasure).toBe(1);
+    expect(rougeScores('c d\u2028a b', 'a b c d').rougeLsum.fmeasure).toBe(0.5);
+  });
+
+  it('clips hits by the token counts of both summaries', () => {
+    // each reference line's union LCS is "x y", but the candidate has only one x and one y
+    expect(rougeScores('x y', 'x y\nx y').rougeLsum).toEqual({ precision: 1, recall: 0.5, fmeasure: 2 / 3 });
+    const s = rougeScores('the cat\nsat the cat', 'the cat sat\nthe cat');
+    expect(s.rougeL.fmeasure).toBe(1);
+    expect(s.rougeLsum.precision).toBe(0.8);
+    expect(s.rougeLsum.recall).toBe(0.8);
+  });
+
+  it("follows rouge-score's backtrack tie-breaking", () => {
+    // LCS("a b", "b a") has length 1; rouge-score's backtrack picks "a", so the union with the line "a"
+    // is {a}: 1 hit (picking "b" would give 2).
+    expect(rougeScores('b a\na', 'a b').rougeLsum).toMatchObject({ precision: 1 / 3, recall: 1 / 2 });
+    expect(rougeScores('b a\nb', 'a b').rougeLsum).toMatchObject({ precision: 2 / 3, recall: 1 });
+  });
+
+  it('ignores blank, whitespace-only and punctuation-only lines', () => {
+    const s = rougeScores('a b c', 'a b\n\n!!!\n  \nc\n');
+    expect(s.rougeLsum).toEqual({ precision: 1, recall: 1, fmeasure: 1 });
+    expect(rougeScores('\n\n', 'a').rougeLsum).toEqual({ precision: 0, recall: 0, fmeasure: 0 });
+  });
+});
+
+describe('rougeScores properties', () => {
+  const word = fc.constantFrom('the', 'cat', 'Cats', 'sat', 'on', 'mat', 'running', 'runs', 'a', 'İstanbul', '5.00');
+  const sep = fc.constantFrom(' ', ' ', ', ', '. ', '\n', '\n\n', '\t');
+  const text = fc.array(fc.tuple(word, sep), { maxLength: 90 }).map((ws) => ws.map(([w, s]) => w + s).join(''));
+
+  it('swapping prediction and reference swaps precision and recall (rouge1/2/L)', () => {
+    fc.assert(
+      fc.property(text, text, fc.boolean(), (p, r, stemmer) => {
+        const a = rougeScores(p, r, { stemmer });
+        const b = rougeScores(r, p, { stemmer });
+        for (const t of ['rouge1', 'rouge2', 'rougeL'] as const) {
+          expect(a[t].precision).toBe(b[t].recall);
+          expect(a[t].recall).toBe(b[t].precision);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('ROUGE-L matches a plain LCS table, and rougeLsum equals rougeL without line breaks', () => {
+    fc.assert(
+      fc.property(text, text, (p, r) => {
+        const tp = rougeTokenize(p);
+        const tr = rougeTokenize(r);
+        const t = Array.from({ length: tr.length + 1 }, () => new Array<number>(tp.length + 1).fill(0));
+        for (let i = 1; i <= tr.length; i++)
+          for (let j = 1; j <= tp.length; j++)
+            t[i]![j] = tr[i - 1] === tp[j - 1] ? t[i - 1]![j - 1]! + 1 : Math.max(t[i - 1]![j]!, t[i]![j - 1]!);
+        const lcs = t[tr.length]![tp.length]!;
+        const s = rougeScores(p, r);
+        expect(s.rougeL.precision).toBe(tp.length && tr.length ? lcs / tp.length : 0);
+        expect(s.rougeL.recall).toBe(tp.length && tr.length ? lcs / tr.length : 0);
+        const flat = rougeScores(p.replaceAll('\n', ' '), r.replaceAll('\n', ' '));
+        expect(flat.rougeLsum).toEqual(flat.rougeL);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('identical non-empty texts score 1 everywhere (rouge2 needs two tokens)', () => {
+    fc.assert(
+      fc.property(text, (p) => {
+        const n = rougeTokenize(p).length;
+        const s = rougeScores(p, p, { stemmer: true });
+        expect(s.rouge1.fmeasure).toBe(n > 0 ? 1 : 0);
+        expect(s.rouge2.fmeasure).toBe(n > 1 ? 1 : 0);
+        expect(s.rougeL.fmeasure).toBe(n > 0 ? 1 : 0);
+        expect(s.rougeLsum.fmeasure).toBe(n > 0 ? 1 : 0);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('meanRouge', () => {
+  it('sums left to right from 0 and divides by n', () => {
+    const scores = [rougeScores('a b c', 'a b d'), rougeScores('x', 'y'), rougeScores('p q', 'p q')];
+    const m = meanRouge(scores);
+    for (const t of ROUGE_TYPES) {
+      for (const f of ['precision', 'recall', 'fmeasure'] as const) {
+        expect(m[t][f]).toBe((0 + scores[0]![t][f] + scores[1]![t][f] + scores[2]![t][f]) / 3);
+      }
+    }
+  });
+
+  it('gives zeros for no scores, accepts any iterable and keeps the first score types', () => {
+    const empty = meanRouge([]);
+    for (const t of ROUGE_TYPES) expect(empty[t]).toEqual({ precision: 0, recall: 0, fmeasure: 0 });
+    function* gen(): Generator<RougeScores> {
+      yield rougeScores('a b', 'a b', { types: ['rouge1'] });
+      yield rougeScores('a b', 'a c', { types: ['rouge1'] });
+    }
+    const m = meanRouge(gen());
+    expect(Object.keys(m)).toEqual(['rouge1']);
+    expect(m.rouge1.precision).toBe(0.75);
+    expect(() => meanRouge([rougeScores('a', 'a'), rougeScores('a', 'a', { types: ['rouge1'] })])).toThrow(
+      /score #1 has no rouge2/,
+    );
+  });
+});
+
+describe('intern table', () => {
+  it('keeps exact results after more than a million distinct tokens (table reset)', () => {
+    const before = rougeScores('the cat sat on the mat', 'the cat is on the mat', { stemmer: true });
+    const words: string[] = [];
+    for (let k = 0; k < 1_100_000; k++) words.push(`w${k.toString(36)}`);
+    expect(rougeTokenize(words.join(' ')).length).toBe(1_100_000);
+    expect(rougeScores('the cat sat on the mat', 'the cat is on the mat', { stemmer: true })).toEqual(before);
+    expect(rougeTokenize('Running cats', { stemmer: true })).toEqual(['run', 'cat']);
+  });
+});
