@@ -100,6 +100,7 @@ describe('rougeScores', () => {
     const s = rougeScores('a b', 'a c', { types: ['rouge2', 'rougeL'] });
     expect(Object.keys(s).sort()).toEqual(['rouge2', 'rougeL']);
     expect(() => rougeScores('a', 'b', { types: ['rouge3' as never] })).toThrow(/unknown ROUGE type "rouge3"/);
+    expect(() => rougeScores(null as never, 'b')).toThrow(/must be strings \(got object and string\)/);
   });
 });
 

@@ -309,7 +309,7 @@ function unigramOverlap(ref: Side, pred: Side): number {
   return overlap;
 }
 
-/** rouge-2 overlap with Counter semantics, bigram (a, b) keyed as a * 2^21 + b in a small hash table. */
+/** rouge-2 overlap with Counter semantics, bigram (a, b) keyed as a * V + b + 1 in a small hash table. */
 function bigramOverlap(ref: Side, pred: Side): number {
   const nr = ref.n - 1;
   const np = pred.n - 1;
@@ -323,12 +323,13 @@ function bigramOverlap(ref: Side, pred: Side): number {
   const keys = bigramKeys;
   const counts = bigramCounts;
   const mask = size - 1;
+  const V = idStr.length; // every id is < V, so keys are exact (V < 2^26) and never 0
   const r = ref.ids;
   const p = pred.ids;
   for (let k = 0; k < nr; k++) {
     const a = r[k]!;
     const b = r[k + 1]!;
-    const key = a * 2097152 + b + 1; // ids < 2^21, so keys are exact and never 0
+    const key = a * V + b + 1;
     let s = (Math.imul(a, 0x9e3779b1) ^ b) & mask;
     while (counts[s] !== 0 && keys[s] !== key) s = (s + 1) & mask;
     keys[s] = key;
@@ -338,7 +339,7 @@ function bigramOverlap(ref: Side, pred: Side): number {
   for (let k = 0; k < np; k++) {
     const a = p[k]!;
     const b = p[k + 1]!;
-    const key = a * 2097152 + b + 1;
+    const key = a * V + b + 1;
     let s = (Math.imul(a, 0x9e3779b1) ^ b) & mask;
     while (keys[s] !== 0) {
       if (keys[s] === key) {
@@ -519,6 +520,11 @@ function checkTypes(types: readonly RougeType[]): void {
  * The result holds the requested types only (all four by default).
  */
 export function rougeScores(prediction: string, reference: string, options: RougeOptions = {}): RougeScores {
+  if (typeof prediction !== 'string' || typeof reference !== 'string') {
+    throw new TypeError(
+      `rougeScores: prediction and reference must be strings (got ${typeof prediction} and ${typeof reference})`,
+    );
+  }
   const types = options.types ?? ROUGE_TYPES;
   if (options.types !== undefined) checkTypes(types);
   const stem = options.stemmer === true;
