@@ -1,4 +1,32 @@
 export {
+  fsum,
+  NLTK_SMOOTHINGS,
+  type NltkBleuOptions,
+  type NltkBleuResult,
+  type NltkBleuStats,
+  type NltkSmoothing,
+  nltkBleuFromStats,
+  nltkBleuStats,
+  nltkCorpusBleu,
+  nltkSentenceBleu,
+  ratioToDouble,
+  sumNltkBleuStats,
+} from './bleu-nltk.js';
+export {
+  type BleuStats,
+  clippedNgramMatches,
+  SACREBLEU_MAX_ORDER,
+  type SacreBleuOptions,
+  type SacreBleuResult,
+  sacreBleuFromStats,
+  sacreBleuStats,
+  sacreCorpusBleu,
+  sacreSentenceBleu,
+  sumBleuStats,
+  tokenize13a,
+  tokenize13aTokens,
+} from './bleu-sacre.js';
+export {
   type MatchingStats,
   type MatchPair,
   matchingFromCounts,
@@ -30,6 +58,7 @@ export {
   type RandomizationResult,
 } from './paired.js';
 export { porterStem } from './porter.js';
+export { isPyWhitespace, pyRstrip, pySplit, pyStrip } from './pysplit.js';
 export { createRng, type Rng } from './rng.js';
 export {
   meanRouge,

@@ -1,0 +1,74 @@
+/**
+ * Python's whitespace (`str.isspace()`, Python 3.11 / Unicode 14) and `str.split()` / `str.strip()` /
+ * `str.rstrip()` with no argument.
+ *
+ * This is not JavaScript's `\s`: Python counts U+001C–U+001F (file/group/record/unit separators) and
+ * U+0085 (NEL) as whitespace and does not count U+FEFF (BOM); JavaScript's `\s` does the opposite.
+ * Neither counts U+200B (zero-width space) or U+180E.
+ */
+
+/** Code units 0..0x3000 flagged as Python whitespace (all Python whitespace is in the BMP, ≤ U+3000). */
+const WS = new Uint8Array(0x3001);
+for (const c of [
+  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003,
+  0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
+]) {
+  WS[c] = 1;
+}
+
+/** True when the UTF-16 code unit `c` is a Python whitespace character (`chr(c).isspace()`). */
+export function isPyWhitespace(c: number): boolean {
+  return c <= 0x3000 && WS[c] === 1;
+}
+
+/**
+ * Python `text.split()` with no argument: splits on runs of Python whitespace and drops empty strings
+ * (so leading/trailing whitespace yields no empty tokens, and an all-whitespace string yields `[]`).
+ */
+export function pySplit(text: string): string[] {
+  const out: string[] = [];
+  const n = text.length;
+  let start = -1;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0x3000 && WS[c] === 1) {
+      if (start >= 0) {
+        out.push(text.slice(start, i));
+        start = -1;
+      }
+    } else if (start < 0) {
+      start = i;
+    }
+  }
+  if (start >= 0) out.push(start === 0 ? text : text.slice(start));
+  return out;
+}
+
+/** Python `text.rstrip()` with no argument. */
+export function pyRstrip(text: string): string {
+  let end = text.length;
+  while (end > 0) {
+    const c = text.charCodeAt(end - 1);
+    if (c <= 0x3000 && WS[c] === 1) end--;
+    else break;
+  }
+  return end === text.length ? text : text.slice(0, end);
+}
+
+/** Python `text.strip()` with no argument. */
+export function pyStrip(text: string): string {
+  let start = 0;
+  const n = text.length;
+  while (start < n) {
+    const c = text.charCodeAt(start);
+    if (c <= 0x3000 && WS[c] === 1) start++;
+    else break;
+  }
+  let end = n;
+  while (end > start) {
+    const c = text.charCodeAt(end - 1);
+    if (c <= 0x3000 && WS[c] === 1) end--;
+    else break;
+  }
+  return start === 0 && end === n ? text : text.slice(start, end);
+}
