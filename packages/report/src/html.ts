@@ -1,0 +1,435 @@
+import type { Mode } from '@mmre/core';
+import { entityKey, pairKey } from '@mmre/metrics';
+import type { DeltaRow, MetricId, Report, SampleReport } from './build.js';
+import { METRIC_NAMES, METRICS } from './build.js';
+import { fmtCi, fmtDelta, fmtP, fmtPoints, fmtRate, fmtSetting } from './format.js';
+import type { ImageMode, PreparedImage } from './images.js';
+import { prepareImage } from './images.js';
+import type { ModeSample } from './score.js';
+
+export interface HtmlOptions {
+  /**
+   * How the gallery shows main images: `embed` (default) downscaled JPEG data URLs, so the file is
+   * self-contained; `relative` references the image files relatively to `outFile`; `none` omits them.
+   */
+  images?: ImageMode;
+  /** Where the HTML will be written (needed for `relative` images). */
+  outFile?: string;
+  /** Longest side of embedded images in pixels (default 360). */
+  maxImageSize?: number;
+  /** Gallery size cap (default: every paired sample). */
+  maxSamples?: number;
+  title?: string;
+}
+
+const esc = (s: unknown): string =>
+  String(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
+
+const num = (x: number | null | undefined): string =>
+  x === null || x === undefined || !Number.isFinite(x) ? '' : String(x);
+
+/** Hit/miss marking of predictions against gold as multisets (same keys as the metrics). */
+export function markMultiset<T>(
+  gold: readonly T[],
+  pred: readonly T[],
+  key: (x: T) => string,
+): { pred: { item: T; hit: boolean }[]; missed: T[] } {
+  const left = new Map<string, number>();
+  for (const g of gold) left.set(key(g), (left.get(key(g)) ?? 0) + 1);
+  const out = pred.map((item) => {
+    const k = key(item);
+    const n = left.get(k) ?? 0;
+    if (n > 0) {
+      left.set(k, n - 1);
+      return { item, hit: true };
+    }
+    return { item, hit: false };
+  });
+  const missed: T[] = [];
+  const remaining = new Map(left);
+  for (const g of gold) {
+    const k = key(g);
+    const n = remaining.get(k) ?? 0;
+    if (n > 0) {
+      missed.push(g);
+      remaining.set(k, n - 1);
+    }
+  }
+  return { pred: out, missed };
+}
+
+const CSS = `
+:root{--fg:#1d232b;--muted:#5d6875;--line:#d9dee4;--bg:#f6f7f9;--hit:#1c7c3a;--hitbg:#e3f4e8;--miss:#b42318;--missbg:#fde8e6;--gold:#7a5b00;--goldbg:#fff4d6;--acc:#2456a6}
+*{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
+main{max-width:1280px;margin:0 auto;padding:20px 24px 60px}h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
+p.note{color:var(--muted);margin:4px 0 10px;max-width:980px}
+table.num{border-collapse:collapse;background:#fff;border:1px solid var(--line)}table.num th,table.num td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}
+table.num th:first-child,table.num td:first-child{text-align:left}table.num thead th{background:#eef1f5;font-weight:600}
+td.na{color:#9aa3ad}td.best{font-weight:700}.pos{color:var(--hit)}.neg{color:var(--miss)}
+.chart{background:#fff;border:1px solid var(--line);padding:8px}
+.controls{display:flex;gap:14px;align-items:center;flex-wrap:wrap;background:#fff;border:1px solid var(--line);padding:10px 12px;position:sticky;top:0;z-index:2}
+.controls label{color:var(--muted)}select{font:inherit;padding:2px 4px}
+.gallery{display:grid;grid-template-columns:1fr;gap:14px;margin-top:12px}
+.card{background:#fff;border:1px solid var(--line);border-radius:6px;padding:12px 14px}.card[hidden]{display:none}
+.card header{display:flex;justify-content:space-between;gap:12px;align-items:baseline;border-bottom:1px solid var(--line);padding-bottom:6px;margin-bottom:8px}
+.card h3{margin:0;font-size:15px}.deltas span{margin-left:12px;font-variant-numeric:tabular-nums}
+.cbody{display:grid;grid-template-columns:minmax(220px,340px) 1fr;gap:16px}
+figure{margin:0}figure svg{width:100%;height:auto;border:1px solid var(--line);background:#eee}
+figure .box rect{fill:none;stroke:#ffd400;stroke-width:3;vector-effect:non-scaling-stroke}
+figure .box .tag{fill:#ffd400}figure .box text{font:bold 14px system-ui,sans-serif;fill:#000}
+figcaption{color:var(--muted);font-size:12px;margin-top:4px}
+.text{background:var(--bg);padding:6px 8px;border-radius:4px;margin:0 0 8px}
+table.cmp{border-collapse:collapse;width:100%}table.cmp th,table.cmp td{border-top:1px solid var(--line);padding:5px 6px;vertical-align:top;text-align:left}
+table.cmp th{width:120px;color:var(--muted);font-weight:600}
+.chip{display:inline-block;border-radius:3px;padding:0 5px;margin:1px 3px 1px 0;font-size:12.5px;border:1px solid transparent}
+.chip.gold{background:var(--goldbg);color:var(--gold)}.chip.hit{background:var(--hitbg);color:var(--hit)}
+.chip.miss{background:var(--missbg);color:var(--miss)}.chip.fn{background:#fff;color:var(--miss);border-color:var(--miss);text-decoration:line-through}
+.chip small{opacity:.75}.summ{margin:0}.score{color:var(--muted);font-size:12px}.none{color:#9aa3ad;font-style:italic}
+.legend{color:var(--muted);font-size:12px}.warn{color:#8a5300}
+@media (max-width:760px){.cbody{grid-template-columns:1fr}}
+`;
+
+const SCRIPT = `
+(function(){
+  var gallery=document.getElementById('gallery');
+  var cards=Array.prototype.slice.call(gallery.querySelectorAll('.card'));
+  var metric=document.getElementById('sort-metric'),order=document.getElementById('sort-order'),filter=document.getElementById('filter'),count=document.getElementById('shown');
+  function val(c,m){var v=c.getAttribute('data-d-'+m);return v===''||v===null?null:Number(v);}
+  function apply(){
+    var m=metric.value,o=order.value,f=filter.value,shown=0;
+    var list=cards.slice();
+    if(m!=='id'){list.sort(function(a,b){var x=val(a,m),y=val(b,m);if(x===null&&y===null)return Number(a.dataset.idx)-Number(b.dataset.idx);if(x===null)return 1;if(y===null)return -1;return o==='asc'?x-y:y-x;});}
+    else if(o==='desc'){list.reverse();}
+    list.forEach(function(c){
+      var x=val(c,m==='id'?'rougeL':m),keep=true;
+      if(m==='id'){keep=true;}
+      else if(f==='better')keep=x!==null&&x>0;else if(f==='worse')keep=x!==null&&x<0;else if(f==='tie')keep=x!==null&&x===0;else if(f==='na')keep=x===null;
+      c.hidden=!keep;if(keep)shown++;gallery.appendChild(c);
+    });
+    count.textContent=String(shown);
+  }
+  [metric,order,filter].forEach(function(el){el.addEventListener('change',apply);});
+  apply();
+})();
+`;
+
+function mainTableHtml(report: Report): string {
+  const head = `<tr><th>Mode</th>${METRICS.map((m) => `<th>${esc(METRIC_NAMES[m])}</th>`).join('')}</tr>`;
+  const best = new Map<MetricId, number>();
+  for (const m of METRICS) {
+    const vals = report.table.map((t) => t.metrics[m]).filter((v): v is number => v !== null);
+    if (vals.length > 1) best.set(m, Math.max(...vals));
+  }
+  const rows = report.table
+    .map(
+      (t) =>
+        `<tr data-mode="${t.mode}"><td>${esc(t.name)}</td>${METRICS.map((m) => {
+          const v = t.metrics[m];
+          const cls = v === null ? 'na' : best.get(m) === v ? 'best' : '';
+          return `<td class="${cls}" data-mode="${t.mode}" data-metric="${m}" data-value="${num(v)}">${fmtPoints(v)}</td>`;
+        }).join('')}</tr>`,
+    )
+    .join('');
+  return `<table class="num" id="main-table"><thead>${head}</thead><tbody>${rows}</tbody></table>`;
+}
+
+function deltaTableHtml(report: Report): string {
+  const level = `${Math.round((1 - report.options.alpha) * 100)}% CI`;
+  const head = `<tr><th>Metric</th><th>Single</th><th>Joint</th><th>Δ (joint − single)</th><th>${level}</th><th>p</th><th>n</th></tr>`;
+  const cell = (d: DeltaRow, field: 'singleValue' | 'jointValue' | 'delta' | 'pValue', text: string, cls = '') =>
+    `<td class="${cls}" data-metric="${d.metric}" data-field="${field}" data-value="${num(d[field])}">${text}</td>`;
+  const rows = report.deltas
+    .map((d) => {
+      const sign = d.low !== null && d.low > 0 ? 'pos' : d.high !== null && d.high < 0 ? 'neg' : '';
+      return (
+        `<tr data-metric="${d.metric}"><td>${esc(METRIC_NAMES[d.metric])}</td>` +
+        cell(d, 'singleValue', fmtPoints(d.singleValue)) +
+        cell(d, 'jointValue', fmtPoints(d.jointValue)) +
+        cell(d, 'delta', fmtDelta(d.delta), sign) +
+        `<td data-metric="${d.metric}" data-field="ci" data-low="${num(d.low)}" data-high="${num(d.high)}">${fmtCi(d.low, d.high)}</td>` +
+        cell(d, 'pValue', fmtP(d.pValue)) +
+        `<td data-metric="${d.metric}" data-field="n" data-value="${d.n}">${d.n}</td></tr>`
+      );
+    })
+    .join('');
+  return `<table class="num" id="delta-table"><thead>${head}</thead><tbody>${rows}</tbody></table>`;
+}
+
+/** Inline SVG: one row per metric, the delta as a dot and the CI as a whisker, a zero line. */
+export function deltaChartSvg(deltas: readonly DeltaRow[], alpha = 0.05): string {
+  const rows = deltas.filter((d) => d.delta !== null);
+  if (rows.length === 0) return '<p class="note">No delta to chart.</p>';
+  const W = 820;
+  const left = 170;
+  const right = 270;
+  const rowH = 34;
+  const top = 26;
+  const H = top + rows.length * rowH + 26;
+  let extent = 0;
+  for (const d of rows)
+    for (const v of [d.delta, d.low, d.high])
+      if (v !== null && Number.isFinite(v)) extent = Math.max(extent, Math.abs(v));
+  // Ticks at a 1-2-5 step, two or three per side; the axis ends at the last tick.
+  const raw = Math.max(extent, 0.01) / 2.5;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = (raw / mag <= 1 ? 1 : raw / mag <= 2 ? 2 : raw / mag <= 5 ? 5 : 10) * mag;
+  const k = Math.max(1, Math.ceil(extent / step));
+  extent = k * step;
+  const plotW = W - left - right;
+  const x = (v: number) => left + ((v + extent) / (2 * extent)) * plotW;
+  const parts: string[] = [];
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" id="delta-chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" style="max-width:100%;height:auto" role="img" aria-label="MRE deltas with ${Math.round((1 - alpha) * 100)}% confidence intervals">`,
+  );
+  parts.push(
+    `<text x="${left}" y="14" font-size="11" fill="#5d6875">joint − single, points (${Math.round((1 - alpha) * 100)}% paired bootstrap CI)</text>`,
+  );
+  for (let i = -k; i <= k; i++) {
+    const t = i * step;
+    const label = Number(t.toPrecision(6));
+    parts.push(
+      `<line x1="${x(t)}" y1="${top - 4}" x2="${x(t)}" y2="${H - 22}" stroke="${i === 0 ? '#1d232b' : '#e3e7ec'}" stroke-width="${i === 0 ? 1.2 : 1}"/>`,
+    );
+    parts.push(
+      `<text x="${x(t)}" y="${H - 8}" font-size="11" text-anchor="middle" fill="#5d6875">${label > 0 ? '+' : ''}${label}</text>`,
+    );
+  }
+  rows.forEach((d, i) => {
+    const cy = top + i * rowH + rowH / 2;
+    const color = d.low !== null && d.low > 0 ? '#1c7c3a' : d.high !== null && d.high < 0 ? '#b42318' : '#5d6875';
+    parts.push(`<g class="delta-row" data-metric="${d.metric}" data-delta="${num(d.delta)}">`);
+    parts.push(
+      `<text x="${left - 10}" y="${cy + 4}" font-size="13" text-anchor="end" fill="#1d232b">${esc(METRIC_NAMES[d.metric])}</text>`,
+    );
+    if (d.low !== null && d.high !== null) {
+      parts.push(
+        `<line class="whisker" x1="${x(d.low)}" y1="${cy}" x2="${x(d.high)}" y2="${cy}" stroke="${color}" stroke-width="2"/>`,
+      );
+      parts.push(
+        `<line x1="${x(d.low)}" y1="${cy - 6}" x2="${x(d.low)}" y2="${cy + 6}" stroke="${color}" stroke-width="2"/>`,
+      );
+      parts.push(
+        `<line x1="${x(d.high)}" y1="${cy - 6}" x2="${x(d.high)}" y2="${cy + 6}" stroke="${color}" stroke-width="2"/>`,
+      );
+    }
+    parts.push(`<circle cx="${x(d.delta as number)}" cy="${cy}" r="5" fill="${color}"/>`);
+    parts.push(
+      `<text x="${W - right + 12}" y="${cy + 4}" font-size="12" fill="#1d232b">${fmtDelta(d.delta)} ${fmtCi(d.low, d.high)} p=${fmtP(d.pValue)}</text>`,
+    );
+    parts.push('</g>');
+  });
+  parts.push('</svg>');
+  return parts.join('');
+}
+
+function detailsHtml(report: Report): string {
+  const rows = report.table
+    .map(
+      (t) =>
+        `<tr data-mode="${t.mode}"><td>${esc(t.name)}</td><td data-field="paired">${t.counts.paired}</td><td data-field="errors">${t.counts.errors}</td>` +
+        `<td data-field="cached">${t.counts.cached}</td><td data-field="compliance" data-value="${num(t.compliance.all)}">${fmtRate(t.compliance.all)}</td>` +
+        `<td>${fmtRate(t.compliance.task1)}</td><td>${fmtRate(t.compliance.ner)}</td><td>${fmtRate(t.compliance.pairs)}</td>` +
+        `<td data-field="nerMacroF1" data-value="${num(t.extra.nerMacroF1)}">${fmtPoints(t.extra.nerMacroF1)}</td>` +
+        `<td>${esc(t.provider?.key ?? 'unknown')}${t.provider?.model ? `<br><small>${esc(t.provider.model)}</small>` : ''}</td>` +
+        `<td>${
+          t.provider
+            ? Object.entries(t.provider.settings)
+                .map(([k, v]) => `${esc(k)}=${esc(fmtSetting(v))}`)
+                .join('<br>') || '—'
+            : '—'
+        }</td></tr>`,
+    )
+    .join('');
+  return (
+    '<table class="num" id="details-table"><thead><tr><th>Mode</th><th>samples</th><th>errors</th><th>cached</th>' +
+    '<th>format ok</th><th>Task 1 anchor</th><th>NER anchor</th><th>pairs anchor</th><th>NER macro F1</th><th>provider / model</th><th>settings</th></tr></thead>' +
+    `<tbody>${rows}</tbody></table>`
+  );
+}
+
+const LETTER_SIZE = 0.05;
+
+function figureHtml(sample: SampleReport, img: PreparedImage): string {
+  const { width: W, height: H } = img;
+  const fs = Math.max(12, Math.round(Math.min(W, H) * LETTER_SIZE));
+  const boxes = sample.segments
+    .filter((s) => s.box)
+    .map((s) => {
+      const b = s.box as NonNullable<typeof s.box>;
+      const w = Math.max(1, b.xmax - b.xmin);
+      const h = Math.max(1, b.ymax - b.ymin);
+      const tagW = fs * (0.75 + 0.62 * s.id.length);
+      return (
+        `<g class="box" data-segment="${esc(s.id)}"><rect x="${b.xmin}" y="${b.ymin}" width="${w}" height="${h}"/>` +
+        `<rect class="tag" x="${b.xmin}" y="${b.ymin}" width="${tagW}" height="${fs * 1.25}"/>` +
+        `<text x="${b.xmin + fs * 0.3}" y="${b.ymin + fs}" style="font-size:${fs}px">${esc(s.id)}</text></g>`
+      );
+    })
+    .join('');
+  const picture = img.href
+    ? `<image href="${esc(img.href)}" x="0" y="0" width="${W}" height="${H}" preserveAspectRatio="none"/>`
+    : `<rect width="${W}" height="${H}" fill="#ddd"/>`;
+  const caption = img.problem
+    ? `<figcaption class="warn">${esc(img.problem)}</figcaption>`
+    : `<figcaption>${W}×${H}, ${sample.segments.length} segment${sample.segments.length === 1 ? '' : 's'}</figcaption>`;
+  return `<figure><svg viewBox="0 0 ${W} ${H}" xmlns="http://www.w3.org/2000/svg">${picture}${boxes}</svg>${caption}</figure>`;
+}
+
+function entityChip(e: { label: string; text: string }, cls: string): string {
+  return `<span class="chip ${cls}">${esc(e.text)} <small>${esc(e.label)}</small></span>`;
+}
+function pairChip(p: { segment: string; entity: string }, cls: string): string {
+  return `<span class="chip ${cls}"><b>${esc(p.segment)}</b> → ${esc(p.entity)}</span>`;
+}
+
+const MODE_SHORT: Record<Mode, string> = { summary: 'Single TS', mner: 'Single MNER', joint: 'M-MRE (joint)' };
+
+function modeTask2Html(ms: ModeSample, sample: SampleReport): string {
+  const e = markMultiset(sample.gold.entities, ms.entities, entityKey);
+  const p = markMultiset(sample.gold.pairs, ms.pairs, pairKey);
+  const ents =
+    e.pred.map((x) => entityChip(x.item, x.hit ? 'hit' : 'miss')).join('') +
+    e.missed.map((x) => entityChip(x, 'fn')).join('');
+  const pairs =
+    p.pred.map((x) => pairChip(x.item, x.hit ? 'hit' : 'miss')).join('') +
+    p.missed.map((x) => pairChip(x, 'fn')).join('');
+  const acc = ms.matching?.accuracy;
+  return (
+    `<div class="ents" data-hits="${e.pred.filter((x) => x.hit).length}">${ents || '<span class="none">none</span>'} <span class="score">F1 ${fmtPoints((ms.ner?.f1 ?? 0) * 100)}</span></div>` +
+    `<div class="pairs" data-hits="${p.pred.filter((x) => x.hit).length}">${pairs || '<span class="none">none</span>'} <span class="score">acc ${acc === null || acc === undefined ? 'n/a' : fmtPoints(acc * 100)}</span></div>`
+  );
+}
+
+function cardHtml(sample: SampleReport, idx: number, img: PreparedImage): string {
+  const d = sample.deltas;
+  const deltaSpan = (label: string, v: number | null) =>
+    `<span class="${v === null ? '' : v > 0 ? 'pos' : v < 0 ? 'neg' : ''}">Δ${label} ${fmtDelta(v)}</span>`;
+  const rows: string[] = [];
+  rows.push(`<tr><th>Text</th><td><p class="text">${esc(sample.text)}</p></td></tr>`);
+  const order: Mode[] = ['summary', 'mner', 'joint'];
+  const hasT2 = order.some((m) => sample.modes[m]?.ner);
+  const hasT1 = order.some((m) => sample.modes[m]?.rouge !== undefined && sample.modes[m]?.rouge !== null);
+  if (hasT2) {
+    rows.push(
+      `<tr class="gold"><th>Gold entities</th><td>${sample.gold.entities.map((e) => entityChip(e, 'gold')).join('') || '<span class="none">none</span>'}</td></tr>`,
+    );
+    rows.push(
+      `<tr class="gold"><th>Gold pairs</th><td>${sample.gold.pairs.map((p) => pairChip(p, 'gold')).join('') || '<span class="none">none</span>'}</td></tr>`,
+    );
+    for (const m of order) {
+      const ms = sample.modes[m];
+      if (!ms?.ner) continue;
+      rows.push(`<tr data-mode="${m}"><th>${esc(MODE_SHORT[m])}</th><td>${modeTask2Html(ms, sample)}</td></tr>`);
+    }
+  }
+  if (hasT1) {
+    rows.push(
+      `<tr class="gold"><th>Gold summary</th><td><p class="summ">${esc(sample.gold.summary ?? '')}</p></td></tr>`,
+    );
+    for (const m of order) {
+      const ms = sample.modes[m];
+      if (!ms?.rouge) continue;
+      const s = ms.summary;
+      rows.push(
+        `<tr data-mode="${m}"><th>${esc(MODE_SHORT[m])}</th><td><p class="summ">${s ? esc(s) : '<span class="none">no summary</span>'}</p>` +
+          `<span class="score">R-1 ${fmtPoints(ms.rouge.rouge1 * 100)} · R-2 ${fmtPoints(ms.rouge.rouge2 * 100)} · R-L ${fmtPoints(ms.rouge.rougeL * 100)}</span></td></tr>`,
+      );
+    }
+  }
+  for (const m of order) {
+    const ms = sample.modes[m];
+    if (ms && (ms.error || !ms.compliant))
+      rows.push(
+        `<tr data-mode="${m}"><th>${esc(MODE_SHORT[m])}</th><td class="warn">${ms.error ? `error: ${esc(ms.error)}` : `format: ${esc(ms.diagnostics.join(', ') || 'non-compliant')}`}</td></tr>`,
+      );
+  }
+  return (
+    `<article class="card" data-idx="${idx}" data-id="${esc(sample.id)}" data-d-rougeL="${num(d.rougeL)}" data-d-nerF1="${num(d.nerF1)}" data-d-accuracy="${num(d.accuracy)}">` +
+    `<header><h3>${esc(sample.id)}</h3><div class="deltas">${deltaSpan('ROUGE-L', d.rougeL)}${deltaSpan('NER F1', d.nerF1)}${deltaSpan('Acc', d.accuracy)}</div></header>` +
+    `<div class="cbody">${figureHtml(sample, img)}<table class="cmp">${rows.join('')}</table></div></article>`
+  );
+}
+
+/** The report summary (everything but the samples) as JSON safe to embed in a `<script>` element. */
+function embeddedJson(report: Report): string {
+  const { samples, ...rest } = report;
+  void samples;
+  return JSON.stringify(rest)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+/**
+ * Renders the report as one self-contained HTML file: inline CSS, JS and SVG, no network request
+ * (a Content-Security-Policy forbids any); main images embedded as downscaled data URLs (or
+ * referenced relatively, see `images`).
+ */
+export async function renderHtml(report: Report, options: HtmlOptions = {}): Promise<string> {
+  const mode = options.images ?? 'embed';
+  const samples = report.samples.slice(0, options.maxSamples ?? report.samples.length);
+  const images: PreparedImage[] = [];
+  // Small batches: sharp runs on its own threads; this keeps memory flat on large reports.
+  for (let i = 0; i < samples.length; i += 8) {
+    const batch = samples.slice(i, i + 8);
+    images.push(
+      ...(await Promise.all(
+        batch.map((s) =>
+          prepareImage(s.image, { mode, outFile: options.outFile, maxWidth: options.maxImageSize ?? 360 }),
+        ),
+      )),
+    );
+  }
+  const title = options.title ?? 'M-MRE report: single-task vs joint';
+  const imgSrc = mode === 'relative' ? "data: 'self' file:" : 'data:';
+  const csp = `default-src 'none'; img-src ${imgSrc}; style-src 'unsafe-inline'; script-src 'unsafe-inline'`;
+  const stemNote = report.options.stemmer ? ' (Porter stemmer)' : '';
+  const cards = samples.map((s, i) => cardHtml(s, i, images[i] as PreparedImage)).join('\n');
+  const deltaOptions = [
+    ['rougeL', 'Δ ROUGE-L'],
+    ['nerF1', 'Δ NER F1'],
+    ['accuracy', 'Δ Image–Entity Acc.'],
+    ['id', 'sample order'],
+  ]
+    .map(([v, t]) => `<option value="${v}">${t}</option>`)
+    .join('');
+  const hasDeltas = report.deltas.length > 0;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title><style>${CSS}</style></head>
+<body><main>
+<h1>${esc(title)}</h1>
+<p class="note">${report.pairedSamples} paired samples; modes: ${report.table.map((t) => esc(t.name)).join(', ')}. All values in points (fraction × 100): ROUGE = mean per-sample F-measure${stemNote}, BLEU = corpus sacreBLEU, NER F1 = micro, Image–Entity Accuracy = micro (Σcorrect / Σgold). n/a: the mode does not do that task.</p>
+<h2>Results</h2>
+${mainTableHtml(report)}
+${
+  hasDeltas
+    ? `<h2>Mutual Reinforcement Effect (joint − single)</h2>
+<p class="note">Paired bootstrap percentile CI (${report.options.bootstrap} resamples, seed ${report.options.seed}; corpus metrics recomputed from resampled per-sample statistics) and two-sided paired approximate-randomization p-value.</p>
+<div class="chart">${deltaChartSvg(report.deltas, report.options.alpha)}</div>
+${deltaTableHtml(report)}`
+    : '<p class="note">No MRE delta: the joint mode and the matching single mode are not both present.</p>'
+}
+<h2>Per mode</h2>
+${detailsHtml(report)}
+${report.warnings.length ? `<h2>Warnings</h2><ul>${report.warnings.map((w) => `<li class="warn">${esc(w)}</li>`).join('')}</ul>` : ''}
+<h2>Samples</h2>
+<p class="legend"><span class="chip gold">gold</span><span class="chip hit">predicted, correct</span><span class="chip miss">predicted, wrong</span><span class="chip fn">gold, missed</span> Boxes are the gold segments, lettered as in the prompt.</p>
+<div class="controls"><label>sort by <select id="sort-metric">${deltaOptions}</select></label>
+<label>order <select id="sort-order"><option value="desc">descending</option><option value="asc">ascending</option></select></label>
+<label>show <select id="filter"><option value="all">all</option><option value="better">joint better (Δ &gt; 0)</option><option value="worse">joint worse (Δ &lt; 0)</option><option value="tie">tie (Δ = 0)</option><option value="na">Δ n/a</option></select></label>
+<span><b id="shown">${samples.length}</b> of ${samples.length} shown${samples.length < report.samples.length ? ` (first ${samples.length} of ${report.samples.length} samples)` : ''}</span></div>
+<div class="gallery" id="gallery">
+${cards}
+</div>
+</main>
+<script type="application/json" id="mmre-report">${embeddedJson(report)}</script>
+<script>${SCRIPT}</script>
+</body></html>
+`;
+}
