@@ -1,1 +1,17 @@
-export {};
+import { QwenLocalProvider } from './provider.js';
+
+export type { LocalBackend, QwenLocalConfig, QwenLocalConfigInput } from './config.js';
+export {
+  DEFAULT_BASE_URLS,
+  DEFAULT_MODELS,
+  LOCAL_BACKENDS,
+  LOCAL_CONFIG_KEYS,
+  QwenLocalConfigSchema,
+} from './config.js';
+export type { GrammarOptions } from './grammar.js';
+export { escapeRegex, pfaRegex, segmentIdsOf } from './grammar.js';
+export type { OllamaMessage } from './ollama.js';
+export { toOllamaMessages } from './ollama.js';
+export type { CallContext, ProviderInternals, ProviderOptions } from './provider.js';
+export { QwenLocalProvider, readOllamaChat } from './provider.js';
+export default QwenLocalProvider;

@@ -17,12 +17,11 @@ export interface ProviderCallContext {
 export interface ProviderResult {
   output?: unknown;
   error?: string;
-  tokenUsage?: { prompt?: number; completion?: number; total?: number; [k: string]: unknown };
+  tokenUsage?: { prompt?: number; completion?: number; total?: number; numRequests?: number };
   latencyMs?: number;
   cost?: number;
   cached?: boolean;
   metadata?: Record<string, unknown>;
-  [key: string]: unknown;
 }
 
 export type ConformanceScenario = 'ok' | 'error';

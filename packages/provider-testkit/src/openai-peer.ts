@@ -1,3 +1,4 @@
+import { MODES } from '@mmre/core';
 import { deterministicAnswer } from './answer.js';
 import type { Peer, PeerOptions, PeerReply, Protocol } from './peer.js';
 import { PeerError, startPeer } from './peer.js';
@@ -176,7 +177,17 @@ export function openAIProtocol(options: OpenAIPeerOptions): Protocol {
           400,
           `This model's maximum context length is ${maxModelLen} tokens. However, you requested ${promptTokens + maxTokens} tokens (${promptTokens} in the messages, ${maxTokens} in the completion). Please reduce the length of the messages or completion.`,
         );
-      const answer = deterministicAnswer({ texts: chat.texts, images: chat.images });
+      let answer = deterministicAnswer({ texts: chat.texts, images: chat.images });
+      if (constraint && !constraint.test(answer.text)) {
+        // a constrained server cannot leave the grammar: answer in the mode whose format the regex describes
+        for (const mode of MODES) {
+          const alt = deterministicAnswer({ texts: chat.texts, images: chat.images, mode });
+          if (constraint.test(alt.text)) {
+            answer = alt;
+            break;
+          }
+        }
+      }
       let content = answer.text;
       let finish = 'stop';
       if (maxTokens !== undefined && Math.ceil(content.length / 4) > maxTokens) {

@@ -35,6 +35,8 @@ export class TransportError extends Error {
   readonly attempts: number;
   readonly replica: string | undefined;
   readonly code: string | undefined;
+  /** The `x-request-id` the failed call sent (set by HttpTransport.postJson). */
+  requestId: string | undefined;
 
   constructor(init: TransportErrorInit) {
     super(init.message);

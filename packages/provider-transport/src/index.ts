@@ -1,3 +1,21 @@
+export type { ChatAnswer, ChatMessage, ContentPart, Prices, ProviderResponse, TokenUsage } from './chat.js';
+export {
+  BadAnswerError,
+  ChatMessageSchema,
+  ContentPartSchema,
+  costOf,
+  countImages,
+  estimateRequestTokens,
+  formatConfigError,
+  imageUrlOf,
+  neverThrow,
+  openAIUsedTokens,
+  PricesSchema,
+  PromptError,
+  parsePrompt,
+  promptText,
+  readChatCompletion,
+} from './chat.js';
 export type { Clock } from './clock.js';
 export { FakeClock, systemClock } from './clock.js';
 export type { TransportErrorInit, TransportFailureReason } from './errors.js';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
@@ -60,6 +61,8 @@ export interface RequestOptions {
   /** Extra headers for this request. */
   headers?: Readonly<Record<string, string>> | undefined;
   signal?: AbortSignal | undefined;
+  /** Sent as `x-request-id` on every attempt of this call (default: a new `mmre-<uuid>`). */
+  requestId?: string | undefined;
 }
 
 export interface TransportResponse<T = unknown> {
@@ -70,6 +73,8 @@ export interface TransportResponse<T = unknown> {
   replica: string;
   /** Attempts made, 1 when the first one succeeded. */
   attempts: number;
+  /** The `x-request-id` sent with every attempt. */
+  requestId: string;
   /** Wall time from the call to the parsed response, including queueing and retries, in ms. */
   latencyMs: number;
 }
@@ -220,12 +225,30 @@ export class HttpTransport {
     const started = performance.now();
     this.counters.requests++;
     const payload = typeof body === 'string' ? body : JSON.stringify(body);
-    const headers = { ...this.headers, ...options.headers };
+    const requestId = options.requestId ?? `mmre-${randomUUID()}`;
+    const headers = { ...this.headers, ...options.headers, 'x-request-id': requestId };
     const estimated = Math.max(0, Math.round(options.estimatedTokens ?? 0));
+    try {
+      return await this.send<T>(path, payload, headers, estimated, requestId, started, options.signal);
+    } catch (e) {
+      if (e instanceof TransportError) e.requestId = requestId;
+      throw e;
+    }
+  }
+
+  private async send<T>(
+    path: string,
+    payload: string,
+    headers: Record<string, string>,
+    estimated: number,
+    requestId: string,
+    started: number,
+    signal: AbortSignal | undefined,
+  ): Promise<TransportResponse<T>> {
     let attempt = 0;
     for (;;) {
       attempt++;
-      if (this.closed || options.signal?.aborted)
+      if (this.closed || signal?.aborted)
         throw this.fail('aborted', attempt - 1, undefined, 'request aborted before it was sent');
       const release = await this.semaphore.acquire();
       let replica: Replica | undefined;
@@ -236,7 +259,7 @@ export class HttpTransport {
         replica = this.replicas.pick(this.clock.now());
         replica.inFlight++;
         this.counters.attempts++;
-        outcome = await this.attempt(replica, path, payload, headers, options.signal);
+        outcome = await this.attempt(replica, path, payload, headers, signal);
       } finally {
         if (replica) replica.inFlight--;
         release();
@@ -256,6 +279,7 @@ export class HttpTransport {
           headers: outcome.headers,
           replica: r.label,
           attempts: attempt,
+          requestId,
           latencyMs,
         };
       }
