@@ -1,0 +1,143 @@
+import { dirname } from 'node:path';
+import { formatAnswer, MODES, resolveMode, TestVarsSchema } from '@mmre/core';
+import { loadDataset } from '@mmre/dataset';
+import { z } from 'zod';
+import {
+  type CallContext,
+  errorMessage,
+  findDatasetRoot,
+  type ProviderOptions,
+  type ProviderResponse,
+  parseConfig,
+  resolveFrom,
+} from './common.js';
+import { type BaselineModel, buildModel, predict } from './model.js';
+
+export const BaselineConfigSchema = z
+  .object({
+    /** Dataset folder to learn from (its train split). Relative paths: from the promptfoo config's folder. */
+    dataset: z.string().min(1, { message: 'must be a dataset folder path' }).optional(),
+    /** Force a mode instead of reading it from vars.mode or the prompt's answer anchors. */
+    mode: z.enum(MODES, { message: `must be one of ${MODES.join(', ')}` }).optional(),
+    /** Split to learn from (default `train`). */
+    split: z.string().min(1).default('train'),
+  })
+  .strict();
+export type BaselineConfig = z.input<typeof BaselineConfigSchema>;
+const ALLOWED = Object.keys(BaselineConfigSchema.shape);
+
+interface LoadedModel {
+  model: BaselineModel;
+  root: string;
+  issues: number;
+}
+const models = new Map<string, Promise<LoadedModel>>();
+
+/** The baseline model for a dataset folder and split, built once per process. */
+export function loadBaselineModel(root: string, split = 'train'): Promise<LoadedModel> {
+  const key = `${root}\u0000${split}`;
+  let m = models.get(key);
+  if (!m) {
+    m = loadDataset(root, { split }).then(
+      ({ samples, issues }) => ({ model: buildModel(samples), root, issues: issues.length }),
+      (err: unknown) => {
+        models.delete(key);
+        throw new Error(
+          `cannot load dataset ${root}: ${errorMessage(err)}; fix: set config.dataset (or MMRE_DATASET) to a dataset folder with dataset.json and samples.jsonl`,
+        );
+      },
+    );
+    models.set(key, m);
+  }
+  return m;
+}
+
+/**
+ * A rule-based M-MRE baseline, offline and deterministic (rules in the README): NER from a train
+ * gazetteer plus @mentions, #hashtags and capitalised spans; summary = the train summary whose
+ * text is nearest by TF-IDF cosine; segments matched to entities in a fixed order. One algorithm
+ * serves every mode: `joint` prints exactly the `summary` output and the `mner` output.
+ *
+ * promptfoo: `package:@mmre/provider-offline:BaselineProvider` or
+ * `file://node_modules/@mmre/provider-offline/dist/baseline.js`.
+ */
+export class BaselineProvider {
+  readonly config: z.infer<typeof BaselineConfigSchema>;
+  readonly label?: string;
+  private readonly providerId: string;
+  private readonly basePath: string;
+  private readonly env: Record<string, string | undefined>;
+
+  constructor(options: ProviderOptions<BaselineConfig> = {}) {
+    const { config, basePath } = parseConfig(BaselineConfigSchema, options.config, 'BaselineProvider', ALLOWED);
+    this.config = config;
+    this.basePath = basePath;
+    this.providerId = options.id ?? 'mmre:baseline';
+    if (options.label) this.label = options.label;
+    this.env = options.env ?? {};
+  }
+
+  id(): string {
+    return this.providerId;
+  }
+
+  toString(): string {
+    return `[BaselineProvider ${this.providerId}]`;
+  }
+
+  private datasetRoot(vars: Record<string, unknown>, image: string): string | null {
+    if (this.config.dataset) return resolveFrom(this.basePath, this.config.dataset);
+    if (typeof vars.dataset === 'string' && vars.dataset) return resolveFrom(this.basePath, vars.dataset);
+    const env = this.env.MMRE_DATASET ?? process.env.MMRE_DATASET;
+    if (env) return resolveFrom(process.cwd(), env);
+    return findDatasetRoot(dirname(image));
+  }
+
+  async callApi(prompt: string, context?: CallContext): Promise<ProviderResponse> {
+    const started = performance.now();
+    try {
+      const rawVars = (context?.vars ?? {}) as Record<string, unknown>;
+      const parsed = TestVarsSchema.safeParse(rawVars);
+      if (!parsed.success)
+        return {
+          error: `BaselineProvider: test vars${rawVars.id !== undefined ? ` of sample ${JSON.stringify(rawVars.id)}` : ''} are not M-MRE test vars: ${parsed.error.issues
+            .map((i) => `vars.${i.path.join('.')}: ${i.message}`)
+            .join('; ')}`,
+        };
+      const vars = parsed.data;
+      const mode = resolveMode(this.config.mode ?? vars.mode, prompt);
+      if (!mode)
+        return {
+          error: `BaselineProvider: cannot tell the mode of sample ${JSON.stringify(vars.id)}: the prompt names no PFA answer anchor; fix: use the @mmre/pfa prompts, or set vars.mode or config.mode (${MODES.join(', ')})`,
+        };
+      const root = this.datasetRoot(rawVars, vars.image);
+      if (!root)
+        return {
+          error: `BaselineProvider: no dataset to learn from for sample ${JSON.stringify(vars.id)} (no config.dataset, vars.dataset or MMRE_DATASET, and no dataset.json above ${vars.image}); fix: set config.dataset`,
+        };
+      const { model } = await loadBaselineModel(root, this.config.split);
+      const answer = predict(model, {
+        id: vars.id,
+        text: vars.text,
+        segmentIds: (vars.segments ?? []).map((s) => s.id),
+      });
+      return {
+        output: formatAnswer(answer, mode),
+        tokenUsage: { total: 0, prompt: 0, completion: 0, numRequests: 1 },
+        latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+        cached: false,
+        metadata: {
+          mode,
+          dataset: root,
+          trainSamples: model.trainSamples,
+          gazetteerEntries: model.gazetteer.size,
+          summaryFrom: answer.summaryFrom,
+        },
+      };
+    } catch (err) {
+      return { error: `BaselineProvider: ${errorMessage(err)}` };
+    }
+  }
+}
+
+export default BaselineProvider;
