@@ -1,0 +1,127 @@
+import { MODES } from '@mmre/core';
+import { PricesSchema } from '@mmre/provider-transport';
+import { z } from 'zod';
+
+export const HOSTED_BACKENDS = ['dashscope', 'openrouter', 'openai-compatible'] as const;
+export type HostedBackend = (typeof HOSTED_BACKENDS)[number];
+
+/** DashScope compatible-mode endpoints; the two regions take different API keys. */
+export const DASHSCOPE_URLS = Object.freeze({
+  intl: 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1',
+  cn: 'https://dashscope.aliyuncs.com/compatible-mode/v1',
+});
+export const OPENROUTER_URL = 'https://openrouter.ai/api/v1';
+
+export const DASHSCOPE_MODELS = [
+  'qwen2.5-vl-72b-instruct',
+  'qwen2.5-vl-32b-instruct',
+  'qwen2.5-vl-7b-instruct',
+  'qwen2.5-vl-3b-instruct',
+  'qwen-vl-max',
+  'qwen-vl-plus',
+] as const;
+export const OPENROUTER_MODELS = [
+  'qwen/qwen2.5-vl-72b-instruct',
+  'qwen/qwen2.5-vl-32b-instruct',
+  'qwen/qwen-2.5-vl-7b-instruct',
+] as const;
+
+export const DEFAULT_KEY_ENV: Readonly<Record<HostedBackend, string | undefined>> = Object.freeze({
+  dashscope: 'DASHSCOPE_API_KEY',
+  openrouter: 'OPENROUTER_API_KEY',
+  'openai-compatible': undefined,
+});
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+  message: 'must be the NAME of an environment variable (e.g. MY_API_KEY), never the key itself',
+});
+const url = z.string().url({ message: 'must be a URL like https://host/v1' });
+const posInt = z.number().int().positive();
+
+export const QwenHostedConfigSchema = z
+  .object({
+    backend: z.enum(HOSTED_BACKENDS).default('dashscope'),
+    /** DashScope region: 'intl' (Singapore, default) or 'cn' (Beijing); each has its own keys. */
+    region: z.enum(['intl', 'cn']).default('intl'),
+    model: z.string().min(1).optional(),
+    /** Overrides the backend's URL (a proxy or gateway; tests point it at a loopback peer). */
+    baseUrl: url.optional(),
+    baseUrls: z.array(url).min(1).optional(),
+    /** Env var holding the key (default DASHSCOPE_API_KEY / OPENROUTER_API_KEY; required for openai-compatible). */
+    apiKeyEnv: envName.optional(),
+    temperature: z.number().min(0).max(2).default(0),
+    maxTokens: posInt.default(1024),
+    topP: z.number().gt(0).max(1).optional(),
+    seed: z.number().int().optional(),
+    timeoutMs: posInt.default(120_000),
+    maxRetries: z.number().int().min(0).max(20).default(4),
+    maxConcurrency: posInt.max(1024).default(8),
+    /** DashScope: `vl_high_resolution_images` (more image tokens, higher fidelity). */
+    vlHighResolutionImages: z.boolean().optional(),
+    extraBody: z.record(z.string(), z.unknown()).optional(),
+    requestsPerMinute: z.number().positive().optional(),
+    tokensPerMinute: z.number().positive().optional(),
+    mode: z.enum(MODES).optional(),
+    /** Price per 1M input/output tokens, in your currency: each call reports its cost. */
+    prices: PricesSchema.optional(),
+    /** OpenRouter: optional attribution headers. */
+    httpReferer: z.string().url().optional(),
+    appTitle: z.string().min(1).optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.baseUrl && c.baseUrls)
+      ctx.addIssue({ code: 'custom', path: ['baseUrls'], message: 'give baseUrl or baseUrls, not both' });
+    if (c.backend === 'openai-compatible') {
+      if (!c.baseUrl && !c.baseUrls)
+        ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: "backend 'openai-compatible' needs baseUrl" });
+      if (!c.apiKeyEnv)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apiKeyEnv'],
+          message: "backend 'openai-compatible' needs apiKeyEnv (the NAME of the env var holding the key)",
+        });
+      if (!c.model)
+        ctx.addIssue({ code: 'custom', path: ['model'], message: "backend 'openai-compatible' needs model" });
+    }
+    if (c.vlHighResolutionImages !== undefined && c.backend !== 'dashscope')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['vlHighResolutionImages'],
+        message: `vlHighResolutionImages is a DashScope option; backend '${c.backend}' does not take it`,
+      });
+    if (
+      c.model &&
+      c.backend === 'dashscope' &&
+      !(DASHSCOPE_MODELS as readonly string[]).includes(c.model) &&
+      !c.baseUrl &&
+      !c.baseUrls
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model'],
+        message: `unknown DashScope Qwen VL model "${c.model}"; use one of ${DASHSCOPE_MODELS.join(', ')}`,
+      });
+    if (
+      c.model &&
+      c.backend === 'openrouter' &&
+      !(OPENROUTER_MODELS as readonly string[]).includes(c.model) &&
+      !c.baseUrl &&
+      !c.baseUrls
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model'],
+        message: `unknown OpenRouter Qwen VL model "${c.model}"; use one of ${OPENROUTER_MODELS.join(', ')}`,
+      });
+    if ((c.httpReferer || c.appTitle) && c.backend !== 'openrouter')
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.httpReferer ? 'httpReferer' : 'appTitle'],
+        message: 'an OpenRouter option',
+      });
+  });
+
+export type QwenHostedConfig = z.output<typeof QwenHostedConfigSchema>;
+export type QwenHostedConfigInput = z.input<typeof QwenHostedConfigSchema>;
+export const HOSTED_CONFIG_KEYS: readonly string[] = Object.freeze(Object.keys(QwenHostedConfigSchema.shape));
