@@ -47,9 +47,15 @@ export {
 } from './ner.js';
 export { caseFold, collapseWhitespace, normalizeEntityText, normalizeLabel, normalizeSegment } from './normalize.js';
 export {
+  type AdditiveStatistic,
+  additiveStatistic,
   type BootstrapOptions,
   type BootstrapResult,
+  corpusBleuAdditive,
+  meanAdditive,
   meanStatistic,
+  microAccuracyAdditive,
+  microF1Additive,
   type PairedStatistic,
   pairedBootstrap,
   pairedRandomization,

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { sacreBleuStats, sacreCorpusBleu } from './bleu-sacre.js';
 import { microNer, type NerStats, nerStats } from './ner.js';
-import { meanStatistic, pairedBootstrap, pairedRandomization, quantileSorted } from './paired.js';
+import {
+  corpusBleuAdditive,
+  meanAdditive,
+  meanStatistic,
+  microAccuracyAdditive,
+  microF1Additive,
+  pairedBootstrap,
+  pairedRandomization,
+  quantileSorted,
+} from './paired.js';
 import { createRng } from './rng.js';
 
 function normal(rng: ReturnType<typeof createRng>): number {
@@ -133,5 +143,50 @@ describe('pairedBootstrap / pairedRandomization', () => {
     expect(() => pairedBootstrap([1], [1, 2], meanStatistic)).toThrow(/same samples/);
     expect(() => pairedRandomization([1], [1], meanStatistic, { iterations: 0 })).toThrow(/iterations/);
     expect(() => pairedBootstrap([1], [1], meanStatistic, { alpha: 1 })).toThrow(/alpha/);
+  });
+});
+
+describe('additive statistics (fast path)', () => {
+  it('give exactly the results of the function form on the same rows', () => {
+    const r = createRng(11);
+    const e = (k: number) => ({ label: 'person', text: `E${k}` });
+    const rows = (miss: number) =>
+      Array.from({ length: 80 }, () => {
+        const gold = Array.from({ length: 1 + r.int(4) }, () => e(r.int(20)));
+        const pred = gold.filter(() => r.next() > miss);
+        if (r.next() < 0.3) pred.push(e(r.int(20)));
+        return nerStats(gold, pred);
+      });
+    const a = rows(0.2);
+    const b = rows(0.4);
+    expect(pairedBootstrap(a, b, microF1Additive, { iterations: 300, seed: 9 })).toEqual(
+      pairedBootstrap(a, b, microF1, { iterations: 300, seed: 9 }),
+    );
+    expect(pairedRandomization(a, b, microF1Additive, { iterations: 300, seed: 9 })).toEqual(
+      pairedRandomization(a, b, microF1, { iterations: 300, seed: 9 }),
+    );
+    const xs = Array.from({ length: 50 }, () => normal(r));
+    const ys = xs.map((x) => x + 0.2 * normal(r));
+    const fn = pairedBootstrap(xs, ys, meanStatistic, { iterations: 200 });
+    const add = pairedBootstrap(xs, ys, meanAdditive, { iterations: 200 });
+    expect(add.valid).toBe(fn.valid);
+    expect(add.low as number).toBeCloseTo(fn.low as number, 12);
+  });
+  it('corpus BLEU from summed stats equals sacreCorpusBleu; accuracy is null without gold', () => {
+    const preds = ['the cat sat on the mat', 'a dog', 'hello world again'];
+    const refs = ['the cat is on the mat', 'a dog barked', 'hello there world'];
+    const stats = preds.map((p, i) => sacreBleuStats(p, refs[i] as string));
+    const bs = pairedBootstrap(stats, stats, corpusBleuAdditive, { iterations: 10 });
+    expect(bs.delta).toBe(0);
+    const sums = new Float64Array(10);
+    const tmp = new Float64Array(10);
+    for (const s of stats) {
+      corpusBleuAdditive.vector(s, tmp);
+      for (let j = 0; j < 10; j++) sums[j] = (sums[j] as number) + (tmp[j] as number);
+    }
+    expect(
+      Math.abs((corpusBleuAdditive.fromSums(sums, 3) as number) - sacreCorpusBleu(preds, refs).score),
+    ).toBeLessThan(1e-9);
+    expect(microAccuracyAdditive.fromSums(new Float64Array([0, 0, 2]), 1)).toBeNull();
   });
 });

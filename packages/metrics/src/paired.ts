@@ -1,3 +1,6 @@
+import { type BleuStats, sacreBleuFromStats } from './bleu-sacre.js';
+import { type MatchingStats, matchingFromCounts } from './matching.js';
+import { type NerStats, prf } from './ner.js';
 import { createRng } from './rng.js';
 
 /**
@@ -7,6 +10,60 @@ import { createRng } from './rng.js';
  * The array passed in is reused between calls: read it, do not keep it.
  */
 export type PairedStatistic<T> = (rows: readonly T[]) => number | null;
+
+/**
+ * A corpus statistic that is a function of per-sample sums (BLEU stats, tp/fp/fn, correct/gold,
+ * value/count): rows are mapped once to numeric vectors of length `dims`, and each resample only
+ * sums vectors (no row objects are touched), which is several times faster. Results are identical
+ * to the function form that sums the same values in the same order.
+ */
+export interface AdditiveStatistic<T> {
+  kind: 'additive';
+  /** Length of the vector of one row. */
+  dims: number;
+  /** Writes the vector of one row into `out` (length `dims`). */
+  vector: (row: T, out: Float64Array) => void;
+  /** The corpus value from summed vectors (and the number of rows summed); null when undefined. */
+  fromSums: (sums: Float64Array, n: number) => number | null;
+}
+
+/** Builds an `AdditiveStatistic` (see there). */
+export function additiveStatistic<T>(
+  dims: number,
+  vector: (row: T, out: Float64Array) => void,
+  fromSums: (sums: Float64Array, n: number) => number | null,
+): AdditiveStatistic<T> {
+  if (!Number.isInteger(dims) || dims < 1) throw new RangeError(`additiveStatistic: dims must be a positive integer`);
+  return { kind: 'additive', dims, vector, fromSums };
+}
+
+/** Mean of numeric rows, as an additive statistic. */
+export const meanAdditive: AdditiveStatistic<number> = additiveStatistic(
+  1,
+  (x, out) => {
+    out[0] = x;
+  },
+  (s, n) => (n === 0 ? null : (s[0] as number) / n),
+);
+
+function flatten<T>(rows: readonly T[], st: AdditiveStatistic<T>): Float64Array {
+  const d = st.dims;
+  const flat = new Float64Array(rows.length * d);
+  const tmp = new Float64Array(d);
+  for (let i = 0; i < rows.length; i++) {
+    tmp.fill(0);
+    st.vector(rows[i] as T, tmp);
+    flat.set(tmp, i * d);
+  }
+  return flat;
+}
+
+function fullValue<T>(rows: Float64Array, n: number, st: AdditiveStatistic<T>): number | null {
+  const d = st.dims;
+  const sums = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sums[j] = (sums[j] as number) + (rows[i * d + j] as number);
+  return st.fromSums(sums, n);
+}
 
 export interface BootstrapOptions {
   /** Number of bootstrap resamples (default 10,000). */
@@ -78,12 +135,13 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 export function pairedBootstrap<T>(
   a: readonly T[],
   b: readonly T[],
-  statistic: PairedStatistic<T>,
+  statistic: PairedStatistic<T> | AdditiveStatistic<T>,
   options: BootstrapOptions = {},
 ): BootstrapResult {
   const { iterations = 10_000, seed = 1, alpha = 0.05 } = options;
   checkInputs(a, b, iterations, 'pairedBootstrap');
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`pairedBootstrap: alpha must be in (0, 1), got ${alpha}`);
+  if (typeof statistic !== 'function') return bootstrapAdditive(a, b, statistic, iterations, seed, alpha);
   const sa = statistic(a);
   const sb = statistic(b);
   const delta = sa === null || sb === null ? null : sa - sb;
@@ -104,6 +162,16 @@ export function pairedBootstrap<T>(
     if (x === null || y === null || !Number.isFinite(x) || !Number.isFinite(y)) continue;
     deltas[valid++] = x - y;
   }
+  return bootstrapResult(delta, deltas, valid, iterations, alpha);
+}
+
+function bootstrapResult(
+  delta: number | null,
+  deltas: Float64Array,
+  valid: number,
+  iterations: number,
+  alpha: number,
+): BootstrapResult {
   if (valid === 0) return { delta, low: null, high: null, iterations, valid };
   const sorted = deltas.subarray(0, valid).sort();
   return {
@@ -115,6 +183,44 @@ export function pairedBootstrap<T>(
   };
 }
 
+function bootstrapAdditive<T>(
+  a: readonly T[],
+  b: readonly T[],
+  st: AdditiveStatistic<T>,
+  iterations: number,
+  seed: number,
+  alpha: number,
+): BootstrapResult {
+  const n = a.length;
+  const d = st.dims;
+  const fa = flatten(a, st);
+  const fb = flatten(b, st);
+  const sa = fullValue(fa, n, st);
+  const sb = fullValue(fb, n, st);
+  const delta = sa === null || sb === null ? null : sa - sb;
+  const rng = createRng(seed);
+  const suma = new Float64Array(d);
+  const sumb = new Float64Array(d);
+  const deltas = new Float64Array(iterations);
+  let valid = 0;
+  for (let it = 0; it < iterations; it++) {
+    suma.fill(0);
+    sumb.fill(0);
+    for (let k = 0; k < n; k++) {
+      const off = rng.int(n) * d;
+      for (let j = 0; j < d; j++) {
+        suma[j] = (suma[j] as number) + (fa[off + j] as number);
+        sumb[j] = (sumb[j] as number) + (fb[off + j] as number);
+      }
+    }
+    const x = st.fromSums(suma, n);
+    const y = st.fromSums(sumb, n);
+    if (x === null || y === null || !Number.isFinite(x) || !Number.isFinite(y)) continue;
+    deltas[valid++] = x - y;
+  }
+  return bootstrapResult(delta, deltas, valid, iterations, alpha);
+}
+
 /**
  * Paired approximate-randomization test of H0 "a and b are exchangeable per sample": each
  * iteration swaps a[i] and b[i] with probability 1/2 for every sample i, recomputes the corpus
@@ -124,11 +230,12 @@ export function pairedBootstrap<T>(
 export function pairedRandomization<T>(
   a: readonly T[],
   b: readonly T[],
-  statistic: PairedStatistic<T>,
+  statistic: PairedStatistic<T> | AdditiveStatistic<T>,
   options: RandomizationOptions = {},
 ): RandomizationResult {
   const { iterations = 10_000, seed = 1 } = options;
   checkInputs(a, b, iterations, 'pairedRandomization');
+  if (typeof statistic !== 'function') return randomizationAdditive(a, b, statistic, iterations, seed);
   const sa = statistic(a);
   const sb = statistic(b);
   if (sa === null || sb === null) return { delta: null, pValue: null, iterations, valid: 0 };
@@ -157,6 +264,55 @@ export function pairedRandomization<T>(
   return { delta, pValue: (count + 1) / (valid + 1), iterations, valid };
 }
 
+function randomizationAdditive<T>(
+  a: readonly T[],
+  b: readonly T[],
+  st: AdditiveStatistic<T>,
+  iterations: number,
+  seed: number,
+): RandomizationResult {
+  const n = a.length;
+  const d = st.dims;
+  const fa = flatten(a, st);
+  const fb = flatten(b, st);
+  const sa = fullValue(fa, n, st);
+  const sb = fullValue(fb, n, st);
+  if (sa === null || sb === null) return { delta: null, pValue: null, iterations, valid: 0 };
+  const delta = sa - sb;
+  const threshold = Math.abs(delta) - 1e-12 * Math.max(1, Math.abs(delta));
+  const rng = createRng(seed);
+  const suma = new Float64Array(d);
+  const sumb = new Float64Array(d);
+  let count = 0;
+  let valid = 0;
+  for (let it = 0; it < iterations; it++) {
+    suma.fill(0);
+    sumb.fill(0);
+    let bits = 0;
+    for (let i = 0; i < n; i++) {
+      if ((i & 31) === 0) bits = rng.nextUint32();
+      const off = i * d;
+      if ((bits >>> (i & 31)) & 1) {
+        for (let j = 0; j < d; j++) {
+          suma[j] = (suma[j] as number) + (fb[off + j] as number);
+          sumb[j] = (sumb[j] as number) + (fa[off + j] as number);
+        }
+      } else {
+        for (let j = 0; j < d; j++) {
+          suma[j] = (suma[j] as number) + (fa[off + j] as number);
+          sumb[j] = (sumb[j] as number) + (fb[off + j] as number);
+        }
+      }
+    }
+    const x = st.fromSums(suma, n);
+    const y = st.fromSums(sumb, n);
+    if (x === null || y === null || !Number.isFinite(x) || !Number.isFinite(y)) continue;
+    valid++;
+    if (Math.abs(x - y) >= threshold) count++;
+  }
+  return { delta, pValue: (count + 1) / (valid + 1), iterations, valid };
+}
+
 /** Convenience statistic: the mean of numeric rows (null for no rows). */
 export function meanStatistic(rows: readonly number[]): number | null {
   if (rows.length === 0) return null;
@@ -164,3 +320,49 @@ export function meanStatistic(rows: readonly number[]): number | null {
   for (const x of rows) s += x;
   return s / rows.length;
 }
+
+/** Micro NER F1 (from Σtp, Σfp, Σfn) as an additive statistic over `nerStats` rows. */
+export const microF1Additive: AdditiveStatistic<Pick<NerStats, 'tp' | 'fp' | 'fn'>> = additiveStatistic(
+  3,
+  (r, out) => {
+    out[0] = r.tp;
+    out[1] = r.fp;
+    out[2] = r.fn;
+  },
+  (s) => prf(s[0] as number, s[1] as number, s[2] as number).f1,
+);
+
+/** Micro image–entity accuracy (Σcorrect / Σgold, null when Σgold = 0) over `matchingStats` rows. */
+export const microAccuracyAdditive: AdditiveStatistic<Pick<MatchingStats, 'correct' | 'gold' | 'pred'>> =
+  additiveStatistic(
+    3,
+    (r, out) => {
+      out[0] = r.correct;
+      out[1] = r.gold;
+      out[2] = r.pred;
+    },
+    (s) => matchingFromCounts(s[0] as number, s[1] as number, s[2] as number).accuracy,
+  );
+
+/** sacrebleu corpus BLEU (exp smoothing, no effective order) from summed `BleuStats` rows. */
+export const corpusBleuAdditive: AdditiveStatistic<BleuStats> = additiveStatistic(
+  10,
+  (r, out) => {
+    for (let n = 0; n < 4; n++) {
+      out[n] = r.counts[n] ?? 0;
+      out[4 + n] = r.totals[n] ?? 0;
+    }
+    out[8] = r.sysLen;
+    out[9] = r.refLen;
+  },
+  (s) =>
+    sacreBleuFromStats(
+      {
+        counts: [s[0], s[1], s[2], s[3]] as number[],
+        totals: [s[4], s[5], s[6], s[7]] as number[],
+        sysLen: s[8] as number,
+        refLen: s[9] as number,
+      },
+      { smoothMethod: 'exp', effectiveOrder: false },
+    ).score,
+);
