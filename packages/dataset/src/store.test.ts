@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Sample } from '@mmre/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataset, readManifest, readSamples, writeDataset } from './store.js';
+import { formatJson, loadDataset, readManifest, readSamples, writeDataset } from './store.js';
 
 function makeSample(id: string, split = 'test'): Sample {
   return {
@@ -128,5 +128,14 @@ describe('loadDataset', () => {
     expect(a.samples.map((s) => s.id)).toEqual(b.samples.map((s) => s.id));
     expect(a.samples.map((s) => s.id)).not.toEqual(c.samples.map((s) => s.id));
     expect(a.samples.map((s) => s.id)).not.toEqual(first.samples.map((s) => s.id).concat());
+  });
+});
+
+describe('formatJson', () => {
+  it('puts short scalar arrays on one line (Biome/Prettier style) and keeps long ones expanded', () => {
+    const long = Array.from({ length: 30 }, (_, i) => `label-number-${i}`);
+    expect(formatJson({ a: ['x', 'y'], b: { c: 1 }, d: [], e: long })).toBe(
+      `{\n  "a": ["x", "y"],\n  "b": {\n    "c": 1\n  },\n  "d": [],\n  "e": [\n${long.map((l) => `    "${l}"`).join(',\n')}\n  ]\n}`,
+    );
   });
 });

@@ -81,6 +81,20 @@ export async function writeDataset(
   return { count, splits: orderSplits(splits) };
 }
 
+/**
+ * JSON with 2-space indentation and short arrays of scalars on one line, the way Biome and
+ * Prettier format JSON, so a committed dataset.json passes the repository's format check.
+ */
+export function formatJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /\[\n(\s+)([^[\]{}]*?)\n\s*\]/g,
+    (all, indent: string, inner: string) => {
+      const one = `[${inner.split(/,\n\s+/).join(', ')}]`;
+      return indent.length + one.length <= 100 ? one : all;
+    },
+  );
+}
+
 /** Writes `dataset.json` (validated; labels default to the four canonical ones). */
 export async function writeManifest(
   dir: string,
@@ -95,7 +109,7 @@ export async function writeManifest(
     splits: orderSplits(manifest.splits),
     ...(manifest.source !== undefined ? { source: manifest.source } : {}),
   });
-  await writeFile(join(dir, MANIFEST_FILE), `${JSON.stringify(m, null, 2)}\n`);
+  await writeFile(join(dir, MANIFEST_FILE), `${formatJson(m)}\n`);
   return m;
 }
 
