@@ -17,8 +17,11 @@
  * - orders whose smoothed precision is not > 0 are skipped, then `bp * exp(fsum(w_i * log(p_i)))`
  *   with `math.fsum`'s exact summation.
  */
-import { clippedNgramMatches } from './bleu-sacre.js';
-import { pySplit } from './pysplit.js';
+import { clippedNgramMatchesRanges } from './bleu-sacre.js';
+import { pySplitRanges, TokenRanges } from './pysplit.js';
+
+const hypRanges = new TokenRanges();
+const refRanges = new TokenRanges();
 
 export type NltkSmoothing = 'none' | 'method1' | 'method4' | 'method7';
 
@@ -66,20 +69,18 @@ const K = 5;
 
 /** Statistics of one (prediction, reference) pair on Python `str.split()` tokens, orders 1..max(maxOrder, 5). */
 export function nltkBleuStats(prediction: string, reference: string, maxOrder = 4): NltkBleuStats {
-  return nltkStatsFromTokens(pySplit(prediction), pySplit(reference), maxOrder);
-}
-
-function nltkStatsFromTokens(hyp: readonly string[], ref: readonly string[], maxOrder: number): NltkBleuStats {
+  const hyp = pySplitRanges(prediction, hypRanges);
+  const ref = pySplitRanges(reference, refRanges);
   const orders = Math.max(maxOrder, 5);
   const numerators = new Array<number>(orders).fill(0);
   const totals = new Array<number>(orders).fill(0);
-  clippedNgramMatches(hyp, ref, orders, numerators, totals);
+  clippedNgramMatchesRanges(hyp, ref, orders, numerators, totals);
   const denominators = totals.map((t) => Math.max(1, t));
   return {
     numerators,
     denominators,
-    hypLen: hyp.length,
-    refLen: ref.length,
+    hypLen: hyp.count,
+    refLen: ref.count,
     last5: { numerator: numerators[4]!, denominator: denominators[4]! },
   };
 }
@@ -389,15 +390,15 @@ export function nltkCorpusBleu(
   let refLen = 0;
   let last5 = { numerator: 0, denominator: 1 };
   for (let i = 0; i < predictions.length; i++) {
-    const hyp = pySplit(predictions[i]!);
-    const ref = pySplit(references[i]!);
-    clippedNgramMatches(hyp, ref, orders, c, t);
+    const hyp = pySplitRanges(predictions[i]!, hypRanges);
+    const ref = pySplitRanges(references[i]!, refRanges);
+    clippedNgramMatchesRanges(hyp, ref, orders, c, t);
     for (let n = 0; n < orders; n++) {
       numerators[n]! += c[n]!;
       denominators[n]! += Math.max(1, t[n]!);
     }
-    hypLen += hyp.length;
-    refLen += ref.length;
+    hypLen += hyp.count;
+    refLen += ref.count;
     last5 = { numerator: c[4]!, denominator: Math.max(1, t[4]!) };
   }
   if (predictions.length === 0) {

@@ -8,7 +8,7 @@
  * counted on small integer ids (tokens interned per pair, n-grams interned level by level) in reused
  * typed arrays. Statistics are computed once per pair; every smoothing variant derives from them.
  */
-import { isPyWhitespace, pyRstrip } from './pysplit.js';
+import { HASH_PRIME, HASH_SEED, isPyWhitespace, pyRstrip, TokenRanges } from './pysplit.js';
 
 /** Sufficient statistics of BLEU for orders n = 1..4: matches (`counts`) and hypothesis n-grams (`totals`). */
 export interface BleuStats {
@@ -43,38 +43,32 @@ export const SACREBLEU_MAX_ORDER = 4;
 // ---------------------------------------------------------------------------------------------
 // 13a tokenizer
 
+// Character classes of the 13a regexes: OTHER (letters, `'`, non-ASCII), DIGIT `[0-9]`, DOTCOMMA `[.,]`,
+// DASH `-`, PUNCT (the first regex's set `[\{-\~\[-\` -\&\(-\+\:-\@\/]` minus the space) and WS
+// (Python whitespace, the final `split()`).
 const OTHER = 0;
 const DIGIT = 1;
 const DOTCOMMA = 2;
 const DASH = 3;
-const SEP = 4;
+const PUNCT = 4;
+const WS = 5;
 
-/**
- * Class of each ASCII code unit for the first regex `([\{-\~\[-\` -\&\(-\+\:-\@\/])` → ` \1 ` (P1),
- * digits, `.`/`,`, `-`. Everything else (letters, `'`, non-ASCII) is OTHER.
- */
-const P1 = new Uint8Array(128);
-for (let c = 0x20; c <= 0x26; c++) P1[c] = 1;
-for (let c = 0x28; c <= 0x2b; c++) P1[c] = 1;
-P1[0x2f] = 1;
-for (let c = 0x3a; c <= 0x40; c++) P1[c] = 1;
-for (let c = 0x5b; c <= 0x60; c++) P1[c] = 1;
-for (let c = 0x7b; c <= 0x7e; c++) P1[c] = 1;
+const ASCII_CLASS = new Uint8Array(128);
+for (let c = 0x21; c <= 0x26; c++) ASCII_CLASS[c] = PUNCT;
+for (let c = 0x28; c <= 0x2b; c++) ASCII_CLASS[c] = PUNCT;
+ASCII_CLASS[0x2f] = PUNCT;
+for (let c = 0x3a; c <= 0x40; c++) ASCII_CLASS[c] = PUNCT;
+for (let c = 0x5b; c <= 0x60; c++) ASCII_CLASS[c] = PUNCT;
+for (let c = 0x7b; c <= 0x7e; c++) ASCII_CLASS[c] = PUNCT;
+for (let c = 0x30; c <= 0x39; c++) ASCII_CLASS[c] = DIGIT;
+ASCII_CLASS[0x2e] = DOTCOMMA;
+ASCII_CLASS[0x2c] = DOTCOMMA;
+ASCII_CLASS[0x2d] = DASH;
+for (let c = 0; c < 128; c++) if (isPyWhitespace(c)) ASCII_CLASS[c] = WS;
 
-// Two ping-pong buffers: source index (-1 for an inserted separator) and class of each item.
-let srcA = new Int32Array(1024);
-let clsA = new Uint8Array(1024);
-let srcB = new Int32Array(1024);
-let clsB = new Uint8Array(1024);
-
-function ensureCapacity(n: number): void {
-  if (srcA.length >= n) return;
-  let size = srcA.length;
-  while (size < n) size *= 2;
-  srcA = new Int32Array(size);
-  clsA = new Uint8Array(size);
-  srcB = new Int32Array(size);
-  clsB = new Uint8Array(size);
+function isDigitAt(line: string, i: number): boolean {
+  const c = line.charCodeAt(i);
+  return c >= 0x30 && c <= 0x39;
 }
 
 /**
@@ -97,205 +91,122 @@ function preprocess13a(line: string): string {
 }
 
 /**
- * Tokens of `line` under sacrebleu's 13a tokenizer (without the `rstrip()` that `BLEU` applies first).
+ * Token ranges of an already preprocessed line under sacrebleu's `TokenizerRegexp` (the four
+ * substitutions on ` {line} `, then `' '.join(line.split())`), written to `out`.
  *
- * The four substitutions of `TokenizerRegexp` are applied to a sequence of items (the characters of
- * ` {line} ` and inserted separators) with the same scanning rule as `re.sub` (left to right, a match
- * resumes after its end). Runs of separators are collapsed, which cannot change any match: a separator
- * is never a digit, `.`, `,` or `-`, so only its presence next to an item matters. Python whitespace
- * characters are separators for the final `split()`; the other characters keep their place, so each
- * token is a contiguous slice of the preprocessed line. A surrogate pair is two OTHER items, which
- * matches exactly as the single code point does in Python.
+ * One pass, no regex. The substitutions only insert spaces, so tokens are slices of the line, and
+ * where spaces land follows from re.sub's left-to-right, non-overlapping scan:
+ * - `([\{-\~\[-\` -\&\(-\+\:-\@\/])` → ` \1 `: each such character is a token by itself;
+ * - `([0-9])(-)` → `\1 \2 `: a `-` right after a digit is a token by itself (the other substitutions
+ *   never put a space between a digit and a `-`, so this sees the original adjacency);
+ * - `([^0-9])([\.,])` → `\1 \2 ` then `([\.,])([^0-9])` → ` \1 \2`: for a maximal run of k
+ *   characters `.`/`,` between p and q (the characters around it, a space at either end of the line),
+ *   the first substitution pairs the run up from p (p itself when it is not a digit), so every run
+ *   member ends up separated, except the last one when it was left unpaired (k + [p is a digit] even):
+ *   it stays glued to q when q is a digit, and then also to p when k = 1 (`5.00`, `10,000`).
+ * Checked against a literal transcription of the regexes in bleu-sacre.test.ts.
  */
-export function tokenize13aTokens(text: string): string[] {
-  const line = preprocess13a(text);
+function scan13a(line: string, out: TokenRanges): TokenRanges {
   const n = line.length;
-  ensureCapacity(3 * n + 8);
-
-  // Pass 1: ' ' + line + ' ', each P1 character surrounded by separators.
-  let src = srcA;
-  let cls = clsA;
-  let m = 0;
-  src[m] = -1;
-  cls[m++] = SEP;
-  let sawDotComma = false;
-  let sawDash = false;
-  for (let i = 0; i < n; i++) {
-    const c = line.charCodeAt(i);
-    if (c < 128) {
-      if (P1[c] === 1) {
-        if (c !== 0x20) {
-          if (cls[m - 1] !== SEP) {
-            src[m] = -1;
-            cls[m++] = SEP;
-          }
-          src[m] = i;
-          cls[m++] = OTHER;
-        }
-        if (cls[m - 1] !== SEP) {
-          src[m] = -1;
-          cls[m++] = SEP;
-        }
-        continue;
-      }
-      if (c >= 0x30 && c <= 0x39) {
-        src[m] = i;
-        cls[m++] = DIGIT;
-        continue;
-      }
-      if (c === 0x2e || c === 0x2c) {
-        src[m] = i;
-        cls[m++] = DOTCOMMA;
-        sawDotComma = true;
-        continue;
-      }
-      if (c === 0x2d) {
-        src[m] = i;
-        cls[m++] = DASH;
-        sawDash = true;
-        continue;
-      }
-      if (isPyWhitespace(c)) {
-        if (cls[m - 1] !== SEP) {
-          src[m] = -1;
-          cls[m++] = SEP;
-        }
-        continue;
-      }
-      src[m] = i;
-      cls[m++] = OTHER;
-      continue;
-    }
-    if (isPyWhitespace(c)) {
-      if (cls[m - 1] !== SEP) {
-        src[m] = -1;
-        cls[m++] = SEP;
-      }
-      continue;
-    }
-    src[m] = i;
-    cls[m++] = OTHER;
-  }
-  if (cls[m - 1] !== SEP) {
-    src[m] = -1;
-    cls[m++] = SEP;
-  }
-
-  if (sawDotComma) {
-    // Pass 2: ([^0-9])([\.,]) → '\1 \2 '
-    let outSrc = srcB;
-    let outCls = clsB;
-    let k = 0;
-    let i = 0;
-    while (i < m) {
-      const ci = cls[i]!;
-      if (i + 1 < m && ci !== DIGIT && cls[i + 1] === DOTCOMMA) {
-        if (ci !== SEP || outCls[k - 1] !== SEP) {
-          outSrc[k] = src[i]!;
-          outCls[k++] = ci;
-        }
-        if (outCls[k - 1] !== SEP) {
-          outSrc[k] = -1;
-          outCls[k++] = SEP;
-        }
-        outSrc[k] = src[i + 1]!;
-        outCls[k++] = DOTCOMMA;
-        outSrc[k] = -1;
-        outCls[k++] = SEP;
-        i += 2;
-      } else {
-        if (ci !== SEP || k === 0 || outCls[k - 1] !== SEP) {
-          outSrc[k] = src[i]!;
-          outCls[k++] = ci;
-        }
-        i++;
-      }
-    }
-    src = outSrc;
-    cls = outCls;
-    m = k;
-
-    // Pass 3: ([\.,])([^0-9]) → ' \1 \2'
-    outSrc = srcA;
-    outCls = clsA;
-    k = 0;
-    i = 0;
-    while (i < m) {
-      const ci = cls[i]!;
-      if (i + 1 < m && ci === DOTCOMMA && cls[i + 1] !== DIGIT) {
-        if (k === 0 || outCls[k - 1] !== SEP) {
-          outSrc[k] = -1;
-          outCls[k++] = SEP;
-        }
-        outSrc[k] = src[i]!;
-        outCls[k++] = DOTCOMMA;
-        outSrc[k] = -1;
-        outCls[k++] = SEP;
-        const cj = cls[i + 1]!;
-        if (cj !== SEP) {
-          outSrc[k] = src[i + 1]!;
-          outCls[k++] = cj;
-        }
-        i += 2;
-      } else {
-        if (ci !== SEP || k === 0 || outCls[k - 1] !== SEP) {
-          outSrc[k] = src[i]!;
-          outCls[k++] = ci;
-        }
-        i++;
-      }
-    }
-    src = outSrc;
-    cls = outCls;
-    m = k;
-  }
-
-  if (sawDash) {
-    // Pass 4: ([0-9])(-) → '\1 \2 '
-    const outSrc = src === srcA ? srcB : srcA;
-    const outCls = src === srcA ? clsB : clsA;
-    let k = 0;
-    let i = 0;
-    while (i < m) {
-      const ci = cls[i]!;
-      if (i + 1 < m && ci === DIGIT && cls[i + 1] === DASH) {
-        outSrc[k] = src[i]!;
-        outCls[k++] = DIGIT;
-        outSrc[k] = -1;
-        outCls[k++] = SEP;
-        outSrc[k] = src[i + 1]!;
-        outCls[k++] = DASH;
-        outSrc[k] = -1;
-        outCls[k++] = SEP;
-        i += 2;
-      } else {
-        if (ci !== SEP || k === 0 || outCls[k - 1] !== SEP) {
-          outSrc[k] = src[i]!;
-          outCls[k++] = ci;
-        }
-        i++;
-      }
-    }
-    src = outSrc;
-    cls = outCls;
-    m = k;
-  }
-
-  // ' '.join(line.split()): tokens are the runs of non-separator items.
-  const tokens: string[] = [];
+  out.reserve(n + 1);
+  const ts = out.start;
+  const te = out.end;
+  const th = out.hash;
+  let count = 0;
   let start = -1;
-  for (let i = 0; i < m; i++) {
-    if (cls[i] === SEP) {
+  let h = HASH_SEED;
+  let i = 0;
+  while (i < n) {
+    const c = line.charCodeAt(i);
+    const k = c < 128 ? ASCII_CLASS[c]! : isPyWhitespace(c) ? WS : OTHER;
+    if (k === OTHER || k === DIGIT || (k === DASH && !(i > 0 && isDigitAt(line, i - 1)))) {
+      if (start < 0) {
+        start = i;
+        h = HASH_SEED;
+      }
+      h = Math.imul(h ^ c, HASH_PRIME);
+      i++;
+    } else if (k === WS) {
       if (start >= 0) {
-        tokens.push(line.slice(src[start]!, src[i - 1]! + 1));
+        ts[count] = start;
+        te[count] = i;
+        th[count++] = h;
         start = -1;
       }
-    } else if (start < 0) {
-      start = i;
+      i++;
+    } else if (k !== DOTCOMMA) {
+      // PUNCT, or a `-` right after a digit: a token by itself
+      if (start >= 0) {
+        ts[count] = start;
+        te[count] = i;
+        th[count++] = h;
+        start = -1;
+      }
+      ts[count] = i;
+      te[count] = i + 1;
+      th[count++] = Math.imul(HASH_SEED ^ c, HASH_PRIME);
+      i++;
+    } else {
+      // DOTCOMMA run [i, j)
+      let j = i + 1;
+      while (j < n) {
+        const d = line.charCodeAt(j);
+        if (d !== 0x2e && d !== 0x2c) break;
+        j++;
+      }
+      const run = j - i;
+      const pDigit = i > 0 && isDigitAt(line, i - 1);
+      const glueRight = ((run + (pDigit ? 1 : 0)) & 1) === 0 && j < n && isDigitAt(line, j);
+      const glueLeft = glueRight && run === 1;
+      if (!glueLeft && start >= 0) {
+        ts[count] = start;
+        te[count] = i;
+        th[count++] = h;
+        start = -1;
+      }
+      const last = j - 1;
+      for (let d = i; d < last; d++) {
+        ts[count] = d;
+        te[count] = d + 1;
+        th[count++] = Math.imul(HASH_SEED ^ line.charCodeAt(d), HASH_PRIME);
+      }
+      const cl = line.charCodeAt(last);
+      if (glueRight) {
+        if (start < 0) {
+          start = last;
+          h = HASH_SEED;
+        }
+        h = Math.imul(h ^ cl, HASH_PRIME);
+      } else {
+        ts[count] = last;
+        te[count] = j;
+        th[count++] = Math.imul(HASH_SEED ^ cl, HASH_PRIME);
+      }
+      i = j;
     }
   }
-  if (start >= 0) tokens.push(line.slice(src[start]!, src[m - 1]! + 1));
-  return tokens;
+  if (start >= 0) {
+    ts[count] = start;
+    te[count] = n;
+    th[count++] = h;
+  }
+  out.line = line;
+  out.count = count;
+  return out;
+}
+
+/** sacrebleu `BLEU._preprocess_segment` + tokenizer: `rstrip()`, then 13a, into reusable ranges. @internal */
+export function tokenize13aRanges(text: string, out: TokenRanges): TokenRanges {
+  return scan13a(preprocess13a(pyRstrip(text)), out);
+}
+
+const scratch = new TokenRanges();
+const hypRanges = new TokenRanges();
+const refRanges = new TokenRanges();
+
+/** Tokens of `text` under sacrebleu 2.6.0's `Tokenizer13a` (without the `rstrip()` that `BLEU` applies first). */
+export function tokenize13aTokens(text: string): string[] {
+  return scan13a(preprocess13a(text), scratch).tokens();
 }
 
 /** sacrebleu 2.6.0 `Tokenizer13a()(text)`: the tokenized line, tokens joined by single spaces. */
@@ -305,33 +216,38 @@ export function tokenize13a(text: string): string {
 
 // ---------------------------------------------------------------------------------------------
 // Clipped n-gram matches (shared with the NLTK flavour)
+//
+// Tokens are interned to ids per pair (reference tokens get 0..v-1, a hypothesis token absent from the
+// reference gets -1), then each order n ≥ 2 interns (id of the (n-1)-gram, token id) pairs to fresh
+// ids in a typed-array hash table, so counting is array indexing. Tables are emptied in O(1) by
+// bumping a generation stamp; nothing is allocated per pair once the buffers are large enough.
 
-const vocab = new Map<string, number>();
-const gramIds = new Map<number, number>();
 let refTok = new Int32Array(256);
 let refGram = new Int32Array(256);
 let hypTok = new Int32Array(256);
 let hypGram = new Int32Array(256);
 let refCount = new Int32Array(1024);
 
-/**
- * For n = 1..maxN: `correct[n-1]` = Σ over distinct hypothesis n-grams of min(count in hyp, count in ref)
- * and `total[n-1]` = number of hypothesis n-grams (max(0, len - n + 1)). Overwrites both arrays.
- */
-export function clippedNgramMatches(
-  hyp: readonly string[],
-  ref: readonly string[],
-  maxN: number,
-  correct: number[],
-  total: number[],
-): void {
-  const hl = hyp.length;
-  const rl = ref.length;
-  for (let n = 1; n <= maxN; n++) {
-    correct[n - 1] = 0;
-    total[n - 1] = hl >= n ? hl - n + 1 : 0;
-  }
-  if (hl === 0 || rl === 0) return;
+// (previous n-gram id, token id) → n-gram id.
+let htStamp = new Int32Array(4096);
+let htA = new Int32Array(4096);
+let htB = new Int32Array(4096);
+let htVal = new Int32Array(4096);
+let htGen = 0;
+
+// token (char range of a TokenRanges) → token id.
+let vtStamp = new Int32Array(1024);
+let vtHash = new Int32Array(1024);
+let vtTok = new Int32Array(1024);
+let vtGen = 0;
+
+// token string → generation * ID_SPAN + id (for string arrays); dropped when large.
+const ID_SPAN = 2 ** 24;
+const VOCAB_MAX = 200_000;
+let vocab = new Map<string, number>();
+let vocabGen = 0;
+
+function reserveTokens(hl: number, rl: number): void {
   if (refTok.length < rl) {
     refTok = new Int32Array(rl * 2);
     refGram = new Int32Array(rl * 2);
@@ -340,32 +256,19 @@ export function clippedNgramMatches(
     hypTok = new Int32Array(hl * 2);
     hypGram = new Int32Array(hl * 2);
   }
-  vocab.clear();
-  let v = 0;
-  for (let i = 0; i < rl; i++) {
-    const t = ref[i]!;
-    let id = vocab.get(t);
-    if (id === undefined) {
-      id = v++;
-      vocab.set(t, id);
-    }
-    refTok[i] = id;
-    refGram[i] = id;
+}
+
+function initTotals(hl: number, maxN: number, correct: number[], total: number[]): void {
+  for (let n = 1; n <= maxN; n++) {
+    correct[n - 1] = 0;
+    total[n - 1] = hl >= n ? hl - n + 1 : 0;
   }
-  let anyHyp = false;
-  for (let i = 0; i < hl; i++) {
-    const id = vocab.get(hyp[i]!);
-    if (id === undefined) {
-      hypTok[i] = -1;
-      hypGram[i] = -1;
-    } else {
-      hypTok[i] = id;
-      hypGram[i] = id;
-      anyHyp = true;
-    }
-  }
-  if (!anyHyp) return;
-  // Ids: tokens 0..v-1, then n-grams of every order get fresh ids, so keys `prev * v + tok` never collide.
+}
+
+/** Counts matches from `refTok[0..rl)` (ids < v) and `hypTok[0..hl)` (ids, -1 = not in ref). */
+function matchIds(hl: number, rl: number, v: number, maxN: number, correct: number[]): void {
+  for (let i = 0; i < rl; i++) refGram[i] = refTok[i]!;
+  for (let i = 0; i < hl; i++) hypGram[i] = hypTok[i]!;
   const need = v + (maxN - 1) * rl + 1;
   if (refCount.length < need) refCount = new Int32Array(need * 2);
   refCount.fill(0, 0, need);
@@ -381,19 +284,47 @@ export function clippedNgramMatches(
     }
   }
   correct[0] = c;
-  if (c === 0) return;
+  if (c === 0 || maxN < 2) return;
 
-  gramIds.clear();
+  let cap = htStamp.length;
+  const entries = (maxN - 1) * rl;
+  if (cap < entries * 2) {
+    while (cap < entries * 2) cap *= 2;
+    htStamp = new Int32Array(cap);
+    htA = new Int32Array(cap);
+    htB = new Int32Array(cap);
+    htVal = new Int32Array(cap);
+    htGen = 0;
+  }
+  if (htGen >= 0x7ffffff0) {
+    htStamp.fill(0);
+    htGen = 0;
+  }
+  const gen = ++htGen;
+  const mask = cap - 1;
   let next = v;
   for (let n = 2; n <= maxN; n++) {
     if (hl < n || rl < n) break;
     const last = rl - n;
     for (let i = 0; i <= last; i++) {
-      const key = refGram[i]! * v + refTok[i + n - 1]!;
-      let g = gramIds.get(key);
-      if (g === undefined) {
+      const a = refGram[i]!;
+      const b = refTok[i + n - 1]!;
+      const h = Math.imul(a ^ Math.imul(b, 0x85ebca77), 0x9e3779b1);
+      let slot = (h ^ (h >>> 15)) & mask;
+      let g = -1;
+      while (htStamp[slot] === gen) {
+        if (htA[slot] === a && htB[slot] === b) {
+          g = htVal[slot]!;
+          break;
+        }
+        slot = (slot + 1) & mask;
+      }
+      if (g < 0) {
         g = next++;
-        gramIds.set(key, g);
+        htStamp[slot] = gen;
+        htA[slot] = a;
+        htB[slot] = b;
+        htVal[slot] = g;
       }
       refGram[i] = g;
       refCount[g]!++;
@@ -401,19 +332,24 @@ export function clippedNgramMatches(
     c = 0;
     const hlast = hl - n;
     for (let i = 0; i <= hlast; i++) {
-      const p = hypGram[i]!;
-      const t = hypTok[i + n - 1]!;
-      if (p < 0 || t < 0) {
+      const a = hypGram[i]!;
+      const b = hypTok[i + n - 1]!;
+      if (a < 0 || b < 0) {
         hypGram[i] = -1;
         continue;
       }
-      const g = gramIds.get(p * v + t);
-      if (g === undefined) {
-        hypGram[i] = -1;
-        continue;
+      const h = Math.imul(a ^ Math.imul(b, 0x85ebca77), 0x9e3779b1);
+      let slot = (h ^ (h >>> 15)) & mask;
+      let g = -1;
+      while (htStamp[slot] === gen) {
+        if (htA[slot] === a && htB[slot] === b) {
+          g = htVal[slot]!;
+          break;
+        }
+        slot = (slot + 1) & mask;
       }
       hypGram[i] = g;
-      if (refCount[g]! > 0) {
+      if (g >= 0 && refCount[g]! > 0) {
         c++;
         refCount[g]!--;
       }
@@ -423,17 +359,149 @@ export function clippedNgramMatches(
   }
 }
 
+/**
+ * For n = 1..maxN: `correct[n-1]` = Σ over distinct hypothesis n-grams of min(count in hyp, count in ref)
+ * and `total[n-1]` = number of hypothesis n-grams (max(0, len - n + 1)). Overwrites both arrays.
+ */
+export function clippedNgramMatches(
+  hyp: readonly string[],
+  ref: readonly string[],
+  maxN: number,
+  correct: number[],
+  total: number[],
+): void {
+  const hl = hyp.length;
+  const rl = ref.length;
+  initTotals(hl, maxN, correct, total);
+  if (hl === 0 || rl === 0) return;
+  reserveTokens(hl, rl);
+  if (vocab.size > VOCAB_MAX || vocabGen >= 2 ** 28 || rl >= ID_SPAN) {
+    vocab = new Map();
+    vocabGen = 0;
+  }
+  const base = ++vocabGen * ID_SPAN;
+  let v = 0;
+  for (let i = 0; i < rl; i++) {
+    const t = ref[i]!;
+    const e = vocab.get(t);
+    let id: number;
+    if (e === undefined || e < base) {
+      id = v++;
+      vocab.set(t, base + id);
+    } else {
+      id = e - base;
+    }
+    refTok[i] = id;
+  }
+  let anyHyp = false;
+  for (let i = 0; i < hl; i++) {
+    const e = vocab.get(hyp[i]!);
+    if (e === undefined || e < base) {
+      hypTok[i] = -1;
+    } else {
+      hypTok[i] = e - base;
+      anyHyp = true;
+    }
+  }
+  if (anyHyp) matchIds(hl, rl, v, maxN, correct);
+}
+
+function sameToken(a: string, as: number, ae: number, b: string, bs: number, be: number): boolean {
+  if (ae - as !== be - bs) return false;
+  for (let i = 0; i < ae - as; i++) if (a.charCodeAt(as + i) !== b.charCodeAt(bs + i)) return false;
+  return true;
+}
+
+/** `clippedNgramMatches` on token ranges (no token strings are created). @internal */
+export function clippedNgramMatchesRanges(
+  hyp: TokenRanges,
+  ref: TokenRanges,
+  maxN: number,
+  correct: number[],
+  total: number[],
+): void {
+  const hl = hyp.count;
+  const rl = ref.count;
+  initTotals(hl, maxN, correct, total);
+  if (hl === 0 || rl === 0) return;
+  reserveTokens(hl, rl);
+  let cap = vtStamp.length;
+  if (cap < rl * 2) {
+    while (cap < rl * 2) cap *= 2;
+    vtStamp = new Int32Array(cap);
+    vtHash = new Int32Array(cap);
+    vtTok = new Int32Array(cap);
+    vtGen = 0;
+  }
+  if (vtGen >= 0x7ffffff0) {
+    vtStamp.fill(0);
+    vtGen = 0;
+  }
+  const gen = ++vtGen;
+  const mask = cap - 1;
+  const rLine = ref.line;
+  const rs = ref.start;
+  const re = ref.end;
+  const rh = ref.hash;
+  let v = 0;
+  for (let k = 0; k < rl; k++) {
+    const h = rh[k]!;
+    let slot = (h ^ (h >>> 16)) & mask;
+    let id = -1;
+    while (vtStamp[slot] === gen) {
+      if (vtHash[slot] === h) {
+        const o = vtTok[slot]!;
+        if (sameToken(rLine, rs[o]!, re[o]!, rLine, rs[k]!, re[k]!)) {
+          id = refTok[o]!;
+          break;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    if (id < 0) {
+      id = v++;
+      vtStamp[slot] = gen;
+      vtHash[slot] = h;
+      vtTok[slot] = k;
+    }
+    refTok[k] = id;
+  }
+  const hLine = hyp.line;
+  const hs = hyp.start;
+  const he = hyp.end;
+  const hh = hyp.hash;
+  let anyHyp = false;
+  for (let k = 0; k < hl; k++) {
+    const h = hh[k]!;
+    let slot = (h ^ (h >>> 16)) & mask;
+    let id = -1;
+    while (vtStamp[slot] === gen) {
+      if (vtHash[slot] === h) {
+        const o = vtTok[slot]!;
+        if (sameToken(rLine, rs[o]!, re[o]!, hLine, hs[k]!, he[k]!)) {
+          id = refTok[o]!;
+          break;
+        }
+      }
+      slot = (slot + 1) & mask;
+    }
+    hypTok[k] = id;
+    if (id >= 0) anyHyp = true;
+  }
+  if (anyHyp) matchIds(hl, rl, v, maxN, correct);
+}
+
 // ---------------------------------------------------------------------------------------------
 // BLEU
 
 /** Tokenized (13a, after `rstrip()`) sentence statistics of one pair, as sacrebleu computes them. */
 export function sacreBleuStats(prediction: string, reference: string): BleuStats {
-  const hyp = tokenize13aTokens(pyRstrip(prediction));
-  const ref = tokenize13aTokens(pyRstrip(reference));
+  const hyp = tokenize13aRanges(prediction, hypRanges);
+  const ref = tokenize13aRanges(reference, refRanges);
   const counts = [0, 0, 0, 0];
   const totals = [0, 0, 0, 0];
-  clippedNgramMatches(hyp, ref, SACREBLEU_MAX_ORDER, counts, totals);
-  return { counts, totals, sysLen: hyp.length, refLen: ref.length };
+  clippedNgramMatchesRanges(hyp, ref, SACREBLEU_MAX_ORDER, counts, totals);
+  return { counts, totals, sysLen: hyp.count, refLen: ref.count };
 }
 
 /** Element-wise sum of statistics (sacrebleu `sum_of_lists`): the corpus statistics. */
@@ -554,15 +622,15 @@ export function sacreCorpusBleu(
   let sysLen = 0;
   let refLen = 0;
   for (let i = 0; i < predictions.length; i++) {
-    const hyp = tokenize13aTokens(pyRstrip(predictions[i]!));
-    const ref = tokenize13aTokens(pyRstrip(references[i]!));
-    clippedNgramMatches(hyp, ref, SACREBLEU_MAX_ORDER, c, t);
+    const hyp = tokenize13aRanges(predictions[i]!, hypRanges);
+    const ref = tokenize13aRanges(references[i]!, refRanges);
+    clippedNgramMatchesRanges(hyp, ref, SACREBLEU_MAX_ORDER, c, t);
     for (let n = 0; n < SACREBLEU_MAX_ORDER; n++) {
       counts[n]! += c[n]!;
       totals[n]! += t[n]!;
     }
-    sysLen += hyp.length;
-    refLen += ref.length;
+    sysLen += hyp.count;
+    refLen += ref.count;
   }
   return sacreBleuFromStats(
     { counts, totals, sysLen, refLen },

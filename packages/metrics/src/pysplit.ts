@@ -72,3 +72,75 @@ export function pyStrip(text: string): string {
   }
   return start === 0 && end === n ? text : text.slice(start, end);
 }
+
+/** Token hash: h = imul(h ^ codeUnit, HASH_PRIME) from HASH_SEED. @internal */
+export const HASH_SEED = 0x811c9dc5 | 0;
+/** @internal */
+export const HASH_PRIME = 0x01000193;
+
+/**
+ * Token ranges of one text: token k is `line.slice(start[k], end[k])` for k < count. Reused buffers
+ * let the BLEU code tokenize and count n-grams without creating token strings. @internal
+ */
+export class TokenRanges {
+  line = '';
+  count = 0;
+  start = new Int32Array(256);
+  end = new Int32Array(256);
+  /** FNV-1a-style hash of each token's UTF-16 code units (`HASH_SEED`, `HASH_PRIME`). */
+  hash = new Int32Array(256);
+
+  /** Makes room for `n` tokens (keeps nothing). */
+  reserve(n: number): void {
+    if (this.start.length < n) {
+      const size = Math.max(n, this.start.length * 2);
+      this.start = new Int32Array(size);
+      this.end = new Int32Array(size);
+      this.hash = new Int32Array(size);
+    }
+  }
+
+  /** The tokens as strings. */
+  tokens(): string[] {
+    const out = new Array<string>(this.count);
+    for (let k = 0; k < this.count; k++) out[k] = this.line.slice(this.start[k]!, this.end[k]!);
+    return out;
+  }
+}
+
+/** `pySplit` into reusable ranges. @internal */
+export function pySplitRanges(text: string, out: TokenRanges): TokenRanges {
+  const n = text.length;
+  out.reserve((n >> 1) + 1);
+  const st = out.start;
+  const en = out.end;
+  const th = out.hash;
+  let count = 0;
+  let start = -1;
+  let h = HASH_SEED;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0x3000 && WS[c] === 1) {
+      if (start >= 0) {
+        st[count] = start;
+        en[count] = i;
+        th[count++] = h;
+        start = -1;
+      }
+    } else {
+      if (start < 0) {
+        start = i;
+        h = HASH_SEED;
+      }
+      h = Math.imul(h ^ c, HASH_PRIME);
+    }
+  }
+  if (start >= 0) {
+    st[count] = start;
+    en[count] = n;
+    th[count++] = h;
+  }
+  out.line = text;
+  out.count = count;
+  return out;
+}
