@@ -11,6 +11,7 @@ import {
   openAIUsedTokens,
   parsePrompt,
   readChatCompletion,
+  userConfig,
 } from '@mmre/provider-transport';
 import type { HostedBackend, QwenHostedConfig } from './config.js';
 import {
@@ -65,7 +66,7 @@ export class QwenHostedProvider {
   label?: string;
 
   constructor(options: ProviderOptions = {}, internals: ProviderInternals = {}) {
-    const parsed = QwenHostedConfigSchema.safeParse(options.config ?? {});
+    const parsed = QwenHostedConfigSchema.safeParse(userConfig(options.config));
     if (!parsed.success) throw new Error(formatConfigError('QwenHostedProvider', parsed.error, HOSTED_CONFIG_KEYS));
     const c = parsed.data;
     this.config = c;

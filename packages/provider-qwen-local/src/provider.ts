@@ -14,6 +14,7 @@ import {
   parsePrompt,
   promptText,
   readChatCompletion,
+  userConfig,
 } from '@mmre/provider-transport';
 import type { LocalBackend, QwenLocalConfig } from './config.js';
 import { DEFAULT_BASE_URLS, DEFAULT_MODELS, LOCAL_CONFIG_KEYS, QwenLocalConfigSchema } from './config.js';
@@ -64,7 +65,7 @@ export class QwenLocalProvider {
   label?: string;
 
   constructor(options: ProviderOptions = {}, internals: ProviderInternals = {}) {
-    const parsed = QwenLocalConfigSchema.safeParse(options.config ?? {});
+    const parsed = QwenLocalConfigSchema.safeParse(userConfig(options.config));
     if (!parsed.success) throw new Error(formatConfigError('QwenLocalProvider', parsed.error, LOCAL_CONFIG_KEYS));
     const c = parsed.data;
     this.config = c;

@@ -191,6 +191,17 @@ export function openAIUsedTokens(json: unknown): number | undefined {
   return typeof u?.total_tokens === 'number' ? u.total_tokens : undefined;
 }
 
+/** Keys promptfoo itself adds to a provider's `config` (e.g. `basePath` for file-based providers). */
+export const PROMPTFOO_INJECTED_CONFIG_KEYS: readonly string[] = Object.freeze(['basePath']);
+
+/** The user's config without the keys promptfoo injects, so a strict schema sees only user options. */
+export function userConfig(config: unknown): unknown {
+  if (!config || typeof config !== 'object' || Array.isArray(config)) return config ?? {};
+  const out: Record<string, unknown> = { ...(config as Record<string, unknown>) };
+  for (const k of PROMPTFOO_INJECTED_CONFIG_KEYS) delete out[k];
+  return out;
+}
+
 /**
  * A zod error on provider config as one message naming each offending option and the fix.
  * Unknown options list the known ones.

@@ -10,11 +10,13 @@ export {
   imageUrlOf,
   neverThrow,
   openAIUsedTokens,
+  PROMPTFOO_INJECTED_CONFIG_KEYS,
   PricesSchema,
   PromptError,
   parsePrompt,
   promptText,
   readChatCompletion,
+  userConfig,
 } from './chat.js';
 export type { Clock } from './clock.js';
 export { FakeClock, systemClock } from './clock.js';
