@@ -1,24 +1,20 @@
 // Every package packs into a tarball that carries dist/ with types, its README, and no tests or sources,
 // with workspace:^ dependencies turned into real version ranges.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '@mmre-test/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { packAll, workspacePackages } from './pack-helpers.js';
 
-const packages = readdirSync(join(repoRoot, 'packages')).sort();
+const packages = workspacePackages();
 const dest = mkdtempSync(join(tmpdir(), 'mmre-pack-'));
-const tarballs = new Map<string, string>();
+let tarballs = new Map<string, string>();
 
 describe('pnpm pack', () => {
   beforeAll(() => {
-    for (const name of packages) {
-      const dir = join(repoRoot, 'packages', name);
-      const out = execFileSync('pnpm', ['pack', '--pack-destination', dest, '--json'], { cwd: dir, encoding: 'utf8' });
-      const info = JSON.parse(out.slice(out.indexOf('{'))) as { filename: string };
-      tarballs.set(name, info.filename.startsWith('/') ? info.filename : join(dest, info.filename));
-    }
+    tarballs = packAll(dest, packages);
   }, 120_000);
 
   it.each(packages)('@mmre/%s: dist with types, README, no tests, resolved workspace deps', (name) => {
