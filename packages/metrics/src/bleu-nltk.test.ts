@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import {
+  fsum,
+  nltkBleuFromStats,
+  nltkBleuStats,
+  nltkCorpusBleu,
+  nltkSentenceBleu,
+  ratioToDouble,
+  sumNltkBleuStats,
+} from './bleu-nltk.js';
+
+// Expected values from NLTK's nltk.translate.bleu_score (sentence_bleu / corpus_bleu, SmoothingFunction()).
+describe('nltkSentenceBleu', () => {
+  it('without smoothing: sys.float_info.min for orders without a match, one warning each', () => {
+    expect(nltkSentenceBleu('the cat sat', 'the cat sat')).toEqual({ score: 1.2213386697554703e-77, warnings: 1 });
+    const one = nltkSentenceBleu('cat', 'cat');
+    expect(one.warnings).toBe(3);
+    expect(one.score).toBeCloseTo(1.821831989445342e-231, 240);
+    expect(one.score).toBeGreaterThan(0);
+  });
+
+  it('returns 0 without a warning when no unigram matches (empty sides included)', () => {
+    for (const [p, r] of [
+      ['', 'a b'],
+      ['a b', ''],
+      ['', ''],
+      [' \t ', 'x'],
+      ['x y', 'a b'],
+    ] as const) {
+      for (const smoothing of ['none', 'method1', 'method4', 'method7'] as const) {
+        expect(nltkSentenceBleu(p, r, { smoothing })).toEqual({ score: 0, warnings: 0 });
+      }
+    }
+  });
+
+  it('method4 smooths only hypotheses longer than one token; method1 adds epsilon', () => {
+    expect(nltkSentenceBleu('cat', 'cat', { smoothing: 'method4' }).score).toBe(1);
+    expect(nltkSentenceBleu('cat', 'cat', { smoothing: 'method1' }).score).toBeCloseTo(0.1778279410038923, 15);
+    expect(nltkSentenceBleu('cat', 'cat', { smoothing: 'method7' }).score).toBeCloseTo(0.19245008972987526, 15);
+    const p = 'the quick brown fox jumps';
+    const r = 'the quick brown dog jumps over';
+    expect(nltkSentenceBleu(p, r, { smoothing: 'method4' }).score).toBeCloseTo(0.26350377764435096, 15);
+    expect(nltkSentenceBleu(p, r, { smoothing: 'method7' }).score).toBeCloseTo(0.3449648633284696, 15);
+    expect(nltkSentenceBleu(p, r, { weights: [0.5, 0.5] }).score).toBeCloseTo(0.5178107940302672, 15);
+  });
+
+  it('splits on Python whitespace, not JavaScript \\s', () => {
+    // \x1c separates in Python; \ufeff does not.
+    expect(nltkSentenceBleu('a\x1cb c d', 'a b c d').score).toBeCloseTo(1, 15);
+    expect(nltkSentenceBleu('a\ufeffb c d', 'a b c d').score).toBe(0 + nltkSentenceBleu('ab c d', 'a b c d').score);
+  });
+
+  it('rejects bad weights and smoothing names', () => {
+    expect(() => nltkSentenceBleu('a', 'a', { weights: [] })).toThrow(/weights/);
+    expect(() => nltkSentenceBleu('a', 'a', { smoothing: 'method9' as 'none' })).toThrow(/smoothing/);
+  });
+});
+
+describe('nltkCorpusBleu', () => {
+  const refs = ['a b c d e', 'x y'];
+  const preds = ['a b c d e', 'x z'];
+
+  it('smooths with the corpus hypothesis length and the last pair (method4/method7)', () => {
+    expect(nltkCorpusBleu(preds, refs, { smoothing: 'method4' }).score).toBeCloseTo(0.7652058832556895, 15);
+    expect(nltkCorpusBleu(preds, refs, { smoothing: 'method7' }).score).toBeCloseTo(0.7930009427721928, 15);
+    expect(nltkCorpusBleu(preds, refs)).toEqual({ score: nltkCorpusBleu(preds, refs).score, warnings: 0 });
+  });
+
+  it('equals the score of the summed per-pair statistics', () => {
+    const summed = sumNltkBleuStats(preds.map((p, i) => nltkBleuStats(p, refs[i]!)));
+    for (const smoothing of ['none', 'method1', 'method4', 'method7'] as const) {
+      expect(nltkBleuFromStats(summed, { smoothing })).toEqual(nltkCorpusBleu(preds, refs, { smoothing }));
+    }
+    // Each pair contributes at least 1 to every denominator (NLTK's max(1, ...)).
+    expect(summed.denominators).toEqual([7, 5, 4, 3, 2]);
+  });
+
+  it('rejects mismatched or empty inputs', () => {
+    expect(() => nltkCorpusBleu(['a'], [])).toThrow(/one reference per prediction/);
+    expect(() => nltkCorpusBleu([], [])).toThrow(/empty/);
+  });
+});
+
+describe('exact arithmetic helpers', () => {
+  it('fsum is correctly rounded like math.fsum', () => {
+    expect(fsum([1e100, 1.0, -1e100, 1e-100, 1e50, -1.0, -1e50])).toBe(1e-100);
+    expect(fsum(new Array(10).fill(0.1))).toBe(1);
+    expect(fsum([])).toBe(0);
+  });
+
+  it('ratioToDouble rounds big ratios like Python int / int', () => {
+    expect(ratioToDouble(10n ** 30n + 1n, 3n * 10n ** 29n)).toBe(3.3333333333333335);
+    expect(ratioToDouble(2n ** 60n + 3n, 7n)).toBe(1.647030720866924e17);
+    expect(ratioToDouble(-6n, 4n)).toBe(-1.5);
+    expect(ratioToDouble(0n, 5n)).toBe(0);
+    // half-way cases round to even
+    expect(ratioToDouble(2n ** 54n + 2n, 2n)).toBe(2 ** 53);
+    expect(ratioToDouble(2n ** 54n + 6n, 2n)).toBe(2 ** 53 + 4);
+  });
+});

@@ -1,0 +1,213 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type BleuStats,
+  clippedNgramMatches,
+  sacreBleuFromStats,
+  sacreBleuStats,
+  sacreCorpusBleu,
+  sacreSentenceBleu,
+  sumBleuStats,
+  tokenize13a,
+  tokenize13aTokens,
+} from './bleu-sacre.js';
+import { pySplit } from './pysplit.js';
+
+/**
+ * A literal transcription of sacrebleu 2.6.0's Tokenizer13a + TokenizerRegexp (JavaScript's `replace`
+ * with /g scans left to right without overlaps, like Python's re.sub), used as the oracle for the
+ * hand-written one-pass tokenizer.
+ */
+function literal13a(line: string): string {
+  line = line.replaceAll('<skipped>', '').replaceAll('-\n', '').replaceAll('\n', ' ');
+  if (line.includes('&')) {
+    line = line.replaceAll('&quot;', '"').replaceAll('&amp;', '&').replaceAll('&lt;', '<').replaceAll('&gt;', '>');
+  }
+  line = ` ${line} `;
+  line = line.replace(/([{-~[-` -&(-+:-@/])/g, ' $1 ');
+  line = line.replace(/([^0-9])([.,])/g, '$1 $2 ');
+  line = line.replace(/([.,])([^0-9])/g, ' $1 $2');
+  line = line.replace(/([0-9])(-)/g, '$1 $2 ');
+  return pySplit(line).join(' ');
+}
+
+describe('tokenize13a', () => {
+  // Expected strings produced by sacrebleu 2.6.0's Tokenizer13a()(s).
+  it.each([
+    [
+      'U.S. troops, 10,000 of them, paid $5.00 (3-2 win).',
+      'U . S . troops , 10,000 of them , paid $ 5.00 ( 3 - 2 win ) .',
+    ],
+    ['He said: "don\'t" &amp; &lt;b&gt; &amp;lt;', 'He said : " don\'t " & < b > <'],
+    ['a..5 5..a 5.a a.5 ..., x.,y 1,2,3', 'a . .5 5 . . a 5 . a a . 5 . . . , x . , y 1,2,3'],
+    ['well-\nknown<skipped> line\nbreak', 'wellknown line break'],
+    ['“curly” — dash… emoji😀. café.', '“curly” — dash… emoji😀 . café .'],
+    ['tab\there\x1cthere\ufeffbom\u200bzw', 'tab here there\ufeffbom\u200bzw'],
+    ['', ''],
+    ['   ', ''],
+  ])('%j → %j', (input, want) => {
+    expect(tokenize13a(input)).toBe(want);
+    expect(tokenize13aTokens(input)).toEqual(want === '' ? [] : want.split(' '));
+  });
+
+  it('equals the literal regex transcription on random punctuation/digit-heavy strings', () => {
+    const alphabet = fc.constantFrom(
+      '.',
+      ',',
+      '-',
+      '0',
+      '7',
+      'a',
+      'Z',
+      ' ',
+      '\n',
+      '(',
+      '&',
+      '$',
+      "'",
+      '/',
+      '~',
+      '\u3000',
+      '\x1c',
+      '\ufeff',
+      'é',
+      '😀',
+      '&amp;',
+      '&quot;',
+      '<skipped>',
+      '-\n',
+      '\t',
+    );
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 30 }), (chars) => {
+        const s = chars.join('');
+        expect(tokenize13a(s)).toBe(literal13a(s));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('clippedNgramMatches', () => {
+  it('clips hypothesis n-gram counts by the reference counts', () => {
+    const c = [0, 0, 0, 0];
+    const t = [0, 0, 0, 0];
+    clippedNgramMatches('the the the the'.split(' '), 'the cat the'.split(' '), 4, c, t);
+    expect(c).toEqual([2, 0, 0, 0]);
+    expect(t).toEqual([4, 3, 2, 1]);
+    clippedNgramMatches('a b a b a'.split(' '), 'a b a b'.split(' '), 4, c, t);
+    expect(c).toEqual([4, 3, 2, 1]);
+    expect(t).toEqual([5, 4, 3, 2]);
+    clippedNgramMatches([], ['a'], 4, c, t);
+    expect(c).toEqual([0, 0, 0, 0]);
+    expect(t).toEqual([0, 0, 0, 0]);
+  });
+
+  it('agrees with a direct count on random token lists', () => {
+    const tok = fc.array(fc.constantFrom('a', 'b', 'c', 'd'), { maxLength: 12 });
+    fc.assert(
+      fc.property(tok, tok, (hyp, ref) => {
+        const c = [0, 0, 0, 0];
+        const t = [0, 0, 0, 0];
+        clippedNgramMatches(hyp, ref, 4, c, t);
+        for (let n = 1; n <= 4; n++) {
+          const count = (xs: string[]) => {
+            const m = new Map<string, number>();
+            for (let i = 0; i + n <= xs.length; i++) {
+              const k = xs.slice(i, i + n).join(' ');
+              m.set(k, (m.get(k) ?? 0) + 1);
+            }
+            return m;
+          };
+          const h = count(hyp);
+          const r = count(ref);
+          let want = 0;
+          for (const [k, v] of h) want += Math.min(v, r.get(k) ?? 0);
+          expect(c[n - 1]).toBe(want);
+          expect(t[n - 1]).toBe(Math.max(0, hyp.length - n + 1));
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('sacreBleuFromStats (sacrebleu BLEU.compute_bleu)', () => {
+  // Expected values from sacrebleu 2.6.0.
+  it('exp smoothing with effective order: a short exact prefix', () => {
+    const r = sacreSentenceBleu('the cat', 'the cat sat on the mat');
+    expect(r.counts).toEqual([2, 1, 0, 0]);
+    expect(r.totals).toEqual([2, 1, 0, 0]);
+    expect(r.precisions).toEqual([100, 100, 0, 0]);
+    expect(r.bp).toBeCloseTo(0.1353352832366127, 15);
+    expect(r.score).toBeCloseTo(13.533528323661276, 12);
+    expect(sacreSentenceBleu('the cat', 'the cat sat on the mat', { effectiveOrder: false }).score).toBe(0);
+  });
+
+  it('add-k adds k to orders 2..4 and reports the added counts', () => {
+    const stats = sacreBleuStats('the cat', 'the cat sat on the mat');
+    const before = JSON.stringify(stats);
+    const r = sacreBleuFromStats(stats, { smoothMethod: 'add-k', effectiveOrder: true });
+    expect(r.counts).toEqual([2, 2, 1, 1]);
+    expect(r.totals).toEqual([2, 2, 1, 1]);
+    expect(r.precisions).toEqual([100, 100, 100, 100]);
+    expect(r.score).toBeCloseTo(13.533528323661276, 12);
+    expect(JSON.stringify(stats)).toBe(before); // the input is not modified
+  });
+
+  it('floor smoothing', () => {
+    const r = sacreSentenceBleu('the dog sat on a mat', 'the cat sat on the mat', { smoothMethod: 'floor' });
+    expect(r.counts).toEqual([4, 1, 0, 0]);
+    expect(r.totals).toEqual([6, 5, 4, 3]);
+    expect(r.precisions[2]).toBeCloseTo(2.5, 14);
+    expect(r.precisions[3]).toBeCloseTo(3.3333333333333335, 14);
+    expect(r.score).toBeCloseTo(10.266900960803408, 11);
+  });
+
+  it('exp smoothing halves again for each order without a match', () => {
+    const stats: BleuStats = { counts: [3, 0, 0, 0], totals: [4, 3, 2, 1], sysLen: 4, refLen: 4 };
+    const r = sacreBleuFromStats(stats);
+    expect(r.precisions).toEqual([75, 100 / (2 * 3), 100 / (4 * 2), 100 / (8 * 1)]);
+    expect(sacreBleuFromStats(stats, { smoothMethod: 'none' }).score).toBe(0);
+  });
+
+  it('handles empty sides like sacrebleu', () => {
+    const emptyPred = sacreSentenceBleu('', 'a b c');
+    expect([emptyPred.score, emptyPred.bp, emptyPred.sys_len, emptyPred.ref_len]).toEqual([0, 0, 0, 3]);
+    const emptyRef = sacreSentenceBleu('a b', '');
+    expect([emptyRef.score, emptyRef.bp, emptyRef.sys_len, emptyRef.ref_len]).toEqual([0, 1, 2, 0]);
+    const both = sacreSentenceBleu('  ', '');
+    expect([both.score, both.bp]).toEqual([0, 1]);
+    expect(sacreSentenceBleu('x y', 'a b').precisions).toEqual([0, 0, 0, 0]);
+  });
+
+  it('scores an identical pair 100 up to exp/log rounding', () => {
+    expect(sacreSentenceBleu('The cat sat on the mat.', 'The cat sat on the mat.').score).toBeCloseTo(100, 12);
+  });
+
+  it('rejects an unknown smoothing method', () => {
+    expect(() =>
+      sacreBleuFromStats(
+        { counts: [1, 0, 0, 0], totals: [1, 0, 0, 0], sysLen: 1, refLen: 1 },
+        { smoothMethod: 'x' as 'exp' },
+      ),
+    ).toThrow(/smoothMethod/);
+  });
+});
+
+describe('corpus BLEU', () => {
+  const preds = ['The cat sat on the mat.', 'A dog barked, loudly.', '', 'U.S. 10,000 $5.00'];
+  const refs = ['The cat is on the mat.', 'The dog barked loudly!', 'Nothing.', 'U.S. 10,000 $5.00'];
+
+  it('is BLEU of the summed statistics, without effective order', () => {
+    const summed = sumBleuStats(preds.map((p, i) => sacreBleuStats(p, refs[i]!)));
+    expect(sacreCorpusBleu(preds, refs)).toEqual(
+      sacreBleuFromStats(summed, { smoothMethod: 'exp', effectiveOrder: false }),
+    );
+    expect(summed.sysLen).toBe(preds.reduce((s, p) => s + tokenize13aTokens(p).length, 0));
+  });
+
+  it('requires one reference per prediction', () => {
+    expect(() => sacreCorpusBleu(['a'], [])).toThrow(/one reference per prediction/);
+  });
+});
