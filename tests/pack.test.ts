@@ -1,11 +1,11 @@
 // Every package packs into a tarball that carries dist/ with types, its README, and no tests or sources,
 // with workspace:^ dependencies turned into real version ranges.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '@mmre-test/shared';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packAll, workspacePackages } from './pack-helpers.js';
 
 const packages = workspacePackages();
@@ -16,6 +16,7 @@ describe('pnpm pack', () => {
   beforeAll(() => {
     tarballs = packAll(dest, packages);
   }, 120_000);
+  afterAll(() => rmSync(dest, { recursive: true, force: true }));
 
   it.each(packages)('@mmre/%s: dist with types, README, no tests, resolved workspace deps', (name) => {
     const tgz = tarballs.get(name) as string;
