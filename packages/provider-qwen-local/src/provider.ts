@@ -112,7 +112,7 @@ export class QwenLocalProvider {
   buildRequest(
     prompt: string,
     mode: Mode | null,
-  ): { path: string; body: Record<string, unknown>; estimatedTokens: number } {
+  ): { path: string; body: Record<string, unknown>; estimatedTokens: number; payload?: string } {
     const c = this.config;
     const messages = parsePrompt(prompt);
     const estimatedTokens = estimateRequestTokens(messages, c.maxTokens);
@@ -152,6 +152,14 @@ export class QwenLocalProvider {
       else body.structured_outputs = { regex };
     }
     Object.assign(body, c.extraBody);
+    // The rendered prompt already is the JSON of the messages: splice it in instead of serialising the
+    // (large, image-bearing) messages a second time.
+    const raw = prompt.trim();
+    if (raw.startsWith('[') && body.messages === messages) {
+      const marker = '\u0000mmre-messages\u0000';
+      const payload = JSON.stringify({ ...body, messages: marker }).replace(JSON.stringify(marker), raw);
+      return { path: '/chat/completions', body, estimatedTokens, payload };
+    }
     return { path: '/chat/completions', body, estimatedTokens };
   }
 
@@ -168,7 +176,7 @@ export class QwenLocalProvider {
       async () => {
         mode = resolveMode(this.config.mode ?? context?.vars?.mode, typeof prompt === 'string' ? prompt : '');
         const req = this.buildRequest(prompt, mode);
-        const res = await this.transport.postJson(req.path, req.body, {
+        const res = await this.transport.postJson(req.path, req.payload ?? req.body, {
           estimatedTokens: req.estimatedTokens,
           signal: callOptions?.abortSignal,
         });

@@ -44,7 +44,7 @@ export interface ParsedChat {
 }
 
 /** Validates `messages` the way vLLM's chat endpoint does and decodes every image. */
-export async function parseOpenAIMessages(messages: unknown, maxImages: number): Promise<ParsedChat> {
+export async function parseOpenAIMessages(messages: unknown, maxImages: number, decode = true): Promise<ParsedChat> {
   if (!Array.isArray(messages) || messages.length === 0)
     throw new PeerError(400, 'messages must be a non-empty array of chat messages');
   const texts: string[] = [];
@@ -74,7 +74,7 @@ export async function parseOpenAIMessages(messages: unknown, maxImages: number):
         const iu = part.image_url as { url?: unknown } | string | undefined;
         const url = typeof iu === 'string' ? iu : iu?.url;
         if (typeof url !== 'string') throw new PeerError(400, `${where}.image_url.url must be a string`);
-        pending.push(decodeDataUrl(url, where));
+        pending.push(decodeDataUrl(url, where, decode));
       } else {
         throw new PeerError(400, `${where}: unknown content part type ${JSON.stringify(part?.type)}`);
       }
@@ -170,7 +170,7 @@ export function openAIProtocol(options: OpenAIPeerOptions): Protocol {
         if (constraint) throw new PeerError(400, 'send structured_outputs.regex or guided_regex, not both');
         constraint = compileRegex(b.guided_regex, 'guided_regex');
       }
-      const chat = await parseOpenAIMessages(b.messages, maxImages);
+      const chat = await parseOpenAIMessages(b.messages, maxImages, options.decodeImages ?? true);
       const promptTokens = estimateTokens(chat.texts, chat.images);
       if (maxTokens !== undefined && promptTokens + maxTokens > maxModelLen)
         throw new PeerError(

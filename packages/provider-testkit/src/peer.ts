@@ -43,6 +43,8 @@ export interface PeerOptions {
   maxImagesPerPrompt?: number;
   /** Context length for the max_tokens check (default 32 768). */
   maxModelLen?: number;
+  /** Decode every image with sharp (default true); benchmarks may turn it off to keep the peer cheap. */
+  decodeImages?: boolean;
 }
 
 export interface RecordedRequest {

@@ -1,0 +1,268 @@
+// Provider benchmarks (built packages): throughput against a 200 ms server, harness overhead per request
+// against a zero-latency server, and a full promptfoo eval of 500 samples × 3 modes.
+// Run: pnpm bench provider-qwen-local   (or node scripts/bench.mjs provider-qwen-local)
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { encodeTestVars } from '@mmre/core';
+import QwenLocalProvider from '@mmre/provider-qwen-local';
+import { buildChatPrompt } from '@mmre/provider-testkit';
+
+const here = dirname(fileURLToPath(import.meta.url));
+// sharp is a dependency of the testkit (the bench's image source), resolved from there
+const sharp = (
+  await import(
+    pathToFileURL(createRequire(fileURLToPath(import.meta.resolve('@mmre/provider-testkit'))).resolve('sharp')).href
+  )
+).default;
+const repoRoot = resolve(here, '../../..');
+const children = [];
+
+function startPeer(latencyMs, decode = true) {
+  return new Promise((resolvePeer, reject) => {
+    const child = spawn(
+      process.execPath,
+      [join(here, 'peer-server.mjs'), String(latencyMs), decode ? 'decode' : 'nodecode'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    children.push(child);
+    let buf = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      buf += d;
+      const line = buf.split('\n')[0];
+      if (buf.includes('\n')) resolvePeer(JSON.parse(line).url);
+    });
+    child.on('error', reject);
+  });
+}
+
+async function photo(path, width, height, seed) {
+  const raw = Buffer.alloc(width * height * 3);
+  let s = seed >>> 0;
+  for (let i = 0; i < raw.length; i++) {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    raw[i] = ((i % (width * 3)) / 6 + (s >>> 30)) & 255; // a little noise: ~100 KiB JPEGs like real photos
+  }
+  await sharp(raw, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 85 })
+    .toFile(path);
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const dir = await mkdtemp(join(tmpdir(), 'mmre-provider-bench-'));
+const lines = [];
+try {
+  // Samples: Twitter-like photos (~1000×750) with two segment crops, as the PFA prompts will send them.
+  let pfa = null;
+  try {
+    pfa = await import('@mmre/pfa');
+  } catch {
+    console.log(
+      'note: @mmre/pfa is not built; prompts come from @mmre/provider-testkit buildChatPrompt (no image cache)',
+    );
+  }
+  const SAMPLES = 8;
+  const vars = [];
+  for (let n = 0; n < SAMPLES; n++) {
+    const main = join(dir, `m${n}.jpg`);
+    await photo(main, 1000, 750, n + 1);
+    const segments = [];
+    for (let k = 0; k < 2; k++) {
+      const p = join(dir, `m${n}_${k}.jpg`);
+      await photo(p, 200 + 20 * k, 240, n * 10 + k);
+      segments.push({ id: String.fromCharCode(97 + k), path: p, box: null });
+    }
+    vars.push(
+      encodeTestVars({
+        id: `b${n}`,
+        split: 'test',
+        text: `Player${n} scores for the Spurs in San Antonio #NBA`,
+        image: main,
+        segments,
+        gold: { entities: [], pairs: [] },
+      }),
+    );
+  }
+  const buildPrompt = pfa
+    ? async (v) => JSON.stringify(await pfa.joint({ vars: v, provider: { id: 'bench' } }))
+    : async () => buildChatPrompt({ mode: 'joint', segments: 2, width: 1000, height: 750 });
+  const prompts = [];
+  for (const v of vars) prompts.push(await buildPrompt(v)); // warms the image cache
+  const kib = prompts.reduce((a, p) => a + p.length, 0) / prompts.length / 1024;
+  console.log(`prompts: ${SAMPLES} joint prompts, ${kib.toFixed(0)} KiB of JSON each on average`);
+
+  // 1. Throughput: 1000 joint requests at concurrency 32 against a fixed 200 ms server.
+  {
+    const url = await startPeer(200, false); // the 200 ms server does no image work of its own
+    const provider = new QwenLocalProvider({ config: { baseUrl: url, model: 'bench', maxConcurrency: 32 } });
+    await Promise.all(prompts.map((p) => provider.callApi(p, { vars: {} }))); // connect + warm up
+    const N = 1000;
+    const t0 = performance.now();
+    const results = await Promise.all(
+      Array.from({ length: N }, (_, i) => provider.callApi(prompts[i % SAMPLES], { vars: {} })),
+    );
+    const secs = (performance.now() - t0) / 1000;
+    const errors = results.filter((r) => r.error).length;
+    const rps = N / secs;
+    console.log(
+      `throughput: ${N} requests in ${secs.toFixed(2)} s = ${rps.toFixed(1)} req/s, ${errors} errors (ideal 32 / 0.2 s = 160 req/s)`,
+    );
+    lines.push(
+      `provider.throughput_ratio: ${(rps / 160).toFixed(3)} ratio (target >= 0.95; ${rps.toFixed(1)} req/s of 160)`,
+    );
+    await provider.cleanup();
+  }
+
+  // 2. Harness overhead per request against a zero-latency server (sequential).
+  {
+    const url = await startPeer(0);
+    const provider = new QwenLocalProvider({ config: { baseUrl: url, model: 'bench' } });
+    for (let i = 0; i < 30; i++) await provider.callApi(prompts[i % SAMPLES], { vars: {} });
+    const http = [];
+    const full = [];
+    const build = [];
+    for (let i = 0; i < 400; i++) {
+      const v = vars[i % SAMPLES];
+      const t0 = performance.now();
+      const prompt = await buildPrompt(v);
+      const t1 = performance.now();
+      const r = await provider.callApi(prompt, { vars: {} });
+      const t2 = performance.now();
+      if (r.error) throw new Error(r.error);
+      build.push(t1 - t0);
+      http.push(t2 - t1);
+      full.push(t2 - t0);
+    }
+    console.log(
+      `overhead: median prompt build (warm cache) ${median(build).toFixed(3)} ms, HTTP + parse ${median(http).toFixed(3)} ms (includes the peer decoding ${SAMPLES ? 3 : 0} images in its own process), total ${median(full).toFixed(3)} ms`,
+    );
+    lines.push(
+      `provider.overhead_median: ${median(full).toFixed(3)} ms/request (target <= 2 ms; prompt build ${pfa ? 'with warm @mmre/pfa cache' : 'from testkit, @mmre/pfa not built'} + HTTP + parse)`,
+    );
+    await provider.cleanup();
+  }
+
+  // 3. A full promptfoo eval: 500 samples × 3 modes against the zero-latency server.
+  if (pfa) {
+    const url = await startPeer(0);
+    const N = Number(process.env.BENCH_EVAL_SAMPLES ?? 500);
+    const evalDir = join(dir, 'eval');
+    const tests = [];
+    for (let n = 0; n < N; n++) {
+      const main = join(dir, `e${n}.jpg`);
+      await sharp({
+        create: { width: 320 + (n % 7) * 8, height: 240, channels: 3, background: { r: n % 255, g: 90, b: 160 } },
+      })
+        .jpeg()
+        .toFile(main);
+      tests.push({
+        vars: encodeTestVars({
+          id: `e${n}`,
+          split: 'test',
+          text: `Player${n} met Coach${n} in Paris`,
+          image: main,
+          segments: [{ id: 'a', path: null, box: { xmin: 10, ymin: 10, xmax: 120, ymax: 120 } }],
+          gold: { entities: [], pairs: [] },
+        }),
+      });
+    }
+    // Wrappers that time our code (prompt functions + provider) as the union of busy intervals.
+    const pfaDist = join(repoRoot, 'packages/pfa/dist/index.js');
+    const providerDist = join(repoRoot, 'packages/provider-qwen-local/dist/index.js');
+    const timing = join(evalDir, 'timing.mjs');
+    await writeFile(join(dir, 'tests.json'), JSON.stringify(tests));
+    await mkdirp(evalDir);
+    await writeFile(
+      timing,
+      `import { writeFileSync } from 'node:fs';
+let active = 0, since = 0, busy = 0;
+export async function timed(fn) {
+  if (active++ === 0) since = performance.now();
+  try { return await fn(); } finally { if (--active === 0) busy += performance.now() - since; }
+}
+process.on('exit', () => writeFileSync(${JSON.stringify(join(evalDir, 'busy.json'))}, JSON.stringify({ busyMs: busy })));
+`,
+    );
+    await writeFile(
+      join(evalDir, 'prompts.mjs'),
+      `import * as pfa from ${JSON.stringify(pfaDist)};
+import { timed } from './timing.mjs';
+export const joint = (c) => timed(() => pfa.joint(c));
+export const summary = (c) => timed(() => pfa.summary(c));
+export const mner = (c) => timed(() => pfa.mner(c));
+`,
+    );
+    await writeFile(
+      join(evalDir, 'provider.mjs'),
+      `import QwenLocalProvider from ${JSON.stringify(providerDist)};
+import { timed } from './timing.mjs';
+export default class Timed extends QwenLocalProvider {
+  callApi(p, c, o) { return timed(() => super.callApi(p, c, o)); }
+}
+`,
+    );
+    await writeFile(
+      join(evalDir, 'cfg.yaml'),
+      `prompts:
+  - { id: 'file://prompts.mjs:joint', label: joint }
+  - { id: 'file://prompts.mjs:summary', label: summary }
+  - { id: 'file://prompts.mjs:mner', label: mner }
+providers:
+  - id: file://provider.mjs
+    config: { baseUrl: '${url}', model: bench, maxConcurrency: 16 }
+tests: file://${join(dir, 'tests.json')}
+`,
+    );
+    const t0 = performance.now();
+    const code = await new Promise((res) => {
+      const child = spawn(
+        join(repoRoot, 'node_modules/.bin/promptfoo'),
+        ['eval', '-c', 'cfg.yaml', '-o', 'out.json', '--no-progress-bar', '--no-cache', '-j', '16', '--no-write'],
+        {
+          cwd: evalDir,
+          stdio: ['ignore', 'ignore', 'inherit'],
+          env: {
+            ...process.env,
+            PROMPTFOO_CONFIG_DIR: join(evalDir, 'config'),
+            PROMPTFOO_CACHE_PATH: join(evalDir, 'cache'),
+            PROMPTFOO_DISABLE_TELEMETRY: '1',
+            PROMPTFOO_DISABLE_UPDATE: '1',
+          },
+        },
+      );
+      child.on('close', res);
+    });
+    const secs = (performance.now() - t0) / 1000;
+    const { readFile } = await import('node:fs/promises');
+    const out = JSON.parse(await readFile(join(evalDir, 'out.json'), 'utf8'));
+    const rows = out.results.results;
+    const errs = rows.filter((r) => r.response?.error || r.error).length;
+    const busy = JSON.parse(await readFile(join(evalDir, 'busy.json'), 'utf8')).busyMs / 1000;
+    const outside = 1 - busy / secs;
+    console.log(
+      `promptfoo eval: ${rows.length} results (${N} samples × 3 modes, exit ${code}, ${errs} errors) in ${secs.toFixed(1)} s; our code (prompt functions + provider, wall-clock union) busy ${busy.toFixed(1)} s`,
+    );
+    lines.push(
+      `provider.promptfoo_eval_total: ${secs.toFixed(1)} s (target: report; ${N} samples × 3 modes, zero-latency server)`,
+    );
+    lines.push(
+      `provider.promptfoo_eval_outside_share: ${(outside * 100).toFixed(1)} % (target: report; time not inside our prompt functions or provider)`,
+    );
+  } else {
+    console.log('promptfoo eval bench skipped: @mmre/pfa is not built');
+  }
+} finally {
+  for (const c of children) c.kill('SIGTERM');
+  await rm(dir, { recursive: true, force: true });
+}
+for (const l of lines) console.log(l);
+
+async function mkdirp(p) {
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(p, { recursive: true });
+}
