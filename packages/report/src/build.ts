@@ -46,7 +46,7 @@ export interface BuildOptions {
   seed?: number;
   /** 1 − confidence level (default 0.05). */
   alpha?: number;
-  /** Porter stemmer in ROUGE (default true, as rouge-score `use_stemmer=True`). */
+  /** Porter stemmer in ROUGE (default false: rouge-score's `use_stemmer=False`, as @mmre/assertions). */
   stemmer?: boolean;
   /** Keep only rows of these providers (label or id); needed when a mode has several providers. */
   providers?: readonly string[];
@@ -102,6 +102,8 @@ export interface ModeSummary {
     withPairs: number;
   };
   provider: ProviderSettings | null;
+  /** Settings from the prompt entry's `config` (e.g. PFA minPixels/maxPixels), when any. */
+  promptSettings: Record<string, unknown>;
 }
 
 export interface SampleReport {
@@ -277,7 +279,7 @@ export function buildReport(input: LoadedResults | readonly ResultRow[], options
   const bootstrap = options.bootstrap ?? 10_000;
   const seed = options.seed ?? 1;
   const alpha = options.alpha ?? 0.05;
-  const stemmer = options.stemmer ?? true;
+  const stemmer = options.stemmer ?? false;
   if (!Number.isInteger(bootstrap) || bootstrap < 1)
     throw new RangeError(`--bootstrap must be a positive integer, got ${bootstrap}`);
   if (!Number.isInteger(seed)) throw new RangeError(`--seed must be an integer, got ${seed}`);
@@ -376,6 +378,7 @@ export function buildReport(input: LoadedResults | readonly ResultRow[], options
         withPairs: t.task2 ? match.filter((m) => m.gold > 0).length : 0,
       },
       provider: providerOf(mode),
+      promptSettings: [...byKey.values()].find((r) => r.mode === mode)?.promptSettings ?? {},
     };
   });
 

@@ -235,11 +235,12 @@ function detailsHtml(report: Report): string {
         `<td data-field="nerMacroF1" data-value="${num(t.extra.nerMacroF1)}">${fmtPoints(t.extra.nerMacroF1)}</td>` +
         `<td>${esc(t.provider?.key ?? 'unknown')}${t.provider?.model ? `<br><small>${esc(t.provider.model)}</small>` : ''}</td>` +
         `<td>${
-          t.provider
-            ? Object.entries(t.provider.settings)
-                .map(([k, v]) => `${esc(k)}=${esc(fmtSetting(v))}`)
-                .join('<br>') || '—'
-            : '—'
+          Object.entries({
+            ...(t.provider?.settings ?? {}),
+            ...Object.fromEntries(Object.entries(t.promptSettings).map(([k, v]) => [`prompt.${k}`, v])),
+          })
+            .map(([k, v]) => `${esc(k)}=${esc(fmtSetting(v))}`)
+            .join('<br>') || '—'
         }</td></tr>`,
     )
     .join('');

@@ -29,6 +29,8 @@ export interface ResultRow {
   namedScores: Record<string, number>;
   /** `response.metadata` (model name, decoding settings, … as the provider reports them). */
   responseMetadata: Record<string, unknown>;
+  /** Settings in the prompt entry's `config` (e.g. the PFA image resolution: minPixels/maxPixels). */
+  promptSettings: Record<string, unknown>;
 }
 
 /** Settings of one provider as configured in a results file (secrets removed). */
@@ -67,7 +69,12 @@ const RowSchema = z
       .passthrough()
       .optional(),
     prompt: z
-      .object({ raw: z.string().optional(), label: z.string().optional(), id: z.string().optional() })
+      .object({
+        raw: z.string().optional(),
+        label: z.string().optional(),
+        id: z.string().optional(),
+        config: z.record(z.string(), z.unknown()).optional(),
+      })
       .passthrough()
       .optional(),
     provider: z
@@ -112,7 +119,7 @@ const FileSchema = z
 const SECRET_KEY = /api_?key|secret|password|passwd|auth|bearer|cookie|headers|credential|access_?token/i;
 /** Provider config keys kept as decoding / resolution settings. */
 const SETTING_KEY =
-  /temperature|top_?p|top_?k|min_?p|max_?(new_?)?tokens|max_?completion|seed|repetition|presence|frequency|penalty|stop|pixels|resolution|detail|image|num_?ctx|base_?urls?|api_?base|concurrency|timeout|retries|mode|dtype|quant/i;
+  /temperature|top_?p|top_?k|min_?p|max_?(new_?)?tokens|max_?completion|seed|repetition|presence|frequency|penalty|stop|pixels|resolution|detail|image|num_?ctx|base_?urls?|api_?base|backend|region|constrain|regex|grammar|extra_?body|concurrency|timeout|retries|mode|dtype|quant|dataset|split|^provider$/i;
 
 function stringOutput(value: unknown): string | null {
   if (value === undefined || value === null) return null;
@@ -253,6 +260,7 @@ export function parseResultsJson(json: unknown, file: string): LoadedResults {
       vars,
       namedScores: row.namedScores ?? {},
       responseMetadata: response?.metadata ?? {},
+      promptSettings: pickSettings(row.prompt?.config),
     });
   });
   // Fill in model names the config did not state from the responses' metadata.

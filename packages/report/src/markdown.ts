@@ -97,11 +97,12 @@ export function renderMarkdown(report: Report): string {
   out.push('');
   for (const t of report.table) {
     const p = t.provider;
-    const settings = p
-      ? Object.entries(p.settings)
-          .map(([k, v]) => `${k}=${fmtSetting(v)}`)
-          .join(', ')
-      : '';
+    const settings = Object.entries({
+      ...(p?.settings ?? {}),
+      ...Object.fromEntries(Object.entries(t.promptSettings).map(([k, v]) => [`prompt.${k}`, v])),
+    })
+      .map(([k, v]) => `${k}=${fmtSetting(v)}`)
+      .join(', ');
     out.push(
       `- ${t.name}: provider \`${p?.key ?? 'unknown'}\`${p && p.id !== p.key ? ` (${p.id})` : ''}` +
         `${p?.model ? `, model \`${p.model}\`` : ''}${settings ? `; ${settings}` : ''}`,

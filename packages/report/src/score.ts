@@ -37,7 +37,7 @@ export interface ModeSample {
 }
 
 export interface ScoreOptions {
-  /** Porter stemmer in ROUGE (rouge-score `use_stemmer`); default true. */
+  /** Porter stemmer in ROUGE (rouge-score `use_stemmer`); default false, as @mmre/assertions. */
   stemmer?: boolean;
 }
 
@@ -66,7 +66,7 @@ export function scoreAnswer(
   let bleu: ModeSample['bleu'] = null;
   if (tasks.task1 && typeof gold.summary === 'string' && gold.summary.trim() !== '') {
     const pred = parsed.summary ?? '';
-    const r = rougeScores(pred, gold.summary, { stemmer: options.stemmer ?? true });
+    const r = rougeScores(pred, gold.summary, { stemmer: options.stemmer ?? false });
     rouge = {
       rouge1: r.rouge1.fmeasure,
       rouge2: r.rouge2.fmeasure,

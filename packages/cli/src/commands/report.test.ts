@@ -75,7 +75,7 @@ const OPTS: ReportCommandOptions = {
   bootstrap: 300,
   seed: 1,
   alpha: 0.05,
-  stemmer: true,
+  stemmer: false,
   provider: [],
 };
 

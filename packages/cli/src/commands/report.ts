@@ -56,7 +56,6 @@ export async function runReport(files: string[], opts: ReportCommandOptions): Pr
     const html = await report.renderHtml(built, { outFile, images: opts.htmlImages });
     await mkdir(resolve(outFile, '..'), { recursive: true });
     await writeFile(outFile, html);
-    process.stderr.write(`HTML report written to ${outFile}\n`);
   }
   return out;
 }
@@ -81,9 +80,17 @@ export function registerReportCommand(program: Command): void {
     .option('--bootstrap <n>', 'bootstrap resamples and randomization relabellings', positiveInt('--bootstrap'), 10_000)
     .option('--seed <n>', 'seed of the resampling streams', integer, 1)
     .option('--alpha <a>', '1 − confidence level of the intervals', fraction, 0.05)
-    .option('--no-stemmer', 'ROUGE without the Porter stemmer (rouge-score use_stemmer=False)')
+    .option(
+      '--stemmer',
+      'ROUGE with the Porter stemmer (rouge-score use_stemmer=True; default off, as the assertions)',
+      false,
+    )
     .option('--provider <label>', 'use only this provider (label or id; repeat for one per mode)', collect, [])
     .action(async (files: string[], opts: ReportCommandOptions) => {
       process.stdout.write(await runReport(files, opts));
+      if (opts.html) {
+        const { resolve } = await import('node:path');
+        process.stderr.write(`HTML report written to ${resolve(opts.html)}\n`);
+      }
     });
 }
