@@ -8,7 +8,12 @@
  * counted on small integer ids (tokens interned per pair, n-grams interned level by level) in reused
  * typed arrays. Statistics are computed once per pair; every smoothing variant derives from them.
  */
-import { HASH_PRIME, HASH_SEED, isPyWhitespace, pyRstrip, TokenRanges } from './pysplit.js';
+import { isPyWhitespace, pyRstrip, TokenRanges } from './pysplit.js';
+
+// Token hash (same as pySplitRanges'): h = imul(h ^ codeUnit, HASH_PRIME) from HASH_SEED. Local
+// constants: imported bindings are not constant-folded in the hot loop.
+const HASH_SEED = 0x811c9dc5 | 0;
+const HASH_PRIME = 0x01000193;
 
 /** Sufficient statistics of BLEU for orders n = 1..4: matches (`counts`) and hypothesis n-grams (`totals`). */
 export interface BleuStats {
@@ -229,16 +234,15 @@ let hypGram = new Int32Array(256);
 let refCount = new Int32Array(1024);
 
 // (previous n-gram id, token id) → n-gram id.
-let htStamp = new Int32Array(4096);
-let htA = new Int32Array(4096);
-let htB = new Int32Array(4096);
-let htVal = new Int32Array(4096);
+// Packed slots of 4: [stamp, previous id, token id, n-gram id].
+let ht = new Int32Array(4 * 4096);
+let htCap = 4096;
 let htGen = 0;
 
 // token (char range of a TokenRanges) → token id.
-let vtStamp = new Int32Array(1024);
-let vtHash = new Int32Array(1024);
-let vtTok = new Int32Array(1024);
+// Packed slots of 4: [stamp, hash, index of the first reference token with this text, token id].
+let vt = new Int32Array(4 * 1024);
+let vtCap = 1024;
 let vtGen = 0;
 
 // token string → generation * ID_SPAN + id (for string arrays); dropped when large.
@@ -286,22 +290,23 @@ function matchIds(hl: number, rl: number, v: number, maxN: number, correct: numb
   correct[0] = c;
   if (c === 0 || maxN < 2) return;
 
-  let cap = htStamp.length;
+  // Probe only the first `cap` slots, sized to this pair (≥ 2 × entries), so a short pair stays in cache.
+  let cap = 64;
   const entries = (maxN - 1) * rl;
-  if (cap < entries * 2) {
-    while (cap < entries * 2) cap *= 2;
-    htStamp = new Int32Array(cap);
-    htA = new Int32Array(cap);
-    htB = new Int32Array(cap);
-    htVal = new Int32Array(cap);
+  while (cap < entries * 2) cap *= 2;
+  if (htCap < cap) {
+    ht = new Int32Array(4 * cap);
+    htCap = cap;
     htGen = 0;
   }
   if (htGen >= 0x7ffffff0) {
-    htStamp.fill(0);
+    ht.fill(0);
     htGen = 0;
   }
   const gen = ++htGen;
   const mask = cap - 1;
+  const wrap = 4 * cap - 1;
+  const table = ht;
   let next = v;
   for (let n = 2; n <= maxN; n++) {
     if (hl < n || rl < n) break;
@@ -310,21 +315,21 @@ function matchIds(hl: number, rl: number, v: number, maxN: number, correct: numb
       const a = refGram[i]!;
       const b = refTok[i + n - 1]!;
       const h = Math.imul(a ^ Math.imul(b, 0x85ebca77), 0x9e3779b1);
-      let slot = (h ^ (h >>> 15)) & mask;
+      let slot = ((h ^ (h >>> 15)) & mask) << 2;
       let g = -1;
-      while (htStamp[slot] === gen) {
-        if (htA[slot] === a && htB[slot] === b) {
-          g = htVal[slot]!;
+      while (table[slot] === gen) {
+        if (table[slot + 1] === a && table[slot + 2] === b) {
+          g = table[slot + 3]!;
           break;
         }
-        slot = (slot + 1) & mask;
+        slot = (slot + 4) & wrap;
       }
       if (g < 0) {
         g = next++;
-        htStamp[slot] = gen;
-        htA[slot] = a;
-        htB[slot] = b;
-        htVal[slot] = g;
+        table[slot] = gen;
+        table[slot + 1] = a;
+        table[slot + 2] = b;
+        table[slot + 3] = g;
       }
       refGram[i] = g;
       refCount[g]!++;
@@ -339,14 +344,14 @@ function matchIds(hl: number, rl: number, v: number, maxN: number, correct: numb
         continue;
       }
       const h = Math.imul(a ^ Math.imul(b, 0x85ebca77), 0x9e3779b1);
-      let slot = (h ^ (h >>> 15)) & mask;
+      let slot = ((h ^ (h >>> 15)) & mask) << 2;
       let g = -1;
-      while (htStamp[slot] === gen) {
-        if (htA[slot] === a && htB[slot] === b) {
-          g = htVal[slot]!;
+      while (table[slot] === gen) {
+        if (table[slot + 1] === a && table[slot + 2] === b) {
+          g = table[slot + 3]!;
           break;
         }
-        slot = (slot + 1) & mask;
+        slot = (slot + 4) & wrap;
       }
       hypGram[i] = g;
       if (g >= 0 && refCount[g]! > 0) {
@@ -425,20 +430,21 @@ export function clippedNgramMatchesRanges(
   initTotals(hl, maxN, correct, total);
   if (hl === 0 || rl === 0) return;
   reserveTokens(hl, rl);
-  let cap = vtStamp.length;
-  if (cap < rl * 2) {
-    while (cap < rl * 2) cap *= 2;
-    vtStamp = new Int32Array(cap);
-    vtHash = new Int32Array(cap);
-    vtTok = new Int32Array(cap);
+  let cap = 32;
+  while (cap < rl * 2) cap *= 2;
+  if (vtCap < cap) {
+    vt = new Int32Array(4 * cap);
+    vtCap = cap;
     vtGen = 0;
   }
   if (vtGen >= 0x7ffffff0) {
-    vtStamp.fill(0);
+    vt.fill(0);
     vtGen = 0;
   }
   const gen = ++vtGen;
   const mask = cap - 1;
+  const wrap = 4 * cap - 1;
+  const table = vt;
   const rLine = ref.line;
   const rs = ref.start;
   const re = ref.end;
@@ -446,23 +452,24 @@ export function clippedNgramMatchesRanges(
   let v = 0;
   for (let k = 0; k < rl; k++) {
     const h = rh[k]!;
-    let slot = (h ^ (h >>> 16)) & mask;
+    let slot = ((h ^ (h >>> 16)) & mask) << 2;
     let id = -1;
-    while (vtStamp[slot] === gen) {
-      if (vtHash[slot] === h) {
-        const o = vtTok[slot]!;
+    while (table[slot] === gen) {
+      if (table[slot + 1] === h) {
+        const o = table[slot + 2]!;
         if (sameToken(rLine, rs[o]!, re[o]!, rLine, rs[k]!, re[k]!)) {
-          id = refTok[o]!;
+          id = table[slot + 3]!;
           break;
         }
       }
-      slot = (slot + 1) & mask;
+      slot = (slot + 4) & wrap;
     }
     if (id < 0) {
       id = v++;
-      vtStamp[slot] = gen;
-      vtHash[slot] = h;
-      vtTok[slot] = k;
+      table[slot] = gen;
+      table[slot + 1] = h;
+      table[slot + 2] = k;
+      table[slot + 3] = id;
     }
     refTok[k] = id;
   }
@@ -473,17 +480,17 @@ export function clippedNgramMatchesRanges(
   let anyHyp = false;
   for (let k = 0; k < hl; k++) {
     const h = hh[k]!;
-    let slot = (h ^ (h >>> 16)) & mask;
+    let slot = ((h ^ (h >>> 16)) & mask) << 2;
     let id = -1;
-    while (vtStamp[slot] === gen) {
-      if (vtHash[slot] === h) {
-        const o = vtTok[slot]!;
+    while (table[slot] === gen) {
+      if (table[slot + 1] === h) {
+        const o = table[slot + 2]!;
         if (sameToken(rLine, rs[o]!, re[o]!, hLine, hs[k]!, he[k]!)) {
-          id = refTok[o]!;
+          id = table[slot + 3]!;
           break;
         }
       }
-      slot = (slot + 1) & mask;
+      slot = (slot + 4) & wrap;
     }
     hypTok[k] = id;
     if (id >= 0) anyHyp = true;

@@ -73,10 +73,9 @@ export function pyStrip(text: string): string {
   return start === 0 && end === n ? text : text.slice(start, end);
 }
 
-/** Token hash: h = imul(h ^ codeUnit, HASH_PRIME) from HASH_SEED. @internal */
-export const HASH_SEED = 0x811c9dc5 | 0;
-/** @internal */
-export const HASH_PRIME = 0x01000193;
+// Token hash: h = imul(h ^ codeUnit, HASH_PRIME) from HASH_SEED (the same in bleu-sacre.ts).
+const HASH_SEED = 0x811c9dc5 | 0;
+const HASH_PRIME = 0x01000193;
 
 /**
  * Token ranges of one text: token k is `line.slice(start[k], end[k])` for k < count. Reused buffers
@@ -87,7 +86,7 @@ export class TokenRanges {
   count = 0;
   start = new Int32Array(256);
   end = new Int32Array(256);
-  /** FNV-1a-style hash of each token's UTF-16 code units (`HASH_SEED`, `HASH_PRIME`). */
+  /** FNV-1a-style hash of each token's UTF-16 code units (equal tokens, equal hashes). */
   hash = new Int32Array(256);
 
   /** Makes room for `n` tokens (keeps nothing). */
