@@ -9,10 +9,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { buildReport, loadResults } from '@mmre/report';
 import { repoRoot } from '@mmre-test/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildReport } from './build.js';
-import { loadResults } from './load.js';
 
 const run = promisify(execFile);
 const PROMPTFOO = join(repoRoot, 'node_modules', 'promptfoo', 'dist', 'src', 'entrypoint.js');
