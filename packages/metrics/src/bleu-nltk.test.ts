@@ -66,6 +66,28 @@ describe('nltkCorpusBleu', () => {
     expect(nltkCorpusBleu(preds, refs)).toEqual({ score: nltkCorpusBleu(preds, refs).score, warnings: 0 });
   });
 
+  it('keeps method7 exact when the corpus fractions outgrow doubles (BigInt path)', () => {
+    // Deterministic 300-pair corpus (same LCG and word list as the Python script that produced the values).
+    const words = 'the a cat dog sat on mat red blue green house car tree sky sun moon star river lake hill'.split(' ');
+    let x = 12345;
+    const rnd = () => {
+      x = Number((BigInt(x) * 1103515245n + 12345n) % 2n ** 31n);
+      return x;
+    };
+    const ps: string[] = [];
+    const rs: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const n = 20 + (rnd() % 30);
+      const r: string[] = [];
+      for (let k = 0; k < n; k++) r.push(words[rnd() % words.length]!);
+      const p = r.map((w) => (rnd() % 4 ? w : words[rnd() % words.length]!));
+      ps.push(p.join(' '));
+      rs.push(r.join(' '));
+    }
+    expect(nltkCorpusBleu(ps, rs, { smoothing: 'method7' }).score).toBeCloseTo(0.28579857382419066, 15);
+    expect(nltkCorpusBleu(ps, rs, { smoothing: 'method4' }).score).toBeCloseTo(0.16146382752040478, 15);
+  });
+
   it('equals the score of the summed per-pair statistics', () => {
     const summed = sumNltkBleuStats(preds.map((p, i) => nltkBleuStats(p, refs[i]!)));
     for (const smoothing of ['none', 'method1', 'method4', 'method7'] as const) {

@@ -117,8 +117,25 @@ export function sumNltkBleuStats(stats: Iterable<NltkBleuStats>): NltkBleuStats 
 // ---------------------------------------------------------------------------------------------
 // Exact arithmetic helpers
 
-/** Python `fractions.Fraction` value (sign in the numerator) or a Python float. */
-type PyNum = { frac: true; n: bigint; d: bigint } | { frac: false; v: number };
+/**
+ * A Python value of the smoothing code: a `fractions.Fraction` (sign in the numerator, denominator
+ * > 0) held in safe integers (`small`) or BigInts (`big`) once it outgrows them, or a Python float.
+ */
+type PyNum = { t: 'small'; n: number; d: number } | { t: 'big'; n: bigint; d: bigint } | { t: 'float'; v: number };
+
+/** Below this magnitude, products and sums of integers are exact in doubles. */
+const EXACT = 2 ** 52;
+
+function gcdNum(a: number, b: number): number {
+  a = Math.abs(a);
+  b = Math.abs(b);
+  while (b !== 0) {
+    const t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
 
 function bigAbs(x: bigint): bigint {
   return x < 0n ? -x : x;
@@ -192,33 +209,59 @@ export function ratioToDouble(n: bigint, d: bigint): number {
 }
 
 function toFloat(x: PyNum): number {
-  return x.frac ? ratioToDouble(x.n, x.d) : x.v;
+  if (x.t === 'float') return x.v;
+  // Both operands are exact doubles, so IEEE division is correctly rounded, like Python's int / int.
+  if (x.t === 'small') return x.n / x.d;
+  return ratioToDouble(x.n, x.d);
 }
 
 function frac(n: number, d: number): PyNum {
-  return { frac: true, n: BigInt(n), d: BigInt(d) };
+  return { t: 'small', n, d };
 }
 
 function num(v: number): PyNum {
-  return { frac: false, v };
+  return { t: 'float', v };
 }
 
+function toBig(x: PyNum & { t: 'small' | 'big' }): { n: bigint; d: bigint } {
+  return x.t === 'big' ? x : { n: BigInt(x.n), d: BigInt(x.d) };
+}
+
+/** Python `a + b`: exact for two Fractions, float arithmetic as soon as one is a float. */
 function pyAdd(a: PyNum, b: PyNum): PyNum {
-  if (a.frac && b.frac) return { frac: true, n: a.n * b.d + b.n * a.d, d: a.d * b.d };
-  return num(toFloat(a) + toFloat(b));
+  if (a.t === 'float' || b.t === 'float') return num(toFloat(a) + toFloat(b));
+  if (a.t === 'small' && b.t === 'small') {
+    const x = a.n * b.d;
+    const y = b.n * a.d;
+    const d = a.d * b.d;
+    if (Math.abs(x) < EXACT && Math.abs(y) < EXACT && d < EXACT && Math.abs(x + y) < EXACT) {
+      const g = gcdNum(x + y, d) || 1;
+      return { t: 'small', n: (x + y) / g, d: d / g };
+    }
+  }
+  const p = toBig(a);
+  const q = toBig(b);
+  return { t: 'big', n: p.n * q.d + q.n * p.d, d: p.d * q.d };
 }
 
+/** Python `a / k` for a positive int k. */
 function pyDivInt(a: PyNum, k: number): PyNum {
-  if (a.frac) return { frac: true, n: a.n, d: a.d * BigInt(k) };
-  return num(a.v / k);
+  if (a.t === 'float') return num(a.v / k);
+  if (a.t === 'small' && a.d * k < EXACT) {
+    const g = gcdNum(a.n, k) || 1;
+    return { t: 'small', n: a.n / g, d: (a.d * k) / g };
+  }
+  const p = toBig(a);
+  return { t: 'big', n: p.n, d: p.d * BigInt(k) };
 }
 
 function isPositive(a: PyNum): boolean {
-  return a.frac ? a.n > 0n === a.d > 0n && a.n !== 0n : a.v > 0;
+  if (a.t === 'float') return a.v > 0;
+  return a.t === 'small' ? a.n > 0 : a.n > 0n;
 }
 
 function isZeroNumerator(a: PyNum): boolean {
-  return a.frac && a.n === 0n;
+  return a.t === 'small' ? a.n === 0 : a.t === 'big' && a.n === 0n;
 }
 
 /**
