@@ -11,6 +11,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type Peer, startOpenAIPeer } from '@mmre/provider-testkit';
 import { repoRoot } from '@mmre-test/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeRun, packAll, type RunResult, run, workspacePackages } from './pack-helpers.js';
@@ -557,6 +558,72 @@ export const used = [parsed.summary, firstLabel, sample.id, tests, derivedMetric
           else expect(row.metrics[col], `${row.mode} ${col}`).toBeCloseTo(want * scale, 6);
         }
       }
+    });
+  });
+
+  describe('package: references to the Qwen providers, against a loopback OpenAI-compatible peer', () => {
+    const KEY = 'sk-smoke-0123456789abcdef';
+    let peer: Peer;
+    let live: PromptfooOutput;
+    let liveRun: RunResult;
+    beforeAll(async () => {
+      peer = await startOpenAIPeer({ apiKey: KEY });
+      writeFileSync(
+        join(proj, 'config-live.yaml'),
+        `description: packed Qwen providers against a loopback peer
+prompts:
+  - id: file://node_modules/@mmre/pfa/dist/index.js:joint
+    label: joint
+providers:
+  - id: package:@mmre/provider-qwen-local:QwenLocalProvider
+    label: local
+    config: { backend: openai-compatible, baseUrl: '${peer.url}', model: qwen2.5-vl-7b-instruct, apiKeyEnv: MMRE_SMOKE_KEY }
+  - id: package:@mmre/provider-qwen-hosted:QwenHostedProvider
+    label: hosted
+    config: { backend: openai-compatible, baseUrl: '${peer.url}', model: qwen2.5-vl-7b-instruct, apiKeyEnv: MMRE_SMOKE_KEY }
+tests:
+  - path: file://node_modules/@mmre/dataset/dist/index.js:generateTests
+    config: { dataset: data, split: test, limit: 2 }
+defaultTest:
+  assert:
+    - type: javascript
+      value: package:@mmre/assertions:format
+`,
+      );
+      const args = [
+        'eval',
+        '-c',
+        'config-live.yaml',
+        '-o',
+        'out-live.json',
+        '--no-cache',
+        '--no-table',
+        '--no-progress-bar',
+      ];
+      liveRun = await run(bin('promptfoo'), args, {
+        cwd: proj,
+        env: { ...projectEnv(), MMRE_SMOKE_KEY: KEY },
+        timeoutMs: 300_000,
+      });
+      if (liveRun.code !== 0 || !existsSync(join(proj, 'out-live.json')))
+        throw new Error(describeRun(`promptfoo ${args.join(' ')}`, proj, liveRun));
+      live = JSON.parse(readFileSync(join(proj, 'out-live.json'), 'utf8')) as PromptfooOutput;
+    }, 360_000);
+    afterAll(async () => {
+      await peer?.close();
+    });
+
+    it('both providers load by package: name and answer every test through the peer', () => {
+      const rows = live.results.results;
+      expect(rows).toHaveLength(4);
+      for (const r of rows) expect(r.error ?? null, JSON.stringify(r.error)).toBeNull();
+      const chats = peer.requests.filter((q) => q.path.endsWith('/chat/completions') && q.status === 200);
+      expect(chats).toHaveLength(4);
+    });
+
+    it('the API key reaches the peer but appears in no output', () => {
+      expect(readFileSync(join(proj, 'out-live.json'), 'utf8')).not.toContain(KEY);
+      expect(liveRun.stdout + liveRun.stderr).not.toContain(KEY);
     });
   });
 });

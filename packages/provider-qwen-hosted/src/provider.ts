@@ -54,6 +54,12 @@ const DEFAULT_MODEL: Readonly<Record<HostedBackend, string | undefined>> = Objec
  * or any OpenAI-compatible URL. Keys come only from the environment. `callApi` never throws.
  */
 export class QwenHostedProvider {
+  /**
+   * promptfoo's `package:@mmre/provider-qwen-hosted:QwenHostedProvider` loader takes the module's default export (this class)
+   * and looks the name up on it; this self-reference makes that lookup find the class.
+   */
+  static readonly QwenHostedProvider: typeof QwenHostedProvider = QwenHostedProvider;
+
   readonly config: QwenHostedConfig;
   readonly backend: HostedBackend;
   readonly model: string;

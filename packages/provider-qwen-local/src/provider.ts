@@ -55,6 +55,12 @@ function readKey(envName: string, options: ProviderOptions): string | undefined 
  * any OpenAI-compatible URL, or Ollama's native API. `callApi` never throws.
  */
 export class QwenLocalProvider {
+  /**
+   * promptfoo's `package:@mmre/provider-qwen-local:QwenLocalProvider` loader takes the module's default export (this class)
+   * and looks the name up on it; this self-reference makes that lookup find the class.
+   */
+  static readonly QwenLocalProvider: typeof QwenLocalProvider = QwenLocalProvider;
+
   readonly config: QwenLocalConfig;
   readonly backend: LocalBackend;
   readonly model: string;
