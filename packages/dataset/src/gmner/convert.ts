@@ -26,7 +26,7 @@ export interface GmnerConvertOptions {
   /** Splits to convert (default: all). */
   splits?: string[];
   onProgress?: (done: number, total: number) => void;
-  /** Samples processed at once (image work); default max(2, cores). */
+  /** Samples processed at once (image work); default max(4, cores) (libuv runs 4 sharp jobs at a time). */
   concurrency?: number;
 }
 
@@ -197,7 +197,7 @@ export async function convertGmner(options: GmnerConvertOptions): Promise<GmnerC
     return { sample, built, crops, scaled, diagnostics };
   };
 
-  const concurrency = options.concurrency ?? Math.max(2, availableParallelism());
+  const concurrency = options.concurrency ?? Math.max(4, availableParallelism());
   let done = 0;
   const withoutSummary: string[] = [];
   async function* samples(): AsyncGenerator<Sample> {

@@ -76,7 +76,7 @@ export async function cropBoxes(
     try {
       await sharp(file, { autoOrient: true, failOn: 'error' })
         .extract(r)
-        .jpeg({ quality })
+        .jpeg({ quality, optimiseCoding: false })
         .toFile((jobs[i] as CropJob).out);
     } catch (err) {
       result[i] = (err as Error).message;
@@ -95,7 +95,7 @@ export async function cropBoxes(
     try {
       await sharp(pixels.data, { raw })
         .extract(r)
-        .jpeg({ quality })
+        .jpeg({ quality, optimiseCoding: false })
         .toFile((jobs[i] as CropJob).out);
     } catch (err) {
       result[i] = (err as Error).message;
