@@ -232,6 +232,8 @@ let refGram = new Int32Array(256);
 let hypTok = new Int32Array(256);
 let hypGram = new Int32Array(256);
 let refCount = new Int32Array(1024);
+let inHyp = new Int32Array(1024);
+let inHypGen = 0;
 
 // (previous n-gram id, token id) → n-gram id.
 // Packed slots of 4: [stamp, previous id, token id, n-gram id].
@@ -274,15 +276,28 @@ function matchIds(hl: number, rl: number, v: number, maxN: number, correct: numb
   for (let i = 0; i < rl; i++) refGram[i] = refTok[i]!;
   for (let i = 0; i < hl; i++) hypGram[i] = hypTok[i]!;
   const need = v + (maxN - 1) * rl + 1;
-  if (refCount.length < need) refCount = new Int32Array(need * 2);
+  if (refCount.length < need) {
+    refCount = new Int32Array(need * 2);
+    inHyp = new Int32Array(need * 2);
+    inHypGen = 0;
+  }
   refCount.fill(0, 0, need);
+  if (inHypGen >= 0x7ffffff0) {
+    inHyp.fill(0);
+    inHypGen = 0;
+  }
+  // inHyp[id] === seen: the token or n-gram `id` occurs in the hypothesis. A reference n-gram whose
+  // prefix or last token does not is never interned: no hypothesis n-gram can equal it.
+  const seen = ++inHypGen;
 
   // n = 1
   for (let i = 0; i < rl; i++) refCount[refTok[i]!]!++;
   let c = 0;
   for (let i = 0; i < hl; i++) {
     const id = hypTok[i]!;
-    if (id >= 0 && refCount[id]! > 0) {
+    if (id < 0) continue;
+    inHyp[id] = seen;
+    if (refCount[id]! > 0) {
       c++;
       refCount[id]!--;
     }
@@ -314,6 +329,10 @@ function matchIds(hl: number, rl: number, v: number, maxN: number, correct: numb
     for (let i = 0; i <= last; i++) {
       const a = refGram[i]!;
       const b = refTok[i + n - 1]!;
+      if (a < 0 || inHyp[a] !== seen || inHyp[b] !== seen) {
+        refGram[i] = -1;
+        continue;
+      }
       const h = Math.imul(a ^ Math.imul(b, 0x85ebca77), 0x9e3779b1);
       let slot = ((h ^ (h >>> 15)) & mask) << 2;
       let g = -1;
@@ -354,7 +373,9 @@ function matchIds(hl: number, rl: number, v: number, maxN: number, correct: numb
         slot = (slot + 4) & wrap;
       }
       hypGram[i] = g;
-      if (g >= 0 && refCount[g]! > 0) {
+      if (g < 0) continue;
+      inHyp[g] = seen;
+      if (refCount[g]! > 0) {
         c++;
         refCount[g]!--;
       }
