@@ -49,6 +49,19 @@ describe('loadResults', () => {
     expect(loaded.warnings.join('\n')).toMatch(/results\.results\[2\]: cannot tell the mode/);
   });
 
+  it('falls back to the prompt label when promptfoo stripped the prompt text (PROMPTFOO_STRIP_PROMPT_TEXT)', () => {
+    const json = promptfooJson(threeModeRows(samples.slice(0, 2))) as {
+      results: { results: { prompt: { raw: string; label: string } }[] };
+    };
+    for (const r of json.results.results) {
+      r.prompt.raw = '[prompt stripped]';
+      r.prompt.label = r.prompt.label.replace('pfa-', '');
+    }
+    const loaded = parseResultsJson(json, 'x.json');
+    expect(loaded.warnings).toEqual([]);
+    expect(loaded.rows.map((r) => r.mode)).toEqual(['joint', 'summary', 'mner', 'joint', 'summary', 'mner']);
+  });
+
   it('rejects a file that is not promptfoo output, naming it and the fix', () => {
     expect(() => parseResultsJson({ foo: 1 }, 'bad.json')).toThrow(
       /bad\.json: not a promptfoo results file.*promptfoo eval -o/,
