@@ -185,6 +185,10 @@ describe('sacreBleuFromStats (sacrebleu BLEU.compute_bleu)', () => {
     expect(sacreSentenceBleu('The cat sat on the mat.', 'The cat sat on the mat.').score).toBeCloseTo(100, 12);
   });
 
+  it('rejects statistics without four orders', () => {
+    expect(() => sacreBleuFromStats({ counts: [1], totals: [1], sysLen: 1, refLen: 1 })).toThrow(/4 entries/);
+  });
+
   it('rejects an unknown smoothing method', () => {
     expect(() =>
       sacreBleuFromStats(

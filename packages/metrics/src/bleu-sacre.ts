@@ -570,6 +570,11 @@ export function sacreBleuFromStats(stats: BleuStats, options: SacreBleuOptions =
   }
   const smoothValue = options.smoothValue ?? SMOOTH_DEFAULTS[method] ?? 0;
   const effectiveOrder = options.effectiveOrder ?? false;
+  if (stats.counts.length < SACREBLEU_MAX_ORDER || stats.totals.length < SACREBLEU_MAX_ORDER) {
+    throw new Error(
+      `sacreBleuFromStats: counts and totals need ${SACREBLEU_MAX_ORDER} entries (orders 1..4), got ${stats.counts.length} and ${stats.totals.length}`,
+    );
+  }
   const correct = stats.counts.slice(0, SACREBLEU_MAX_ORDER);
   const total = stats.totals.slice(0, SACREBLEU_MAX_ORDER);
   const sysLen = stats.sysLen;

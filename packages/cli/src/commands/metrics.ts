@@ -7,7 +7,7 @@ import { z } from 'zod';
  * so `metrics-public.jsonl` itself can be scored.
  */
 export const MetricsPairSchema = z.object({
-  id: z.union([z.string(), z.number()]),
+  id: z.union([z.string(), z.number()], { error: 'expected a string (or a number)' }),
   prediction: z.string(),
   reference: z.string(),
 });
@@ -90,8 +90,8 @@ export function registerMetricsCommand(program: Command): void {
 /** Explains a zod issue list as `field "x": problem` parts, with the fix. */
 function describeIssues(error: z.ZodError): string {
   const parts = error.issues.map((issue) => {
-    const field = issue.path.length > 0 ? `field "${issue.path.join('.')}"` : 'line';
-    return `${field}: ${issue.message}`;
+    if (issue.path.length === 0) return `the line is not a JSON object (${issue.message})`;
+    return `field "${issue.path.join('.')}": ${issue.message}`;
   });
   return `${parts.join('; ')} (each line must be an object {"id": string, "prediction": string, "reference": string})`;
 }
