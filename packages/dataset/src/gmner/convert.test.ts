@@ -255,4 +255,29 @@ describe('convertGmner with images', async () => {
     const s102 = samples[2] as Sample;
     expect(s102.image.path).toBe('images/102.jpg');
   });
+  it('reads the size as displayed (EXIF orientation) and crops in that frame', async () => {
+    const r2 = await writeGmner({
+      test: [
+        {
+          id: '300',
+          tokens: [['Tower', 'B-LOC']],
+          xml: { width: 20, height: 40, objects: [['Tower', 0, 20, 20, 40]] },
+        },
+      ],
+    });
+    temps.push(r2);
+    await mkdir(join(r2, 'images'));
+    // stored 40×20 with orientation 6 (rotate 90° to display): displayed 20×40, as the XML says
+    await sharp({ create: { width: 40, height: 20, channels: 3, background: '#808080' } })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toFile(join(r2, 'images', '300.jpg'));
+    const out = await tmp('gmner-exif-');
+    const report = await convertGmner({ root: r2, out, images: join(r2, 'images') });
+    expect(report).toMatchObject({ written: 1, crops: 1, scaledImages: 0 });
+    const [s] = await samplesOf(out);
+    expect(s?.image).toMatchObject({ width: 20, height: 40 });
+    const crop = await sharp(join(out, 'images/segments/300_a.jpg')).metadata();
+    expect([crop.width, crop.height]).toEqual([20, 20]);
+  });
 });
