@@ -173,7 +173,7 @@ export function deltaChartSvg(deltas: readonly DeltaRow[], alpha = 0.05): string
     for (const v of [d.delta, d.low, d.high])
       if (v !== null && Number.isFinite(v)) extent = Math.max(extent, Math.abs(v));
   // Ticks at a 1-2-5 step, two or three per side; the axis ends at the last tick.
-  const raw = Math.max(extent, 0.01) / 2.5;
+  const raw = Math.max(extent, 0.5) / 2.5;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = (raw / mag <= 1 ? 1 : raw / mag <= 2 ? 2 : raw / mag <= 5 ? 5 : 10) * mag;
   const k = Math.max(1, Math.ceil(extent / step));
