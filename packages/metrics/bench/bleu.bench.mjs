@@ -99,6 +99,20 @@ const words = pairs.reduce((s, [p, r]) => s + p.split(' ').length + r.split(' ')
 console.log(`${pairs.length} distinct pairs, ${(words / pairs.length / 2).toFixed(1)} words per text on average`);
 
 let sink = 0;
+// Calibration for a shared machine: a bare charCodeAt loop over the same texts (no BLEU work).
+const chars = pairs.reduce((n, [p, r]) => n + p.length + r.length, 0);
+const calib = rate(N_PAIRS, () => {
+  let acc = 0;
+  for (const [p, r] of pairs) {
+    for (let i = 0; i < p.length; i++) acc += p.charCodeAt(i);
+    for (let i = 0; i < r.length; i++) acc += r.charCodeAt(i);
+  }
+  sink += acc;
+});
+console.log(
+  `calibration: a bare character loop over both texts: ${Math.round(calib.median)} pairs/s, ` +
+    `${((1e9 * N_PAIRS) / chars / calib.median).toFixed(2)} ns per character (higher means a loaded machine)`,
+);
 const results = [
   [
     'sacrebleu.sentence',
