@@ -562,14 +562,21 @@ function myLog(x: number): number {
  * `add-k` adds to orders 2..4 (as sacrebleu's do); the input is not modified.
  */
 export function sacreBleuFromStats(stats: BleuStats, options: SacreBleuOptions = {}): SacreBleuResult {
-  const method = options.smoothMethod ?? 'exp';
+  return computeBleu(stats, options.smoothMethod ?? 'exp', options.smoothValue, options.effectiveOrder ?? false);
+}
+
+function computeBleu(
+  stats: BleuStats,
+  method: string,
+  smoothValueOption: number | undefined,
+  effectiveOrder: boolean,
+): SacreBleuResult {
   if (method !== 'exp' && method !== 'floor' && method !== 'add-k' && method !== 'none') {
     throw new Error(
       `sacreBleuFromStats: unknown smoothMethod ${JSON.stringify(method)} (use exp, floor, add-k or none)`,
     );
   }
-  const smoothValue = options.smoothValue ?? SMOOTH_DEFAULTS[method] ?? 0;
-  const effectiveOrder = options.effectiveOrder ?? false;
+  const smoothValue = smoothValueOption ?? SMOOTH_DEFAULTS[method] ?? 0;
   if (stats.counts.length < SACREBLEU_MAX_ORDER || stats.totals.length < SACREBLEU_MAX_ORDER) {
     throw new Error(
       `sacreBleuFromStats: counts and totals need ${SACREBLEU_MAX_ORDER} entries (orders 1..4), got ${stats.counts.length} and ${stats.totals.length}`,
@@ -584,7 +591,7 @@ export function sacreBleuFromStats(stats: BleuStats, options: SacreBleuOptions =
   if (sysLen < refLen) bp = sysLen > 0 ? Math.exp(1 - refLen / sysLen) : 0.0;
 
   const precisions = [0.0, 0.0, 0.0, 0.0];
-  if (!correct.some((c) => c !== 0)) {
+  if (correct[0] === 0 && correct[1] === 0 && correct[2] === 0 && correct[3] === 0) {
     return { score: 0.0, counts: correct, totals: total, precisions, bp, sys_len: sysLen, ref_len: refLen };
   }
 
@@ -627,11 +634,12 @@ export function sacreSentenceBleu(
   reference: string,
   options: SacreBleuOptions = {},
 ): SacreBleuResult {
-  return sacreBleuFromStats(sacreBleuStats(prediction, reference), {
-    smoothMethod: options.smoothMethod ?? 'exp',
-    effectiveOrder: options.effectiveOrder ?? true,
-    ...(options.smoothValue === undefined ? {} : { smoothValue: options.smoothValue }),
-  });
+  return computeBleu(
+    sacreBleuStats(prediction, reference),
+    options.smoothMethod ?? 'exp',
+    options.smoothValue,
+    options.effectiveOrder ?? true,
+  );
 }
 
 /**
@@ -665,12 +673,10 @@ export function sacreCorpusBleu(
     sysLen += hyp.count;
     refLen += ref.count;
   }
-  return sacreBleuFromStats(
+  return computeBleu(
     { counts, totals, sysLen, refLen },
-    {
-      smoothMethod: options.smoothMethod ?? 'exp',
-      effectiveOrder: options.effectiveOrder ?? false,
-      ...(options.smoothValue === undefined ? {} : { smoothValue: options.smoothValue }),
-    },
+    options.smoothMethod ?? 'exp',
+    options.smoothValue,
+    options.effectiveOrder ?? false,
   );
 }
