@@ -86,3 +86,18 @@ describe('mmre parse (built CLI)', () => {
     expect(r.stdout).toContain('--input <file>');
   });
 });
+
+describe('mmre with a closed stdout pipe', () => {
+  it('exits quietly when the reader stops early (mmre … | head)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mmre-epipe-'));
+    const file = join(dir, 'answers.jsonl');
+    const line = JSON.stringify({ id: 'x', mode: 'summary', output: 'Task 1 Answer: A dog.' });
+    writeFileSync(file, `${Array(20000).fill(line).join('\n')}\n`);
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${bin}" parse --input "${file}" | head -n 1`], {
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).summary).toBe('A dog.');
+    expect(r.stderr).not.toContain('EPIPE');
+  });
+});
