@@ -44,6 +44,20 @@ describe('nltkSentenceBleu', () => {
     expect(nltkSentenceBleu(p, r, { weights: [0.5, 0.5] }).score).toBeCloseTo(0.5178107940302672, 15);
   });
 
+  it('gives the same statistics on the UTF-8 fast path and the UTF-16 fallback (lone surrogates)', () => {
+    // '\ud800' makes the pair ill-formed, so the fallback tokenizes it; the rest is the same text.
+    const p = 'é ü\u3000日本 😀 x\u0085y a';
+    const r = 'é\u00a0ü 日本 😀 x y a';
+    const fast = nltkBleuStats(p, r);
+    const slow = nltkBleuStats(`${p} \ud800`, `${r} \ud800`);
+    // 7 tokens on each side ('\u3000', '\u0085', '\u00a0' are Python whitespace), all equal.
+    expect(fast.numerators).toEqual([7, 6, 5, 4, 3]);
+    expect(fast.denominators).toEqual([7, 6, 5, 4, 3]);
+    expect(slow.numerators).toEqual([8, 7, 6, 5, 4]);
+    expect(slow.hypLen).toBe(fast.hypLen + 1);
+    expect(nltkBleuStats('é x', 'e\u0301 x').numerators[0]).toBe(1); // no Unicode normalization
+  });
+
   it('splits on Python whitespace, not JavaScript \\s', () => {
     // \x1c separates in Python; \ufeff does not.
     expect(nltkSentenceBleu('a\x1cb c d', 'a b c d').score).toBeCloseTo(1, 15);

@@ -18,10 +18,18 @@
  *   with `math.fsum`'s exact summation.
  */
 import { clippedNgramMatchesRanges } from './bleu-sacre.js';
-import { pySplitRanges, TokenRanges } from './pysplit.js';
+import { pySplitRanges, pySplitUtf8, TokenRanges } from './pysplit.js';
 
 const hypRanges = new TokenRanges();
 const refRanges = new TokenRanges();
+
+/** Python `split()` of both sides into comparable ranges (UTF-8 unless a side has lone surrogates). */
+function splitPair(prediction: string, reference: string, hyp: TokenRanges, ref: TokenRanges): void {
+  if (!pySplitUtf8(prediction, hyp) || !pySplitUtf8(reference, ref)) {
+    pySplitRanges(prediction, hyp);
+    pySplitRanges(reference, ref);
+  }
+}
 
 export type NltkSmoothing = 'none' | 'method1' | 'method4' | 'method7';
 
@@ -69,8 +77,9 @@ const K = 5;
 
 /** Statistics of one (prediction, reference) pair on Python `str.split()` tokens, orders 1..max(maxOrder, 5). */
 export function nltkBleuStats(prediction: string, reference: string, maxOrder = 4): NltkBleuStats {
-  const hyp = pySplitRanges(prediction, hypRanges);
-  const ref = pySplitRanges(reference, refRanges);
+  const hyp = hypRanges;
+  const ref = refRanges;
+  splitPair(prediction, reference, hyp, ref);
   const orders = Math.max(maxOrder, 5);
   const numerators = new Array<number>(orders).fill(0);
   const totals = new Array<number>(orders).fill(0);
@@ -433,8 +442,9 @@ export function nltkCorpusBleu(
   let refLen = 0;
   let last5 = { numerator: 0, denominator: 1 };
   for (let i = 0; i < predictions.length; i++) {
-    const hyp = pySplitRanges(predictions[i]!, hypRanges);
-    const ref = pySplitRanges(references[i]!, refRanges);
+    const hyp = hypRanges;
+    const ref = refRanges;
+    splitPair(predictions[i]!, references[i]!, hyp, ref);
     clippedNgramMatchesRanges(hyp, ref, orders, c, t);
     for (let n = 0; n < orders; n++) {
       numerators[n]! += c[n]!;

@@ -11,7 +11,9 @@ import {
   tokenize13a,
   tokenize13aTokens,
 } from './bleu-sacre.js';
-import { pySplit } from './pysplit.js';
+import { pyRstrip, pySplit } from './pysplit.js';
+
+const pyRstripForTest = pyRstrip;
 
 /**
  * A literal transcription of sacrebleu 2.6.0's Tokenizer13a + TokenizerRegexp (JavaScript's `replace`
@@ -128,6 +130,49 @@ describe('clippedNgramMatches', () => {
         }
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('sacreBleuStats', () => {
+  it('counts the same on the UTF-8 fast path, the UTF-16 fallback (lone surrogates) and token strings', () => {
+    const alphabet = fc.constantFrom(
+      'a',
+      'b',
+      'ab',
+      '.',
+      ',',
+      '-',
+      '1',
+      ' ',
+      '\n',
+      'é',
+      'é.',
+      '日本',
+      '😀',
+      '\u00a0',
+      '\u0085',
+      '\u2028',
+      '\u3000',
+      '\u1680',
+      '\u2009',
+      '\ufeff',
+      '\ud83d',
+      '\ude00',
+      '&amp;',
+    );
+    const text = fc.array(alphabet, { maxLength: 25 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(text, text, (p, r) => {
+        const got = sacreBleuStats(p, r);
+        const hyp = tokenize13aTokens(pyRstripForTest(p));
+        const ref = tokenize13aTokens(pyRstripForTest(r));
+        const counts = [0, 0, 0, 0];
+        const totals = [0, 0, 0, 0];
+        clippedNgramMatches(hyp, ref, 4, counts, totals);
+        expect(got).toEqual({ counts, totals, sysLen: hyp.length, refLen: ref.length });
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -8,7 +8,7 @@
  * counted on small integer ids (tokens interned per pair, n-grams interned level by level) in reused
  * typed arrays. Statistics are computed once per pair; every smoothing variant derives from them.
  */
-import { isPyWhitespace, pyRstrip, TokenRanges } from './pysplit.js';
+import { isPyWhitespace, pyRstrip, TokenRanges, utf8CharLength } from './pysplit.js';
 
 // Token hash (same as pySplitRanges'): h = imul(h ^ codeUnit, HASH_PRIME) from HASH_SEED. Local
 // constants: imported bindings are not constant-folded in the hot loop.
@@ -197,12 +197,145 @@ function scan13a(line: string, out: TokenRanges): TokenRanges {
   }
   out.line = line;
   out.count = count;
+  out.utf8 = false;
   return out;
+}
+
+/**
+ * `scan13a` over the UTF-8 bytes of the line (`out.utf8` ranges): the same rules, since every
+ * character they look at is ASCII and a byte < 0x80 is always a whole ASCII character; a multi-byte
+ * character is OTHER, or a separator when it is Python whitespace. Returns false for lone surrogates.
+ */
+function scan13aUtf8(line: string, out: TokenRanges): boolean {
+  const n = out.encode(line);
+  if (n < 0) return false;
+  const bytes = out.bytes;
+  out.reserve(n + 1);
+  const ts = out.start;
+  const te = out.end;
+  const th = out.hash;
+  let count = 0;
+  let start = -1;
+  let h = HASH_SEED;
+  let i = 0;
+  while (i < n) {
+    const c = bytes[i]!;
+    if (c >= 0x80) {
+      const len = utf8CharLength(bytes, i, c);
+      if (len < 0) {
+        if (start >= 0) {
+          ts[count] = start;
+          te[count] = i;
+          th[count++] = h;
+          start = -1;
+        }
+        i -= len;
+      } else {
+        if (start < 0) {
+          start = i;
+          h = HASH_SEED;
+        }
+        const e = i + len;
+        for (; i < e; i++) h = Math.imul(h ^ bytes[i]!, HASH_PRIME);
+      }
+      continue;
+    }
+    const k = ASCII_CLASS[c]!;
+    if (k === OTHER || k === DIGIT || (k === DASH && !(i > 0 && isDigitByte(bytes[i - 1]!)))) {
+      if (start < 0) {
+        start = i;
+        h = HASH_SEED;
+      }
+      h = Math.imul(h ^ c, HASH_PRIME);
+      i++;
+    } else if (k === WS) {
+      if (start >= 0) {
+        ts[count] = start;
+        te[count] = i;
+        th[count++] = h;
+        start = -1;
+      }
+      i++;
+    } else if (k !== DOTCOMMA) {
+      if (start >= 0) {
+        ts[count] = start;
+        te[count] = i;
+        th[count++] = h;
+        start = -1;
+      }
+      ts[count] = i;
+      te[count] = i + 1;
+      th[count++] = Math.imul(HASH_SEED ^ c, HASH_PRIME);
+      i++;
+    } else {
+      let j = i + 1;
+      while (j < n) {
+        const d = bytes[j]!;
+        if (d !== 0x2e && d !== 0x2c) break;
+        j++;
+      }
+      const run = j - i;
+      const pDigit = i > 0 && isDigitByte(bytes[i - 1]!);
+      const glueRight = ((run + (pDigit ? 1 : 0)) & 1) === 0 && j < n && isDigitByte(bytes[j]!);
+      const glueLeft = glueRight && run === 1;
+      if (!glueLeft && start >= 0) {
+        ts[count] = start;
+        te[count] = i;
+        th[count++] = h;
+        start = -1;
+      }
+      const last = j - 1;
+      for (let d = i; d < last; d++) {
+        ts[count] = d;
+        te[count] = d + 1;
+        th[count++] = Math.imul(HASH_SEED ^ bytes[d]!, HASH_PRIME);
+      }
+      const cl = bytes[last]!;
+      if (glueRight) {
+        if (start < 0) {
+          start = last;
+          h = HASH_SEED;
+        }
+        h = Math.imul(h ^ cl, HASH_PRIME);
+      } else {
+        ts[count] = last;
+        te[count] = j;
+        th[count++] = Math.imul(HASH_SEED ^ cl, HASH_PRIME);
+      }
+      i = j;
+    }
+  }
+  if (start >= 0) {
+    ts[count] = start;
+    te[count] = n;
+    th[count++] = h;
+  }
+  out.line = line;
+  out.count = count;
+  out.utf8 = true;
+  return true;
+}
+
+function isDigitByte(b: number): boolean {
+  return b >= 0x30 && b <= 0x39;
 }
 
 /** sacrebleu `BLEU._preprocess_segment` + tokenizer: `rstrip()`, then 13a, into reusable ranges. @internal */
 export function tokenize13aRanges(text: string, out: TokenRanges): TokenRanges {
   return scan13a(preprocess13a(pyRstrip(text)), out);
+}
+
+/**
+ * Both sides 13a-tokenized into comparable ranges: UTF-8 byte ranges when both lines are well-formed
+ * (faster), UTF-16 ranges otherwise. @internal
+ */
+export function tokenize13aPair(prediction: string, reference: string, hyp: TokenRanges, ref: TokenRanges): void {
+  const h = preprocess13a(pyRstrip(prediction));
+  const r = preprocess13a(pyRstrip(reference));
+  if (!scan13aUtf8(h, hyp) || !scan13aUtf8(r, ref)) {
+    scan13a(h, hyp);
+    scan13a(r, ref);
+  }
 }
 
 const scratch = new TokenRanges();
@@ -438,6 +571,12 @@ function sameToken(a: string, as: number, ae: number, b: string, bs: number, be:
   return true;
 }
 
+function sameBytes(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): boolean {
+  if (ae - as !== be - bs) return false;
+  for (let i = 0; i < ae - as; i++) if (a[as + i] !== b[bs + i]) return false;
+  return true;
+}
+
 /** `clippedNgramMatches` on token ranges (no token strings are created). @internal */
 export function clippedNgramMatchesRanges(
   hyp: TokenRanges,
@@ -466,6 +605,12 @@ export function clippedNgramMatchesRanges(
   const mask = cap - 1;
   const wrap = 4 * cap - 1;
   const table = vt;
+  if (hyp.utf8 !== ref.utf8) {
+    throw new Error('clippedNgramMatchesRanges: both sides must be tokenized in the same mode (UTF-8 or UTF-16)');
+  }
+  const bytes = ref.utf8;
+  const rBytes = ref.bytes;
+  const hBytes = hyp.bytes;
   const rLine = ref.line;
   const rs = ref.start;
   const re = ref.end;
@@ -478,7 +623,11 @@ export function clippedNgramMatchesRanges(
     while (table[slot] === gen) {
       if (table[slot + 1] === h) {
         const o = table[slot + 2]!;
-        if (sameToken(rLine, rs[o]!, re[o]!, rLine, rs[k]!, re[k]!)) {
+        if (
+          bytes
+            ? sameBytes(rBytes, rs[o]!, re[o]!, rBytes, rs[k]!, re[k]!)
+            : sameToken(rLine, rs[o]!, re[o]!, rLine, rs[k]!, re[k]!)
+        ) {
           id = table[slot + 3]!;
           break;
         }
@@ -506,7 +655,11 @@ export function clippedNgramMatchesRanges(
     while (table[slot] === gen) {
       if (table[slot + 1] === h) {
         const o = table[slot + 2]!;
-        if (sameToken(rLine, rs[o]!, re[o]!, hLine, hs[k]!, he[k]!)) {
+        if (
+          bytes
+            ? sameBytes(rBytes, rs[o]!, re[o]!, hBytes, hs[k]!, he[k]!)
+            : sameToken(rLine, rs[o]!, re[o]!, hLine, hs[k]!, he[k]!)
+        ) {
           id = table[slot + 3]!;
           break;
         }
@@ -524,8 +677,9 @@ export function clippedNgramMatchesRanges(
 
 /** Tokenized (13a, after `rstrip()`) sentence statistics of one pair, as sacrebleu computes them. */
 export function sacreBleuStats(prediction: string, reference: string): BleuStats {
-  const hyp = tokenize13aRanges(prediction, hypRanges);
-  const ref = tokenize13aRanges(reference, refRanges);
+  const hyp = hypRanges;
+  const ref = refRanges;
+  tokenize13aPair(prediction, reference, hyp, ref);
   const counts = [0, 0, 0, 0];
   const totals = [0, 0, 0, 0];
   clippedNgramMatchesRanges(hyp, ref, SACREBLEU_MAX_ORDER, counts, totals);
@@ -663,8 +817,9 @@ export function sacreCorpusBleu(
   let sysLen = 0;
   let refLen = 0;
   for (let i = 0; i < predictions.length; i++) {
-    const hyp = tokenize13aRanges(predictions[i]!, hypRanges);
-    const ref = tokenize13aRanges(references[i]!, refRanges);
+    const hyp = hypRanges;
+    const ref = refRanges;
+    tokenize13aPair(predictions[i]!, references[i]!, hyp, ref);
     clippedNgramMatchesRanges(hyp, ref, SACREBLEU_MAX_ORDER, c, t);
     for (let n = 0; n < SACREBLEU_MAX_ORDER; n++) {
       counts[n]! += c[n]!;

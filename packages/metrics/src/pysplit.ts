@@ -73,7 +73,26 @@ export function pyStrip(text: string): string {
   return start === 0 && end === n ? text : text.slice(start, end);
 }
 
-// Token hash: h = imul(h ^ codeUnit, HASH_PRIME) from HASH_SEED (the same in bleu-sacre.ts).
+const UTF8 = new TextEncoder();
+const UTF8_DECODER = new TextDecoder();
+
+/**
+ * Length in bytes of the UTF-8 character starting with lead byte `b` at `bytes[i]`, negated when that
+ * character is Python whitespace (only BMP code points ≥ U+0080 reach here).
+ */
+export function utf8CharLength(bytes: Uint8Array, i: number, b: number): number {
+  if (b < 0xe0) {
+    const cp = ((b & 0x1f) << 6) | (bytes[i + 1]! & 0x3f);
+    return cp <= 0x3000 && WS[cp] === 1 ? -2 : 2;
+  }
+  if (b < 0xf0) {
+    const cp = ((b & 0x0f) << 12) | ((bytes[i + 1]! & 0x3f) << 6) | (bytes[i + 2]! & 0x3f);
+    return cp <= 0x3000 && WS[cp] === 1 ? -3 : 3;
+  }
+  return 4;
+}
+
+// Token hash: h = imul(h ^ unit, HASH_PRIME) from HASH_SEED (the same in bleu-sacre.ts).
 const HASH_SEED = 0x811c9dc5 | 0;
 const HASH_PRIME = 0x01000193;
 
@@ -84,10 +103,25 @@ const HASH_PRIME = 0x01000193;
 export class TokenRanges {
   line = '';
   count = 0;
+  /**
+   * When true, `start`/`end` index `bytes` (the UTF-8 encoding of a well-formed `line`) and `hash`
+   * covers bytes; otherwise they index `line` and the hash covers UTF-16 code units. Two ranges are
+   * only comparable in the same mode.
+   */
+  utf8 = false;
+  bytes = new Uint8Array(1024);
   start = new Int32Array(256);
   end = new Int32Array(256);
-  /** FNV-1a-style hash of each token's UTF-16 code units (equal tokens, equal hashes). */
+  /** FNV-1a-style hash of each token (equal tokens, equal hashes). */
   hash = new Int32Array(256);
+
+  /** Encodes a well-formed `text` into `bytes` (UTF-8) and returns the byte length, or -1 for lone surrogates. */
+  encode(text: string): number {
+    if (!(text as unknown as { isWellFormed(): boolean }).isWellFormed()) return -1;
+    const need = 3 * text.length + 4;
+    if (this.bytes.length < need) this.bytes = new Uint8Array(Math.max(need, 2 * this.bytes.length));
+    return UTF8.encodeInto(text, this.bytes).written;
+  }
 
   /** Makes room for `n` tokens (keeps nothing). */
   reserve(n: number): void {
@@ -102,7 +136,11 @@ export class TokenRanges {
   /** The tokens as strings. */
   tokens(): string[] {
     const out = new Array<string>(this.count);
-    for (let k = 0; k < this.count; k++) out[k] = this.line.slice(this.start[k]!, this.end[k]!);
+    for (let k = 0; k < this.count; k++) {
+      out[k] = this.utf8
+        ? UTF8_DECODER.decode(this.bytes.subarray(this.start[k]!, this.end[k]!))
+        : this.line.slice(this.start[k]!, this.end[k]!);
+    }
     return out;
   }
 }
@@ -141,5 +179,58 @@ export function pySplitRanges(text: string, out: TokenRanges): TokenRanges {
   }
   out.line = text;
   out.count = count;
+  out.utf8 = false;
   return out;
+}
+
+/**
+ * `pySplit` into UTF-8 byte ranges of `out.bytes` (faster to scan and compare than UTF-16 code units).
+ * Returns false, leaving `out` unusable, when `text` has lone surrogates. @internal
+ */
+export function pySplitUtf8(text: string, out: TokenRanges): boolean {
+  const n = out.encode(text);
+  if (n < 0) return false;
+  const bytes = out.bytes;
+  out.reserve((n >> 1) + 1);
+  const st = out.start;
+  const en = out.end;
+  const th = out.hash;
+  let count = 0;
+  let start = -1;
+  let h = HASH_SEED;
+  let i = 0;
+  while (i < n) {
+    const b = bytes[i]!;
+    let len = 1;
+    if (b >= 0x80) {
+      len = utf8CharLength(bytes, i, b);
+    } else if (WS[b] === 1) {
+      len = -1;
+    }
+    if (len < 0) {
+      if (start >= 0) {
+        st[count] = start;
+        en[count] = i;
+        th[count++] = h;
+        start = -1;
+      }
+      i -= len;
+      continue;
+    }
+    if (start < 0) {
+      start = i;
+      h = HASH_SEED;
+    }
+    const e = i + len;
+    for (; i < e; i++) h = Math.imul(h ^ bytes[i]!, HASH_PRIME);
+  }
+  if (start >= 0) {
+    st[count] = start;
+    en[count] = n;
+    th[count++] = h;
+  }
+  out.line = text;
+  out.count = count;
+  out.utf8 = true;
+  return true;
 }
