@@ -367,6 +367,8 @@ let hypGram = new Int32Array(256);
 let refCount = new Int32Array(1024);
 let inHyp = new Int32Array(1024);
 let inHypGen = 0;
+let refAlive = new Int32Array(256);
+let hypAlive = new Int32Array(256);
 
 // (previous n-gram id, token id) → n-gram id.
 // Packed slots of 4: [stamp, previous id, token id, n-gram id].
@@ -406,29 +408,33 @@ function initTotals(hl: number, maxN: number, correct: number[], total: number[]
 
 /** Counts matches from `refTok[0..rl)` (ids < v) and `hypTok[0..hl)` (ids, -1 = not in ref). */
 function matchIds(hl: number, rl: number, v: number, maxN: number, correct: number[]): void {
-  for (let i = 0; i < rl; i++) refGram[i] = refTok[i]!;
-  for (let i = 0; i < hl; i++) hypGram[i] = hypTok[i]!;
   const need = v + (maxN - 1) * rl + 1;
   if (refCount.length < need) {
     refCount = new Int32Array(need * 2);
     inHyp = new Int32Array(need * 2);
     inHypGen = 0;
   }
+  if (refAlive.length < rl) refAlive = new Int32Array(rl * 2);
+  if (hypAlive.length < hl) hypAlive = new Int32Array(hl * 2);
   refCount.fill(0, 0, need);
   if (inHypGen >= 0x7ffffff0) {
     inHyp.fill(0);
     inHypGen = 0;
   }
   // inHyp[id] === seen: the token or n-gram `id` occurs in the hypothesis. A reference n-gram whose
-  // prefix or last token does not is never interned: no hypothesis n-gram can equal it.
+  // prefix or last token does not is never interned: no hypothesis n-gram can equal it. The alive
+  // lists hold the positions whose current n-gram may still extend to a match.
   const seen = ++inHypGen;
 
   // n = 1
   for (let i = 0; i < rl; i++) refCount[refTok[i]!]!++;
   let c = 0;
+  let hypN = 0;
   for (let i = 0; i < hl; i++) {
     const id = hypTok[i]!;
     if (id < 0) continue;
+    hypGram[i] = id;
+    hypAlive[hypN++] = i;
     inHyp[id] = seen;
     if (refCount[id]! > 0) {
       c++;
@@ -437,6 +443,14 @@ function matchIds(hl: number, rl: number, v: number, maxN: number, correct: numb
   }
   correct[0] = c;
   if (c === 0 || maxN < 2) return;
+  let refN = 0;
+  for (let i = 0; i < rl; i++) {
+    const id = refTok[i]!;
+    if (inHyp[id] === seen) {
+      refGram[i] = id;
+      refAlive[refN++] = i;
+    }
+  }
 
   // Probe only the first `cap` slots, sized to this pair (≥ 2 × entries), so a short pair stays in cache.
   let cap = 64;
@@ -457,15 +471,15 @@ function matchIds(hl: number, rl: number, v: number, maxN: number, correct: numb
   const table = ht;
   let next = v;
   for (let n = 2; n <= maxN; n++) {
-    if (hl < n || rl < n) break;
-    const last = rl - n;
-    for (let i = 0; i <= last; i++) {
+    // Reference: extend the alive positions whose (n-1)-gram and next token occur in the hypothesis.
+    const rLast = rl - n;
+    let k = 0;
+    for (let j = 0; j < refN; j++) {
+      const i = refAlive[j]!;
+      if (i > rLast) break;
       const a = refGram[i]!;
       const b = refTok[i + n - 1]!;
-      if (a < 0 || inHyp[a] !== seen || inHyp[b] !== seen) {
-        refGram[i] = -1;
-        continue;
-      }
+      if (inHyp[a] !== seen || inHyp[b] !== seen) continue;
       const h = Math.imul(a ^ Math.imul(b, 0x85ebca77), 0x9e3779b1);
       let slot = ((h ^ (h >>> 15)) & mask) << 2;
       let g = -1;
@@ -485,16 +499,19 @@ function matchIds(hl: number, rl: number, v: number, maxN: number, correct: numb
       }
       refGram[i] = g;
       refCount[g]!++;
+      refAlive[k++] = i;
     }
+    refN = k;
+    // Hypothesis: extend the positions whose (n-1)-gram occurs in the reference.
+    const hLast = hl - n;
     c = 0;
-    const hlast = hl - n;
-    for (let i = 0; i <= hlast; i++) {
+    k = 0;
+    for (let j = 0; j < hypN; j++) {
+      const i = hypAlive[j]!;
+      if (i > hLast) break;
       const a = hypGram[i]!;
       const b = hypTok[i + n - 1]!;
-      if (a < 0 || b < 0) {
-        hypGram[i] = -1;
-        continue;
-      }
+      if (b < 0) continue;
       const h = Math.imul(a ^ Math.imul(b, 0x85ebca77), 0x9e3779b1);
       let slot = ((h ^ (h >>> 15)) & mask) << 2;
       let g = -1;
@@ -505,14 +522,16 @@ function matchIds(hl: number, rl: number, v: number, maxN: number, correct: numb
         }
         slot = (slot + 4) & wrap;
       }
-      hypGram[i] = g;
       if (g < 0) continue;
+      hypGram[i] = g;
+      hypAlive[k++] = i;
       inHyp[g] = seen;
       if (refCount[g]! > 0) {
         c++;
         refCount[g]!--;
       }
     }
+    hypN = k;
     correct[n - 1] = c;
     if (c === 0) return;
   }
