@@ -25,6 +25,21 @@ export { makeRedactor, TransportError } from './errors.js';
 export { TokenBucket } from './rate-limit.js';
 export type { CooldownOptions } from './replicas.js';
 export { DEFAULT_COOLDOWN, Replica, ReplicaSet } from './replicas.js';
+export type {
+  CacheableResponse,
+  CacheOutcome,
+  CacheSignals,
+  ResponseCacheContext,
+  ResponseCacheKey,
+  ResponseCacheStore,
+} from './response-cache.js';
+export {
+  promptfooCacheDisabled,
+  RESPONSE_CACHE_VERSION,
+  responseCacheKey,
+  stableJson,
+  withResponseCache,
+} from './response-cache.js';
 export type { BackoffOptions } from './retry.js';
 export { DEFAULT_BACKOFF, fullJitterDelay, isRetryableStatus, parseRetryAfter } from './retry.js';
 export { Semaphore } from './semaphore.js';
