@@ -55,18 +55,6 @@ Examples:
   $ mmre metrics --input pairs.jsonl --corpus
   $ cat pairs.jsonl | mmre metrics --input -`;
 
-let pipeGuard = false;
-
-/** A closed stdout pipe (e.g. `mmre metrics ... | head`) ends the process quietly instead of crashing. */
-function quietOnClosedPipe(): void {
-  if (pipeGuard) return;
-  pipeGuard = true;
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
-}
-
 /** Registers `mmre metrics`. The metrics code is imported only when the command runs. */
 export function registerMetricsCommand(program: Command): void {
   program
@@ -77,7 +65,6 @@ export function registerMetricsCommand(program: Command): void {
     .option('--corpus', 'print one corpus-level JSON object instead of one line per pair')
     .addHelpText('after', EXAMPLES)
     .action(async (opts: { input: string; corpus?: boolean }) => {
-      quietOnClosedPipe();
       const code = await runMetrics(
         { input: opts.input, corpus: opts.corpus === true },
         process.stdout,
