@@ -15,6 +15,7 @@ import {
   promptText,
   readChatCompletion,
   userConfig,
+  withResponseCache,
 } from '@mmre/provider-transport';
 import type { LocalBackend, QwenLocalConfig } from './config.js';
 import { DEFAULT_BASE_URLS, DEFAULT_MODELS, LOCAL_CONFIG_KEYS, QwenLocalConfigSchema } from './config.js';
@@ -33,6 +34,10 @@ export interface ProviderOptions {
 /** promptfoo's call context (the parts this provider reads). */
 export interface CallContext {
   vars?: Record<string, unknown>;
+  /** promptfoo's response cache and its switches (see withResponseCache in @mmre/provider-transport). */
+  getCache?: () => unknown;
+  bustCache?: boolean;
+  repeatIndex?: number;
   [key: string]: unknown;
 }
 
@@ -68,6 +73,9 @@ export class QwenLocalProvider {
   private readonly providerId: string;
   private readonly transport: HttpTransport;
   private readonly redact: (t: string) => string;
+  private readonly secrets: readonly (string | undefined)[];
+  /** The URL paths of the base URLs (the cache key leaves the replica hosts out). */
+  private readonly basePaths: readonly string[];
   label?: string;
 
   constructor(options: ProviderOptions = {}, internals: ProviderInternals = {}) {
@@ -87,6 +95,8 @@ export class QwenLocalProvider {
         );
     }
     this.redact = makeRedactor([key]);
+    this.secrets = [key];
+    this.basePaths = [...new Set(this.baseUrls.map((u) => new URL(u).pathname.replace(/\/+$/, '')))].sort();
     this.providerId = options.id ?? `qwen-local:${c.backend}:${this.model}`;
     if (typeof options.label === 'string') this.label = options.label;
     this.transport = new HttpTransport({
@@ -182,26 +192,44 @@ export class QwenLocalProvider {
       async () => {
         mode = resolveMode(this.config.mode ?? context?.vars?.mode, typeof prompt === 'string' ? prompt : '');
         const req = this.buildRequest(prompt, mode);
-        const res = await this.transport.postJson(req.path, req.payload ?? req.body, {
-          estimatedTokens: req.estimatedTokens,
-          signal: callOptions?.abortSignal,
-        });
-        const answer = this.backend === 'ollama' ? readOllamaChat(res.json) : readChatCompletion(res.json);
-        const response: ProviderResponse = {
-          output: answer.output,
-          latencyMs: Math.round(res.latencyMs),
-          metadata: {
-            ...meta(),
-            replica: res.replica,
-            attempts: res.attempts,
-            requestId: res.requestId,
-            finishReason: answer.finishReason ?? null,
+        // The exact bytes sent: identical prompts and options give an identical body, and so a cache hit.
+        const payload = req.payload ?? JSON.stringify(req.body);
+        return withResponseCache(
+          context,
+          {
+            provider: 'qwen-local',
+            parts: {
+              backend: this.backend,
+              model: this.model,
+              basePaths: this.basePaths,
+              path: req.path,
+              body: payload,
+            },
+            secrets: this.secrets,
           },
-        };
-        if (answer.tokenUsage) response.tokenUsage = answer.tokenUsage;
-        const cost = costOf(answer.tokenUsage, this.config.prices);
-        if (cost !== undefined) response.cost = cost;
-        return response;
+          async () => {
+            const res = await this.transport.postJson(req.path, payload, {
+              estimatedTokens: req.estimatedTokens,
+              signal: callOptions?.abortSignal,
+            });
+            const answer = this.backend === 'ollama' ? readOllamaChat(res.json) : readChatCompletion(res.json);
+            const response: ProviderResponse = {
+              output: answer.output,
+              latencyMs: Math.round(res.latencyMs),
+              metadata: {
+                ...meta(),
+                replica: res.replica,
+                attempts: res.attempts,
+                requestId: res.requestId,
+                finishReason: answer.finishReason ?? null,
+              },
+            };
+            if (answer.tokenUsage) response.tokenUsage = answer.tokenUsage;
+            const cost = costOf(answer.tokenUsage, this.config.prices);
+            if (cost !== undefined) response.cost = cost;
+            return response;
+          },
+        );
       },
       meta,
     );

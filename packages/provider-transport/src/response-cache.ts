@@ -33,8 +33,9 @@ export interface CacheableResponse {
   error?: unknown;
   cached?: boolean;
   cost?: number;
+  latencyMs?: number;
+  metadata?: unknown;
   tokenUsage?: { total?: number; prompt?: number; completion?: number; cached?: number; numRequests?: number };
-  [key: string]: unknown;
 }
 
 export interface ResponseCacheKey {
@@ -126,7 +127,7 @@ const StoredResponseSchema = z
 
 function hitOf<R extends CacheableResponse>(stored: Record<string, unknown>): R {
   // A copy: a caller that changes the response must not change what the cache holds.
-  const hit: CacheableResponse = { ...structuredClone(stored), cached: true };
+  const hit = { ...structuredClone(stored), cached: true } as CacheableResponse;
   // As promptfoo's own providers report a cached answer: its tokens count as cached, it costs nothing.
   const u = hit.tokenUsage;
   if (u && typeof u === 'object') hit.tokenUsage = { total: u.total ?? 0, cached: u.total ?? 0, numRequests: 1 };
