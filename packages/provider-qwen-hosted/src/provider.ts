@@ -12,6 +12,7 @@ import {
   parsePrompt,
   readChatCompletion,
   userConfig,
+  withResponseCache,
 } from '@mmre/provider-transport';
 import type { HostedBackend, QwenHostedConfig } from './config.js';
 import {
@@ -32,6 +33,10 @@ export interface ProviderOptions {
 
 export interface CallContext {
   vars?: Record<string, unknown>;
+  /** promptfoo's response cache and its switches (see withResponseCache in @mmre/provider-transport). */
+  getCache?: () => unknown;
+  bustCache?: boolean;
+  repeatIndex?: number;
   [key: string]: unknown;
 }
 
@@ -69,6 +74,9 @@ export class QwenHostedProvider {
   private readonly providerId: string;
   private readonly transport: HttpTransport;
   private readonly redact: (t: string) => string;
+  private readonly secrets: readonly string[];
+  /** The URL paths of the base URLs (the cache key leaves the hosts out). */
+  private readonly basePaths: readonly string[];
   label?: string;
 
   constructor(options: ProviderOptions = {}, internals: ProviderInternals = {}) {
@@ -93,6 +101,8 @@ export class QwenHostedProvider {
       );
     }
     this.redact = makeRedactor([key]);
+    this.secrets = [key];
+    this.basePaths = [...new Set(this.baseUrls.map((u) => new URL(u).pathname.replace(/\/+$/, '')))].sort();
     this.providerId =
       options.id ?? `qwen-hosted:${c.backend}${c.backend === 'dashscope' ? `-${c.region}` : ''}:${this.model}`;
     if (typeof options.label === 'string') this.label = options.label;
@@ -160,26 +170,45 @@ export class QwenHostedProvider {
       async () => {
         mode = resolveMode(this.config.mode ?? context?.vars?.mode, typeof prompt === 'string' ? prompt : '');
         const req = this.buildRequest(prompt);
-        const res = await this.transport.postJson(req.path, req.body, {
-          estimatedTokens: req.estimatedTokens,
-          signal: callOptions?.abortSignal,
-        });
-        const answer = readChatCompletion(res.json);
-        const response: ProviderResponse = {
-          output: answer.output,
-          latencyMs: Math.round(res.latencyMs),
-          metadata: {
-            ...meta(),
-            replica: res.replica,
-            attempts: res.attempts,
-            requestId: res.requestId,
-            finishReason: answer.finishReason ?? null,
+        // The exact bytes sent (never the key: it travels in a header): identical requests hit.
+        const payload = JSON.stringify(req.body);
+        return withResponseCache(
+          context,
+          {
+            provider: 'qwen-hosted',
+            parts: {
+              backend: this.backend,
+              ...(this.backend === 'dashscope' ? { region: this.config.region } : {}),
+              model: this.model,
+              basePaths: this.basePaths,
+              path: req.path,
+              body: payload,
+            },
+            secrets: this.secrets,
           },
-        };
-        if (answer.tokenUsage) response.tokenUsage = answer.tokenUsage;
-        const cost = costOf(answer.tokenUsage, this.config.prices);
-        if (cost !== undefined) response.cost = cost;
-        return response;
+          async () => {
+            const res = await this.transport.postJson(req.path, payload, {
+              estimatedTokens: req.estimatedTokens,
+              signal: callOptions?.abortSignal,
+            });
+            const answer = readChatCompletion(res.json);
+            const response: ProviderResponse = {
+              output: answer.output,
+              latencyMs: Math.round(res.latencyMs),
+              metadata: {
+                ...meta(),
+                replica: res.replica,
+                attempts: res.attempts,
+                requestId: res.requestId,
+                finishReason: answer.finishReason ?? null,
+              },
+            };
+            if (answer.tokenUsage) response.tokenUsage = answer.tokenUsage;
+            const cost = costOf(answer.tokenUsage, this.config.prices);
+            if (cost !== undefined) response.cost = cost;
+            return response;
+          },
+        );
       },
       meta,
     );

@@ -1,0 +1,102 @@
+import type { Peer } from '@mmre/provider-testkit';
+import { buildChatPrompt, seededRandom, startDashScopePeer, startOpenAIPeer } from '@mmre/provider-testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { QwenHostedConfigInput } from './config.js';
+import { QwenHostedProvider } from './provider.js';
+
+/** A promptfoo-like cache (async get/set), as `context.getCache()` returns. */
+function fakeCache() {
+  const map = new Map<string, unknown>();
+  return {
+    map,
+    get: async (k: string) => map.get(k),
+    set: async (k: string, v: unknown) => {
+      map.set(k, v);
+    },
+  };
+}
+
+const KEY = 'sk-intl-cache-5e4d3c2b1a09f8e7d6c5';
+const OR_KEY = 'sk-or-v1-cache-0011223344556677';
+
+const made: QwenHostedProvider[] = [];
+function make(config: QwenHostedConfigInput, env: Record<string, string>) {
+  const p = new QwenHostedProvider({ config, env }, { random: seededRandom(9) });
+  made.push(p);
+  return p;
+}
+
+let dashscope: Peer;
+let openrouter: Peer;
+let joint: string;
+beforeAll(async () => {
+  dashscope = await startDashScopePeer({ apiKey: KEY });
+  openrouter = await startOpenAIPeer({ apiKey: OR_KEY, basePath: '/api/v1' });
+  joint = await buildChatPrompt({ mode: 'joint', segments: 2 });
+});
+afterAll(async () => {
+  await Promise.all(made.map((p) => p.cleanup()));
+  await Promise.all([dashscope.close(), openrouter.close()]);
+});
+
+describe('QwenHostedProvider behind promptfoo’s cache (context.getCache)', () => {
+  it('DashScope: a second identical call does not reach the server, says cached: true and costs nothing', async () => {
+    const cache = fakeCache();
+    const prices = { input: 2, output: 6 };
+    const p = make(
+      { backend: 'dashscope', baseUrl: dashscope.url, model: 'qwen2.5-vl-7b-instruct', prices },
+      { DASHSCOPE_API_KEY: KEY },
+    );
+    const ctx = { vars: {}, getCache: () => cache };
+    const before = dashscope.requests.length;
+    const a = await p.callApi(joint, ctx);
+    expect(a.error).toBeUndefined();
+    expect(a.cost).toBeGreaterThan(0);
+    const b = await p.callApi(joint, ctx);
+    expect(dashscope.requests.length).toBe(before + 1);
+    expect([b.cached, b.output, b.cost]).toEqual([true, a.output, undefined]);
+    // (TokenUsage in @mmre/provider-transport has no `cached` field yet: promptfoo's own tokenUsage has)
+    expect((b.tokenUsage as { cached?: number } | undefined)?.cached).toBe(a.tokenUsage?.total);
+    // the same request to the other region (another key, other servers) is another cache entry
+    const cn = make(
+      { backend: 'dashscope', region: 'cn', baseUrl: dashscope.url, model: 'qwen2.5-vl-7b-instruct', prices },
+      { DASHSCOPE_API_KEY: KEY },
+    );
+    expect((await cn.callApi(joint, ctx)).cached).toBeUndefined();
+    expect(dashscope.requests.length).toBe(before + 2);
+    // neither the key nor anything that reveals it is in the cache
+    const stored = JSON.stringify([...cache.map]);
+    expect(stored).not.toContain(KEY);
+    expect(stored).not.toContain(encodeURIComponent(KEY));
+    expect(cache.map.size).toBe(2);
+  });
+
+  it('OpenRouter: cached across providers with the same request; errors (401) are not stored', async () => {
+    const cache = fakeCache();
+    const ctx = { vars: {}, getCache: () => cache };
+    const cfg = { backend: 'openrouter', baseUrl: openrouter.url, model: 'qwen/qwen2.5-vl-72b-instruct' } as const;
+    const before = openrouter.requests.length;
+    const a = await make(cfg, { OPENROUTER_API_KEY: OR_KEY }).callApi(joint, ctx);
+    const b = await make(cfg, { OPENROUTER_API_KEY: OR_KEY }).callApi(joint, ctx);
+    expect(a.error).toBeUndefined();
+    expect([b.cached, b.output]).toEqual([true, a.output]);
+    expect(openrouter.requests.length).toBe(before + 1);
+    // a wrong key: 401 each time, reaching the server each time, nothing stored
+    const wrong = make({ ...cfg, maxTokens: 77, maxRetries: 0 }, { OPENROUTER_API_KEY: 'sk-or-wrong-000000' });
+    expect((await wrong.callApi(joint, ctx)).error).toMatch(/401/);
+    expect((await wrong.callApi(joint, ctx)).error).toMatch(/401/);
+    expect(openrouter.requests.length).toBe(before + 3);
+    expect(cache.map.size).toBe(1);
+  });
+
+  it('without getCache (called directly, not by promptfoo) every call reaches the server', async () => {
+    const p = make(
+      { backend: 'dashscope', baseUrl: dashscope.url, model: 'qwen2.5-vl-7b-instruct', seed: 11 },
+      { DASHSCOPE_API_KEY: KEY },
+    );
+    const before = dashscope.requests.length;
+    await p.callApi(joint, { vars: {} });
+    expect((await p.callApi(joint, { vars: {} })).cached).toBeUndefined();
+    expect(dashscope.requests.length).toBe(before + 2);
+  });
+});
