@@ -14,6 +14,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '@mmre/core';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const requireFromDataset = createRequire(join(repo, 'packages/dataset/package.json'));
@@ -29,17 +30,8 @@ const FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
 
 // ---------------------------------------------------------------- drawing helpers
 
-/** mulberry32: deterministic crowd and skyline details. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 of @mmre/core: deterministic crowd and skyline details. */
+const rng = mulberry32;
 const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 /** Text centred at (x, y), shrunk to fit `maxWidth` (a DejaVu Sans Bold capital is ≈ 0.7 em wide; 0.76 leaves a margin). */
 function text(x, y, s, { size = 24, maxWidth = 1000, fill = '#fff', weight = 'bold', anchor = 'middle' } = {}) {

@@ -1,17 +1,7 @@
-/**
- * Deterministic pseudo-random numbers for splits and sampling: mulberry32 seeded with a 32-bit
- * integer. The same seed gives the same sequence on every platform and Node version.
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '@mmre/core';
+
+/** mulberry32 of @mmre/core, re-exported for the dataset API. */
+export { mulberry32 };
 
 /** Fisher–Yates shuffle (from the last element down) of a copy, driven by mulberry32(seed). */
 export function seededShuffle<T>(items: readonly T[], seed: number): T[] {

@@ -1,3 +1,5 @@
+import { mulberry32Uint32 } from '@mmre/core';
+
 /**
  * A small seedable PRNG for the paired statistics: **mulberry32** (Tommy Ettinger, public domain),
  * 32-bit state, period 2^32, passes gjrand/PractRand to a few GB: plenty for resampling.
@@ -16,14 +18,7 @@ export interface Rng {
 
 export function createRng(seed: number): Rng {
   if (!Number.isFinite(seed)) throw new RangeError(`createRng: seed must be a finite number, got ${seed}`);
-  let state = Math.trunc(seed) >>> 0;
-  const nextUint32 = (): number => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
+  const nextUint32 = mulberry32Uint32(seed);
   return {
     nextUint32,
     next: () => nextUint32() / 4294967296,

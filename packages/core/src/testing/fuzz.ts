@@ -3,17 +3,10 @@
  * Exported as `@mmre/core/testing`.
  */
 
-/** mulberry32: a small, fast, seedable PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../random.js';
+
+/** mulberry32 floats in [0, 1) (the same generator as `mulberry32` of @mmre/core). */
+export const seededRandom: (seed: number) => () => number = mulberry32;
 
 const FRAGMENTS = [
   'Task 1 Answer:',

@@ -1,1 +1,2 @@
 export * from './fuzz.js';
+export * from './pairs.js';

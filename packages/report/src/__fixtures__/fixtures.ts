@@ -1,3 +1,4 @@
+import { mulberry32 } from '@mmre/core';
 // Test fixtures: a tiny dataset with real images, deterministic imperfect answers, and promptfoo
 // output files in the exact shape `promptfoo eval -o out.json` writes (0.123).
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -20,17 +21,8 @@ const PLACES = ['Paris', 'Texas', 'Lagos', 'Kyoto'];
 const NOUNS = ['crowd', 'stage', 'player', 'banner', 'street', 'stadium', 'camera', 'flag', 'river', 'bus'];
 const VERBS = ['stands near', 'waves at', 'walks past', 'looks at', 'holds', 'points to'];
 
-/** Small deterministic PRNG (mulberry32) so fixtures do not depend on the code under test. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The PRNG of @mmre/core (mulberry32), so fixtures are reproducible. */
+export const prng: (seed: number) => () => number = mulberry32;
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
 

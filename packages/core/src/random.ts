@@ -1,0 +1,23 @@
+/**
+ * The project's one seedable PRNG: **mulberry32** (Tommy Ettinger, public domain). 32-bit state,
+ * period 2^32; the same seed gives the same stream on every platform and Node version. Splits,
+ * shuffles, k-shot choice, bootstrap resampling, fuzzing, fixtures and benchmarks all use it.
+ */
+
+/** A generator of unsigned 32-bit integers; `seed` is truncated and reduced to 32 bits. */
+export function mulberry32Uint32(seed: number): () => number {
+  let state = Math.trunc(seed) >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+
+/** A generator of floats in [0, 1): each a 32-bit value / 2^32. */
+export function mulberry32(seed: number): () => number {
+  const next = mulberry32Uint32(seed);
+  return () => next() / 4294967296;
+}
