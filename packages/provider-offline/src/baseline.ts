@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { formatAnswer, MODES, resolveMode, TestVarsSchema } from '@mmre/core';
 import { loadDataset } from '@mmre/dataset';
+import { withResponseCache } from '@mmre/provider-transport';
 import { z } from 'zod';
 import {
   type CallContext,
@@ -24,6 +25,8 @@ export const BaselineConfigSchema = z
   })
   .strict();
 export type BaselineConfig = z.input<typeof BaselineConfigSchema>;
+/** Part of the cache key: bump it when the baseline's rules change, so cached answers of the old rules are not served. */
+export const BASELINE_ALGORITHM = 1;
 const ALLOWED = Object.keys(BaselineConfigSchema.shape);
 
 interface LoadedModel {
@@ -115,25 +118,47 @@ export class BaselineProvider {
         return {
           error: `BaselineProvider: no dataset to learn from for sample ${JSON.stringify(vars.id)} (no config.dataset, vars.dataset or MMRE_DATASET, and no dataset.json above ${vars.image}); fix: set config.dataset`,
         };
-      const { model } = await loadBaselineModel(root, this.config.split);
-      const answer = predict(model, {
-        id: vars.id,
-        text: vars.text,
-        segmentIds: (vars.segments ?? []).map((s) => s.id),
-      });
-      return {
-        output: formatAnswer(answer, mode),
-        tokenUsage: { total: 0, prompt: 0, completion: 0, numRequests: 1 },
-        latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
-        cached: false,
-        metadata: {
-          mode,
-          dataset: root,
-          trainSamples: model.trainSamples,
-          gazetteerEntries: model.gazetteer.size,
-          summaryFrom: answer.summaryFrom,
+      // promptfoo's cache: a rerun of the same question (provider, config, mode, prompt, sample, dataset)
+      // is served from it instead of being recomputed.
+      return await withResponseCache<ProviderResponse>(
+        context,
+        {
+          provider: 'baseline',
+          parts: {
+            kind: 'baseline',
+            algorithm: BASELINE_ALGORITHM,
+            config: this.config,
+            mode,
+            prompt,
+            id: vars.id,
+            // what the baseline reads besides the prompt (a plain-text prompt may not carry them)
+            text: vars.text,
+            segments: (vars.segments ?? []).map((s) => s.id),
+            dataset: root,
+          },
         },
-      };
+        async () => {
+          const { model } = await loadBaselineModel(root, this.config.split);
+          const answer = predict(model, {
+            id: vars.id,
+            text: vars.text,
+            segmentIds: (vars.segments ?? []).map((s) => s.id),
+          });
+          return {
+            output: formatAnswer(answer, mode),
+            tokenUsage: { total: 0, prompt: 0, completion: 0, numRequests: 1 },
+            latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+            cached: false,
+            metadata: {
+              mode,
+              dataset: root,
+              trainSamples: model.trainSamples,
+              gazetteerEntries: model.gazetteer.size,
+              summaryFrom: answer.summaryFrom,
+            },
+          };
+        },
+      );
     } catch (err) {
       return { error: `BaselineProvider: ${errorMessage(err)}` };
     }

@@ -17,6 +17,10 @@ export interface CallContext {
   vars?: object;
   prompt?: { label?: string; raw?: string };
   test?: unknown;
+  /** promptfoo's response cache and its switches (see withResponseCache in @mmre/provider-transport). */
+  getCache?: () => unknown;
+  bustCache?: boolean;
+  repeatIndex?: number;
 }
 
 /** promptfoo's provider options: `{ id?, label?, config, env? }` (config also gets promptfoo's `basePath`). */

@@ -1,6 +1,8 @@
 import { createReadStream, existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { MODES, type Mode, resolveMode } from '@mmre/core';
+import { withResponseCache } from '@mmre/provider-transport';
 import { z } from 'zod';
 import {
   type CallContext,
@@ -142,32 +144,47 @@ export class ReplayProvider {
         return {
           error: `ReplayProvider: cannot tell the mode of sample ${JSON.stringify(id)}: the prompt names no PFA answer anchor; fix: use the @mmre/pfa prompts, or set vars.mode or config.mode (${MODES.join(', ')})`,
         };
-      const preds = await loadPredictions(this.file);
-      const key = `${id}\u0000${mode}`;
-      const conflict = preds.conflicts.get(key);
-      if (conflict)
-        return {
-          error: `ReplayProvider: sample ${JSON.stringify(id)} mode ${mode} has different outputs at ${conflict.map((l) => `${this.file}:${l}`).join(', ')}; fix: keep one prediction per id and mode`,
-        };
-      const hit = preds.entries.get(key);
-      if (!hit) {
-        const bad = preds.issues.length
-          ? ` (${preds.issues.length} invalid line${preds.issues.length > 1 ? 's' : ''} skipped, first ${preds.issues[0]?.file}:${preds.issues[0]?.line}: ${preds.issues[0]?.message})`
-          : '';
-        return {
-          error: `ReplayProvider: no prediction for id ${JSON.stringify(id)} mode ${mode} in ${this.file}${bad}; fix: add a line {"id": ${JSON.stringify(id)}, "mode": "${mode}", "output": "..."}`,
-        };
-      }
-      return {
-        output: hit.output,
-        tokenUsage: { total: 0, prompt: 0, completion: 0, numRequests: 1 },
-        latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
-        cached: false,
-        metadata: { mode, source: `${this.file}:${hit.line}` },
-      };
+      // promptfoo's cache: the same question against the same predictions file (its size and mtime:
+      // an edited file is a new answer set) is served from it.
+      const { size, mtimeMs } = await stat(this.file);
+      return await withResponseCache<ProviderResponse>(
+        context,
+        {
+          provider: 'replay',
+          parts: { kind: 'replay', config: this.config, file: this.file, size, mtimeMs, mode, prompt, id },
+        },
+        () => this.answer(id, mode, started),
+      );
     } catch (err) {
       return { error: `ReplayProvider: ${errorMessage(err)} (file ${this.file})` };
     }
+  }
+
+  /** The saved prediction for (id, mode), or a per-test error naming the id, the mode and the file. */
+  private async answer(id: string, mode: Mode, started: number): Promise<ProviderResponse> {
+    const preds = await loadPredictions(this.file);
+    const key = `${id}\u0000${mode}`;
+    const conflict = preds.conflicts.get(key);
+    if (conflict)
+      return {
+        error: `ReplayProvider: sample ${JSON.stringify(id)} mode ${mode} has different outputs at ${conflict.map((l) => `${this.file}:${l}`).join(', ')}; fix: keep one prediction per id and mode`,
+      };
+    const hit = preds.entries.get(key);
+    if (!hit) {
+      const bad = preds.issues.length
+        ? ` (${preds.issues.length} invalid line${preds.issues.length > 1 ? 's' : ''} skipped, first ${preds.issues[0]?.file}:${preds.issues[0]?.line}: ${preds.issues[0]?.message})`
+        : '';
+      return {
+        error: `ReplayProvider: no prediction for id ${JSON.stringify(id)} mode ${mode} in ${this.file}${bad}; fix: add a line {"id": ${JSON.stringify(id)}, "mode": "${mode}", "output": "..."}`,
+      };
+    }
+    return {
+      output: hit.output,
+      tokenUsage: { total: 0, prompt: 0, completion: 0, numRequests: 1 },
+      latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+      cached: false,
+      metadata: { mode, source: `${this.file}:${hit.line}` },
+    };
   }
 }
 
