@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { promptfooEval, requireDist } from '@mmre-test/promptfoo';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Fixture, makeFixture, varsOf } from './__fixtures__/dataset.js';
-import { promptfooEval, requireDist } from './__fixtures__/promptfoo.js';
 
 const require = createRequire(import.meta.url);
 const pkgRoot = resolve(__dirname, '..');
@@ -46,7 +46,7 @@ tests:
   - vars: ${JSON.stringify(varsOf(fx, 'x1'))}
   - vars: ${JSON.stringify(varsOf(fx, 'x2'))}
 `;
-    const run = await promptfooEval(dir, config);
+    const run = await promptfooEval({ dir, config, okCodes: 'any' });
     expect(run.output, `${run.stderr}\n${run.stdout}`).not.toBeNull();
     // biome-ignore lint/suspicious/noExplicitAny: promptfoo's result rows
     const rows: any[] = run.output.results.results;
@@ -78,16 +78,18 @@ tests:
     const dir = await mkdtemp(join(tmpdir(), 'mmre-offline-bad-'));
     await mkdir(join(dir, 'node_modules', '@mmre'), { recursive: true });
     await symlink(pkgRoot, join(dir, 'node_modules', '@mmre', 'provider-offline'), 'dir');
-    const run = await promptfooEval(
+    const run = await promptfooEval({
       dir,
-      `prompts: ["Task 1 Answer: {{text}}"]
+      okCodes: 'any',
+      config: `prompts: ["Task 1 Answer: {{text}}"]
 providers:
   - id: package:@mmre/provider-offline:BaselineProvider
     config: { datasett: x }
 tests:
   - vars: { id: "1", text: hi, image: /x.png }
 `,
-    );
+    });
+    expect(run.code).not.toBe(0);
     expect(`${run.stdout}\n${run.stderr}`).toContain('unknown option config.datasett');
   }, 120_000);
 });
