@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { type Mode, modeTasks, parseAnswer } from '@mmre/core';
 import {
   matchingStats,
@@ -14,17 +12,15 @@ import {
   rougeScores,
   sacreCorpusBleu,
 } from '@mmre/metrics';
+import { promptfooEval, requireDist } from '@mmre-test/promptfoo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_SAMPLES, fixtureVars, MODE_PROMPTS } from './__fixtures__/samples.js';
 import { DERIVED, SCORE } from './names.js';
 
-const run = promisify(execFile);
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
-const repoRoot = join(pkgDir, '..', '..');
 const distIndex = join(pkgDir, 'dist', 'index.js');
 const distDerived = join(pkgDir, 'dist', 'derived-config.js');
 const providerPath = fileURLToPath(new URL('./__fixtures__/fixed-provider.mjs', import.meta.url));
-const promptfooMain = join(repoRoot, 'node_modules', 'promptfoo', 'dist', 'src', 'main.js');
 
 interface PromptfooOutput {
   results: {
@@ -40,13 +36,13 @@ interface PromptfooOutput {
   };
 }
 
-const haveDist = existsSync(distIndex) && existsSync(distDerived);
-
-describe.skipIf(!haveDist)('a real promptfoo eval (CLI) with the assertions and derived metrics', () => {
+describe('a real promptfoo eval (CLI) with the assertions and derived metrics', () => {
   let dir = '';
   let out: PromptfooOutput;
 
   beforeAll(async () => {
+    requireDist(distIndex, '@mmre/assertions');
+    requireDist(distDerived, '@mmre/assertions');
     dir = mkdtempSync(join(tmpdir(), 'mmre-assertions-e2e-'));
     // the config folder resolves `package:@mmre/assertions:…` like an install would
     mkdirSync(join(dir, 'node_modules', '@mmre'), { recursive: true });
@@ -68,40 +64,14 @@ describe.skipIf(!haveDist)('a real promptfoo eval (CLI) with the assertions and 
       tests: FIXTURE_SAMPLES.map((s) => ({ vars: fixtureVars(s) })),
     };
     // JSON is YAML: a plain YAML config, plus the shipped derived-metrics config
-    writeFileSync(join(dir, 'promptfooconfig.yaml'), JSON.stringify(config, null, 2));
-    const env = {
-      ...process.env,
-      PROMPTFOO_CONFIG_DIR: join(dir, '.promptfoo'),
-      PROMPTFOO_CACHE_PATH: join(dir, '.cache'),
-      PROMPTFOO_DISABLE_TELEMETRY: '1',
-      PROMPTFOO_DISABLE_UPDATE: '1',
-      PROMPTFOO_DISABLE_SHARING: '1',
-      NO_COLOR: '1',
-    };
-    const args = [
-      promptfooMain,
-      'eval',
-      '-c',
-      'promptfooconfig.yaml',
-      '-c',
-      'node_modules/@mmre/assertions/dist/derived-config.js',
-      '--no-cache',
-      '--no-write',
-      '--no-table',
-      '--no-progress-bar',
-      '-j',
-      '2',
-      '-o',
-      'out.json',
-    ];
-    try {
-      await run(process.execPath, args, { cwd: dir, env, timeout: 90_000 });
-    } catch (err) {
-      // promptfoo exits 100 when some test failed; that is fine here, the output file is what counts
-      const e = err as { code?: number; stderr?: string; stdout?: string };
-      if (e.code !== 100) throw new Error(`promptfoo eval failed (${e.code}): ${e.stderr}\n${e.stdout}`);
-    }
-    out = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8')) as PromptfooOutput;
+    const run = await promptfooEval({
+      dir,
+      config,
+      configs: ['promptfooconfig.yaml', 'node_modules/@mmre/assertions/dist/derived-config.js'],
+      args: ['--no-write', '-j', '2'],
+      timeoutMs: 90_000,
+    });
+    out = run.output as PromptfooOutput;
   }, 120_000);
 
   afterAll(() => {

@@ -1,19 +1,14 @@
 // `mmre report` on REAL promptfoo output: a tiny eval with an inline JS fixture provider is run with
 // promptfoo's own CLI (a compare run, and a per-mode shard with --filter-prompts/--filter-range),
 // then the command reads, merges and reports it.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { encodeTestVars } from '@mmre/core';
-import { repoRoot } from '@mmre-test/shared';
+import { promptfooEval } from '@mmre-test/promptfoo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../program.js';
 import { type ReportCommandOptions, runReport } from './report.js';
-
-const run = promisify(execFile);
-const PROMPTFOO = join(repoRoot, 'node_modules', 'promptfoo', 'dist', 'src', 'entrypoint.js');
 
 // 1×1 PNG (a grey pixel).
 const PNG = Buffer.from(
@@ -48,25 +43,18 @@ export default class Fixture {
 `;
 
 let dir: string;
-const env = (name: string) => ({
-  ...process.env,
-  PROMPTFOO_CONFIG_DIR: join(dir, `.promptfoo-${name}`),
-  PROMPTFOO_CACHE_PATH: join(dir, `.cache-${name}`),
-  PROMPTFOO_DISABLE_TELEMETRY: '1',
-  PROMPTFOO_DISABLE_UPDATE: '1',
-});
 
+/** One independent run (its own promptfoo config dir and cache): `args` end with the output file. */
 async function promptfoo(args: string[]): Promise<void> {
-  const name = args.at(-1) as string;
-  try {
-    await run(process.execPath, [PROMPTFOO, 'eval', '-c', 'config.yaml', '--no-progress-bar', '--no-table', ...args], {
-      cwd: dir,
-      env: env(name),
-    });
-  } catch (err) {
-    // promptfoo exits 100 when a row failed or errored (the fixture errors once on purpose).
-    if ((err as { code?: number }).code !== 100) throw err;
-  }
+  const out = args.at(-1) as string;
+  // promptfoo exits 100 when a row failed or errored (the fixture errors once on purpose): allowed.
+  await promptfooEval({
+    dir,
+    configs: ['config.yaml'],
+    out,
+    args: args.slice(0, -2),
+    env: { PROMPTFOO_CONFIG_DIR: join(dir, `.promptfoo-${out}`), PROMPTFOO_CACHE_PATH: join(dir, `.cache-${out}`) },
+  });
 }
 
 const OPTS: ReportCommandOptions = {
