@@ -133,6 +133,17 @@ export function notAsked(name: string, mode: Mode, task: string): GradingResult 
 }
 
 /** Formats a number for reasons. */
+/** A threshold check: label, value (null: not defined on this sample) and the configured minimum. */
+export type MinimumCheck = readonly [label: string, value: number | null, min: number | undefined];
+
+/** The checks whose value is below its configured minimum, as `label value < min`. */
+export function belowMinimums(checks: readonly MinimumCheck[]): string[] {
+  const failures: string[] = [];
+  for (const [label, value, min] of checks)
+    if (min !== undefined && value !== null && value < min) failures.push(`${label} ${fmt(value)} < ${min}`);
+  return failures;
+}
+
 export function fmt(x: number, digits = 4): string {
   return Number.isInteger(x) ? String(x) : x.toFixed(digits);
 }

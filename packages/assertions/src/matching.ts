@@ -2,6 +2,7 @@ import { matchingStats } from '@mmre/metrics';
 import { z } from 'zod';
 import {
   type AssertionContext,
+  belowMinimums,
   cachedParse,
   fmt,
   type GradingResult,
@@ -47,15 +48,13 @@ export function matching(output: unknown, context?: AssertionContext): GradingRe
     namedScores[SCORE.matchingAccuracy] = s.accuracy;
     namedScores[SCORE.matchingAccuracyN] = 1;
   }
-  const failures: string[] = [];
-  const check = (label: string, value: number | null, min: number | undefined) => {
-    if (min !== undefined && value !== null && value < min) failures.push(`${label} ${fmt(value)} < ${min}`);
-  };
-  check('accuracy', s.accuracy, p.config.minAccuracy);
-  if (s.gold > 0 || s.pred > 0) {
-    check('pair precision', s.precision, p.config.minPrecision);
-    check('pair F1', s.f1, p.config.minF1);
-  }
+  // Pair precision and F1 are not checked on a sample with neither gold nor predicted pairs.
+  const anyPair = s.gold > 0 || s.pred > 0;
+  const failures = belowMinimums([
+    ['accuracy', s.accuracy, p.config.minAccuracy],
+    ['pair precision', anyPair ? s.precision : null, p.config.minPrecision],
+    ['pair F1', anyPair ? s.f1 : null, p.config.minF1],
+  ]);
   const acc = s.accuracy === null ? 'accuracy n/a (no gold pair)' : `accuracy ${fmt(s.accuracy)}`;
   const values = `${acc}, pair P ${fmt(s.precision)}, F1 ${fmt(s.f1)} (correct ${s.correct}, gold ${s.gold}, pred ${s.pred})`;
   return {

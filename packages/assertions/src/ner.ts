@@ -2,6 +2,7 @@ import { nerStats } from '@mmre/metrics';
 import { z } from 'zod';
 import {
   type AssertionContext,
+  belowMinimums,
   cachedParse,
   fmt,
   type GradingResult,
@@ -41,13 +42,11 @@ export function ner(output: unknown, context?: AssertionContext): GradingResult 
     [SCORE.nerRecall]: s.recall,
     [SCORE.nerF1]: s.f1,
   };
-  const failures: string[] = [];
-  const check = (label: string, value: number, min: number | undefined) => {
-    if (min !== undefined && value < min) failures.push(`${label} ${fmt(value)} < ${min}`);
-  };
-  check('precision', s.precision, p.config.minPrecision);
-  check('recall', s.recall, p.config.minRecall);
-  check('F1', s.f1, p.config.minF1);
+  const failures = belowMinimums([
+    ['precision', s.precision, p.config.minPrecision],
+    ['recall', s.recall, p.config.minRecall],
+    ['F1', s.f1, p.config.minF1],
+  ]);
   const values = `P ${fmt(s.precision)}, R ${fmt(s.recall)}, F1 ${fmt(s.f1)} (tp ${s.tp}, fp ${s.fp}, fn ${s.fn})`;
   return {
     pass: failures.length === 0,

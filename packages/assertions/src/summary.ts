@@ -2,6 +2,7 @@ import { rougeScores, sacreBleuStats, sacreSentenceBleu } from '@mmre/metrics';
 import { z } from 'zod';
 import {
   type AssertionContext,
+  belowMinimums,
   cachedParse,
   fmt,
   type GradingResult,
@@ -64,15 +65,13 @@ export function summary(output: unknown, context?: AssertionContext): GradingRes
     namedScores[SCORE.bleuTotals[n] as string] = stats.totals[n] ?? 0;
   }
   const c = p.config;
-  const failures: string[] = [];
-  const check = (label: string, value: number, min: number | undefined) => {
-    if (min !== undefined && value < min) failures.push(`${label} ${fmt(value)} < ${min}`);
-  };
-  check('ROUGE-1', rouge.rouge1.fmeasure, c.minRouge1);
-  check('ROUGE-2', rouge.rouge2.fmeasure, c.minRouge2);
-  check('ROUGE-L', rouge.rougeL.fmeasure, c.minRougeL);
-  check('ROUGE-Lsum', rouge.rougeLsum.fmeasure, c.minRougeLsum);
-  check('BLEU', bleu.score, c.minBleu);
+  const failures = belowMinimums([
+    ['ROUGE-1', rouge.rouge1.fmeasure, c.minRouge1],
+    ['ROUGE-2', rouge.rouge2.fmeasure, c.minRouge2],
+    ['ROUGE-L', rouge.rougeL.fmeasure, c.minRougeL],
+    ['ROUGE-Lsum', rouge.rougeLsum.fmeasure, c.minRougeLsum],
+    ['BLEU', bleu.score, c.minBleu],
+  ]);
   const values = `ROUGE-1 ${fmt(rouge.rouge1.fmeasure)}, ROUGE-2 ${fmt(rouge.rouge2.fmeasure)}, ROUGE-L ${fmt(rouge.rougeL.fmeasure)}, BLEU ${fmt(bleu.score, 2)}`;
   const missing = parsed.summary === null ? ' (no Task 1 answer: scored as empty)' : '';
   return {
