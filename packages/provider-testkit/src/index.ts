@@ -20,7 +20,7 @@ export {
   startOpenAIPeer,
 } from './openai-peer.js';
 export type { FaultKind, FaultOptions, Peer, PeerOptions, PeerReply, Protocol, RecordedRequest } from './peer.js';
-export { PeerError, RETRYABLE_FAULTS, startPeer } from './peer.js';
+export { imageChecks, PeerError, RETRYABLE_FAULTS, startPeer } from './peer.js';
 export { seededRandom } from './prng.js';
-export type { DecodedImage } from './validate.js';
-export { decodeDataUrl, decodeImage, estimateTokens } from './validate.js';
+export type { DecodedImage, ImageCheckOptions, ImageValidation } from './validate.js';
+export { DEFAULT_MAX_IMAGE_BYTES, decodeDataUrl, decodeImage, estimateTokens } from './validate.js';

@@ -1,6 +1,6 @@
 import { deterministicAnswer } from './answer.js';
 import type { Peer, PeerOptions, PeerReply, Protocol } from './peer.js';
-import { PeerError, startPeer } from './peer.js';
+import { imageChecks, PeerError, startPeer } from './peer.js';
 import type { DecodedImage } from './validate.js';
 import { decodeImage, estimateTokens, optionalNumber } from './validate.js';
 
@@ -11,6 +11,7 @@ import { decodeImage, estimateTokens, optionalNumber } from './validate.js';
  */
 export function ollamaProtocol(options: PeerOptions): Protocol {
   const maxImages = options.maxImagesPerPrompt ?? 8;
+  const checks = imageChecks(options);
   return {
     name: 'ollama',
     errorBody: (_status, message) => ({ error: message }),
@@ -57,7 +58,7 @@ export function ollamaProtocol(options: PeerOptions): Protocol {
                 400,
                 `illegal base64 data at input byte 4 (messages[${i}].images[${j}] has a data-URL prefix; send raw base64)`,
               );
-            pending.push(decodeImage(im, `messages[${i}].images[${j}]`));
+            pending.push(decodeImage(im, `messages[${i}].images[${j}]`, checks));
           });
         }
       });

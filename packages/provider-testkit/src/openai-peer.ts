@@ -1,8 +1,8 @@
 import { MODES } from '@mmre/core';
 import { deterministicAnswer } from './answer.js';
 import type { Peer, PeerOptions, PeerReply, Protocol } from './peer.js';
-import { PeerError, startPeer } from './peer.js';
-import type { DecodedImage } from './validate.js';
+import { imageChecks, PeerError, startPeer } from './peer.js';
+import type { DecodedImage, ImageCheckOptions } from './validate.js';
 import { decodeDataUrl, estimateTokens, optionalNumber } from './validate.js';
 
 export type OpenAIErrorFlavor = 'vllm' | 'dashscope';
@@ -43,12 +43,20 @@ export interface ParsedChat {
   images: DecodedImage[];
 }
 
-/** Validates `messages` the way vLLM's chat endpoint does and decodes every image. */
-export async function parseOpenAIMessages(messages: unknown, maxImages: number, decode = true): Promise<ParsedChat> {
+/**
+ * Validates `messages` the way vLLM's chat endpoint does and checks every image (decoded with sharp
+ * under full validation, the default; see {@link ImageCheckOptions}; `true`/`false` mean full/light).
+ */
+export async function parseOpenAIMessages(
+  messages: unknown,
+  maxImages: number,
+  images: ImageCheckOptions | boolean = {},
+): Promise<ParsedChat> {
+  const checks = images;
   if (!Array.isArray(messages) || messages.length === 0)
     throw new PeerError(400, 'messages must be a non-empty array of chat messages');
   const texts: string[] = [];
-  const images: DecodedImage[] = [];
+  const decoded: DecodedImage[] = [];
   const pending: Promise<DecodedImage>[] = [];
   messages.forEach((m, i) => {
     if (!m || typeof m !== 'object') throw new PeerError(400, `messages[${i}] must be an object`);
@@ -74,7 +82,7 @@ export async function parseOpenAIMessages(messages: unknown, maxImages: number, 
         const iu = part.image_url as { url?: unknown } | string | undefined;
         const url = typeof iu === 'string' ? iu : iu?.url;
         if (typeof url !== 'string') throw new PeerError(400, `${where}.image_url.url must be a string`);
-        pending.push(decodeDataUrl(url, where, decode));
+        pending.push(decodeDataUrl(url, where, checks));
       } else {
         throw new PeerError(400, `${where}: unknown content part type ${JSON.stringify(part?.type)}`);
       }
@@ -82,8 +90,8 @@ export async function parseOpenAIMessages(messages: unknown, maxImages: number, 
   });
   if (pending.length > maxImages)
     throw new PeerError(400, `At most ${maxImages} image(s) may be provided in one prompt. (got ${pending.length})`);
-  images.push(...(await Promise.all(pending)));
-  return { texts, images };
+  decoded.push(...(await Promise.all(pending)));
+  return { texts, images: decoded };
 }
 
 function compileRegex(source: unknown, field: string): RegExp {
@@ -100,6 +108,7 @@ export function openAIProtocol(options: OpenAIPeerOptions): Protocol {
   const basePath = options.basePath ?? '/v1';
   const maxImages = options.maxImagesPerPrompt ?? 8;
   const maxModelLen = options.maxModelLen ?? 32_768;
+  const checks = imageChecks(options);
   let completionSeq = 0;
   const errorBody = (status: number, message: string, code?: string) => {
     if (flavor === 'dashscope') {
@@ -170,7 +179,7 @@ export function openAIProtocol(options: OpenAIPeerOptions): Protocol {
         if (constraint) throw new PeerError(400, 'send structured_outputs.regex or guided_regex, not both');
         constraint = compileRegex(b.guided_regex, 'guided_regex');
       }
-      const chat = await parseOpenAIMessages(b.messages, maxImages, options.decodeImages ?? true);
+      const chat = await parseOpenAIMessages(b.messages, maxImages, checks);
       const promptTokens = estimateTokens(chat.texts, chat.images);
       if (maxTokens !== undefined && promptTokens + maxTokens > maxModelLen)
         throw new PeerError(

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { seededRandom } from './prng.js';
+import type { ImageCheckOptions, ImageValidation } from './validate.js';
 
 /** Faults a peer can inject. All but `400` are ones a client should retry. */
 export type FaultKind = '429' | '500' | '503' | 'reset' | 'slow' | 'truncated' | 'html' | '400';
@@ -43,8 +44,27 @@ export interface PeerOptions {
   maxImagesPerPrompt?: number;
   /** Context length for the max_tokens check (default 32 768). */
   maxModelLen?: number;
-  /** Decode every image with sharp (default true); benchmarks may turn it off to keep the peer cheap. */
+  /**
+   * How images are checked: `full` decodes each with sharp as vLLM does (default); `light` checks the
+   * data-URL prefix, base64, size and format signature without decoding (benchmarks, so the peer is not the
+   * bottleneck). See {@link ImageValidation}.
+   */
+  imageValidation?: ImageValidation;
+  /** Largest decoded image accepted, in bytes (default 20 MiB); a larger one is a 413. */
+  maxImageBytes?: number;
+  /** @deprecated use `imageValidation` (`false` means `light`). */
   decodeImages?: boolean;
+  /**
+   * Add a `server-timing` header to every answer: `read` (receiving the body), `parse` (JSON),
+   * `handle` (validation and answer), `wait` (the fixed latency), durations in ms (default false).
+   */
+  serverTiming?: boolean;
+}
+
+/** The image checks a peer's options ask for (`imageValidation`, else the deprecated `decodeImages`). */
+export function imageChecks(options: PeerOptions): ImageCheckOptions {
+  const validation: ImageValidation = options.imageValidation ?? (options.decodeImages === false ? 'light' : 'full');
+  return { validation, maxImageBytes: options.maxImageBytes };
 }
 
 export interface RecordedRequest {
@@ -190,8 +210,12 @@ export async function startPeer(protocol: Protocol, options: PeerOptions, basePa
     res.on('close', () => {
       active--;
     });
+    const t0 = performance.now();
+    let t1 = t0;
+    let t2 = t0;
     try {
       const raw = await readBody(req, 64 * 1024 * 1024);
+      t1 = performance.now();
       if (raw.length > 0) {
         try {
           rec.body = JSON.parse(raw.toString('utf8'));
@@ -199,6 +223,7 @@ export async function startPeer(protocol: Protocol, options: PeerOptions, basePa
           throw new PeerError(400, 'request body is not valid JSON');
         }
       }
+      t2 = performance.now();
       const fault = rec.method === 'POST' ? pickFault() : null;
       rec.fault = fault;
       if (fault) {
@@ -263,10 +288,17 @@ export async function startPeer(protocol: Protocol, options: PeerOptions, basePa
         }
       }
       const reply = await protocol.handle({ method: rec.method, path: rec.path, body: rec.body, headers: req.headers });
+      const t3 = performance.now();
       await wait(options.latencyMs ?? 0);
       rec.status = reply.status;
       if (reply.status >= 400) rec.outcome = 'rejected';
-      send(res, reply.status, bodyOf(reply), reply.headers);
+      const body = bodyOf(reply);
+      if (options.serverTiming) {
+        const t4 = performance.now();
+        const d = (a: number, b: number) => (b - a).toFixed(3);
+        const timing = `read;dur=${d(t0, t1)}, parse;dur=${d(t1, t2)}, handle;dur=${d(t2, t3)}, wait;dur=${d(t3, t4)}`;
+        send(res, reply.status, body, { ...reply.headers, 'server-timing': timing });
+      } else send(res, reply.status, body, reply.headers);
     } catch (err) {
       const status = err instanceof PeerError ? err.status : 500;
       const code = err instanceof PeerError ? err.code : undefined;
