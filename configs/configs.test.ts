@@ -1,6 +1,7 @@
 // The promptfoo configs in configs/: every file loads with promptfoo's own loader (`promptfoo validate
 // config`, which also instantiates every provider), and mmre-compare runs end to end against the
-// offline providers — baseline (twice: the second run is served from promptfoo's cache) and replay
+// offline providers — baseline (twice: the second run is served from promptfoo's cache, which the
+// providers use themselves through the call context, no wrapper provider) and replay
 // of the baseline's saved answers (which must give the same report). promptfoo loads the built
 // packages (dist/): run `pnpm build` first (`pnpm test` does).
 import { execFile } from 'node:child_process';
@@ -102,6 +103,7 @@ describe.skipIf(!built)('configs/', () => {
       vars: { id: string };
       prompt: { label: string };
       response: { output: string; cached?: boolean };
+      provider: { id: string; label?: string };
       error?: string;
       namedScores: Record<string, number>;
     }[];
@@ -109,6 +111,10 @@ describe.skipIf(!built)('configs/', () => {
     expect(rows.filter((r) => r.error)).toEqual([]);
     expect(new Set(rows.map((r) => r.prompt.label))).toEqual(new Set(['summary', 'mner', 'joint']));
     expect(rows.filter((r) => r.response.cached)).toHaveLength(0);
+    // the preset names the provider itself (its answers go through promptfoo's cache without a wrapper)
+    expect(new Set(rows.map((r) => `${r.provider.id} ${r.provider.label}`))).toEqual(
+      new Set(['package:@mmre/provider-offline:BaselineProvider baseline']),
+    );
     // Each mode's metrics only on its own prompt: absent, never 0.
     for (const r of rows) {
       const names = Object.keys(r.namedScores);

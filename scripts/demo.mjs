@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The offline demo (`pnpm demo`, after `turbo run build`): runs configs/mmre-compare.yaml on
 // datasets/mmre-sample with the offline baseline provider through promptfoo, prints the report table
-// and writes the HTML report. Nothing touches the network. promptfoo's cache is kept in out/demo/, so
-// a second run is served from it (the script counts the cached rows and says so).
+// and writes the HTML report. Nothing touches the network. The baseline answers through promptfoo's
+// response cache (as every mmre provider does), kept in out/demo/cache, so a second run is served from
+// it: the script counts the rows promptfoo marks `response.cached` and says so.
 //
 // Options (env): MMRE_LIMIT / MMRE_SPLIT / MMRE_DATASET (samples), MMRE_DEMO_OUT (output folder,
 // default out/demo), MMRE_BOOTSTRAP (default 10000).
@@ -87,10 +88,15 @@ if (warnings) console.log(warnings);
 
 const rel = (p) => relative(process.cwd(), p) || '.';
 console.log(`promptfoo eval: ${rows.length} rows (${errors} errors) in ${evalTime}, results in ${rel(results)}`);
+const cacheOff = !['', '1', 'true', 'yes', 'yup', 'yeppers'].includes(
+  (env.PROMPTFOO_CACHE_ENABLED ?? '').toLowerCase(),
+);
 console.log(
-  cached === rows.length
-    ? `promptfoo cache: all ${cached} of ${rows.length} answers came from promptfoo's cache (${rel(env.PROMPTFOO_CACHE_PATH)}): this is a repeat run`
-    : `promptfoo cache: ${cached} of ${rows.length} answers from the cache; run \`pnpm demo\` again and all ${rows.length} will be`,
+  cacheOff
+    ? `promptfoo cache: off (PROMPTFOO_CACHE_ENABLED=${env.PROMPTFOO_CACHE_ENABLED}): every answer was computed`
+    : cached === rows.length
+      ? `promptfoo cache: all ${cached} of ${rows.length} answers came from promptfoo's cache (${rel(env.PROMPTFOO_CACHE_PATH)}): this is a repeat run`
+      : `promptfoo cache: ${cached} of ${rows.length} answers from the cache; run \`pnpm demo\` again and all ${rows.length} will be`,
 );
 console.log(`mmre report: ${seconds(reportStart)}`);
 console.log(`HTML report: ${html}`);
