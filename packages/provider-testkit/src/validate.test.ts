@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTestImage, pngDataUrl } from './images.js';
@@ -5,7 +6,7 @@ import { startOllamaPeer } from './ollama-peer.js';
 import { startOpenAIPeer } from './openai-peer.js';
 import type { Peer } from './peer.js';
 import { PeerError } from './peer.js';
-import { DEFAULT_MAX_IMAGE_BYTES, decodeDataUrl, decodeImage } from './validate.js';
+import { DEFAULT_MAX_IMAGE_BYTES, decodeDataUrl, decodeImage, isBase64 } from './validate.js';
 
 async function rejection(p: Promise<unknown>): Promise<PeerError> {
   try {
@@ -22,6 +23,22 @@ async function truncatedPng(): Promise<Buffer> {
   const png = await makeTestImage(40, 30);
   return png.subarray(0, 40);
 }
+
+describe('isBase64', () => {
+  it('agrees with the reference regex and length rule on arbitrary strings', () => {
+    const reference = (s: string) => /^[A-Za-z0-9+/]*={0,2}$/.test(s) && s.length % 4 !== 1;
+    const char = fc.constantFrom(...'AZaz09+/=-_ \né'.split(''), 'Q', 'w');
+    fc.assert(
+      fc.property(fc.array(char, { maxLength: 24 }), (cs) => {
+        const s = cs.join('');
+        expect(isBase64(s)).toBe(reference(s));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(isBase64(Buffer.from('any bytes at all').toString('base64'))).toBe(true);
+    expect(isBase64('QUJD=A==')).toBe(false);
+  });
+});
 
 describe('decodeImage: light validation', () => {
   it('accepts real PNG and JPEG bytes without decoding them (no dimensions)', async () => {

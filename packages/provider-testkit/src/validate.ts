@@ -26,7 +26,28 @@ export interface ImageCheckOptions {
   maxImageBytes?: number | undefined;
 }
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** 1 for the characters of the standard base64 alphabet (A–Z, a–z, 0–9, +, /). */
+const BASE64_CHARS = (() => {
+  const t = new Uint8Array(128);
+  for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') t[c.charCodeAt(0)] = 1;
+  return t;
+})();
+
+/**
+ * Standard base64: alphabet characters then at most two `=`, and a length that is not 1 more than a multiple
+ * of 4 (same rule as `/^[A-Za-z0-9+/]*={0,2}$/`, but a table loop: that regex costs ~0.4 ms on a 48 KiB image).
+ */
+export function isBase64(s: string): boolean {
+  if (s.length % 4 === 1) return false;
+  let end = s.length;
+  if (s.charCodeAt(end - 1) === 61) end--;
+  if (s.charCodeAt(end - 1) === 61) end--;
+  for (let i = 0; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127 || BASE64_CHARS[c] === 0) return false;
+  }
+  return true;
+}
 
 /** Image formats recognised from their first bytes (light validation). */
 function sniffFormat(head: Buffer): string | null {
@@ -60,8 +81,7 @@ export async function decodeImage(
   const o: ImageCheckOptions = typeof options === 'boolean' ? { validation: options } : options;
   const validation = resolveValidation(o.validation);
   const maxBytes = o.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES;
-  if (!BASE64.test(base64) || base64.length % 4 === 1)
-    throw new PeerError(400, `${where}: image data is not valid base64`);
+  if (!isBase64(base64)) throw new PeerError(400, `${where}: image data is not valid base64`);
   let padding = 0;
   if (base64.endsWith('==')) padding = 2;
   else if (base64.endsWith('=')) padding = 1;
