@@ -19,7 +19,9 @@ async function photo(path, width, height, seed) {
     s = (s * 1664525 + 1013904223) >>> 0;
     raw[i] = ((i % (width * 3)) / 6 + (s >>> 26)) & 255;
   }
-  await sharp(raw, { raw: { width, height, channels: 3 } }).jpeg({ quality: 88 }).toFile(path);
+  await sharp(raw, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 88 })
+    .toFile(path);
 }
 const tests = [];
 for (let n = 0; n < SAMPLES; n++) {
@@ -31,7 +33,11 @@ for (let n = 0; n < SAMPLES; n++) {
     await photo(p, 180 + k * 30, 240, n * 10 + k);
     segments.push({ id: String.fromCharCode(97 + k), path: p, box: null });
   }
-  segments.push({ id: String.fromCharCode(97 + SEGMENTS - 1), path: null, box: { xmin: 100, ymin: 80, xmax: 420, ymax: 500 } });
+  segments.push({
+    id: String.fromCharCode(97 + SEGMENTS - 1),
+    path: null,
+    box: { xmin: 100, ymin: 80, xmax: 420, ymax: 500 },
+  });
   tests.push(
     encodeTestVars({
       id: `b${n}`,
@@ -51,12 +57,15 @@ let t0 = performance.now();
 for (const vars of tests) await buildMessages('joint', vars);
 const coldMs = performance.now() - t0;
 const cold = imageCacheStats();
-console.log(`cold: ${SAMPLES} prompts, ${cold.processed} images processed in ${coldMs.toFixed(0)} ms (${(coldMs / images).toFixed(2)} ms/image wall)`);
+console.log(
+  `cold: ${SAMPLES} prompts, ${cold.processed} images processed in ${coldMs.toFixed(0)} ms (${(coldMs / images).toFixed(2)} ms/image wall)`,
+);
 
 // Cold, concurrent (as promptfoo runs): a fresh cache, 4 prompts at a time.
 resetImageCache();
 t0 = performance.now();
-for (let i = 0; i < tests.length; i += 4) await Promise.all(tests.slice(i, i + 4).map((v) => buildMessages('joint', v)));
+for (let i = 0; i < tests.length; i += 4)
+  await Promise.all(tests.slice(i, i + 4).map((v) => buildMessages('joint', v)));
 const coldConcMs = performance.now() - t0;
 console.log(`cold (concurrency 4): ${(coldConcMs / images).toFixed(2)} ms/image wall`);
 
