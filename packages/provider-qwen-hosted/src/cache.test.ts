@@ -55,8 +55,7 @@ describe('QwenHostedProvider behind promptfoo’s cache (context.getCache)', () 
     const b = await p.callApi(joint, ctx);
     expect(dashscope.requests.length).toBe(before + 1);
     expect([b.cached, b.output, b.cost]).toEqual([true, a.output, undefined]);
-    // (TokenUsage in @mmre/provider-transport has no `cached` field yet: promptfoo's own tokenUsage has)
-    expect((b.tokenUsage as { cached?: number } | undefined)?.cached).toBe(a.tokenUsage?.total);
+    expect(b.tokenUsage?.cached).toBe(a.tokenUsage?.total);
     // the same request to the other region (another key, other servers) is another cache entry
     const cn = make(
       { backend: 'dashscope', region: 'cn', baseUrl: dashscope.url, model: 'qwen2.5-vl-7b-instruct', prices },

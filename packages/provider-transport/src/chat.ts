@@ -112,6 +112,8 @@ export interface TokenUsage {
   completion: number;
   total: number;
   numRequests?: number;
+  /** Tokens served from promptfoo's cache instead of the server (set on cache hits, as promptfoo's own providers do). */
+  cached?: number;
 }
 
 export function costOf(usage: TokenUsage | undefined, prices: Prices | undefined): number | undefined {
