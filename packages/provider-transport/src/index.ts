@@ -44,6 +44,7 @@ export type { BackoffOptions } from './retry.js';
 export { DEFAULT_BACKOFF, fullJitterDelay, isRetryableStatus, parseRetryAfter } from './retry.js';
 export { Semaphore } from './semaphore.js';
 export type {
+  AttemptTiming,
   RequestOptions,
   TransportEvent,
   TransportOptions,

@@ -1,7 +1,9 @@
 /** A counting semaphore whose waiters are served strictly first in, first out. */
 export class Semaphore {
   private active = 0;
-  private readonly queue: (() => void)[] = [];
+  /** Waiters from `head` on (a consumed prefix is dropped once it is long: no O(n) shift per release). */
+  private queue: (() => void)[] = [];
+  private head = 0;
 
   constructor(readonly limit: number) {
     if (!Number.isInteger(limit) || limit < 1)
@@ -15,26 +17,46 @@ export class Semaphore {
 
   /** Number of callers waiting for a permit. */
   get waiting(): number {
-    return this.queue.length;
+    return this.queue.length - this.head;
   }
 
   /** Waits for a permit; resolves to a release function that must be called exactly once. */
   acquire(): Promise<() => void> {
+    if (this.active < this.limit && this.waiting === 0) {
+      this.active++;
+      return Promise.resolve(this.releaser());
+    }
     return new Promise((resolve) => {
-      const grant = () => {
+      this.queue.push(() => {
         this.active++;
-        let released = false;
-        resolve(() => {
-          if (released) return;
-          released = true;
-          this.active--;
-          const next = this.queue.shift();
-          if (next) next();
-        });
-      };
-      if (this.active < this.limit && this.queue.length === 0) grant();
-      else this.queue.push(grant);
+        resolve(this.releaser());
+      });
     });
+  }
+
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.active--;
+      this.next();
+    };
+  }
+
+  private next(): void {
+    if (this.head >= this.queue.length) return;
+    const grant = this.queue[this.head] as () => void;
+    this.queue[this.head] = noop;
+    this.head++;
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+    grant();
   }
 
   /** Runs `fn` holding one permit. */
@@ -47,3 +69,5 @@ export class Semaphore {
     }
   }
 }
+
+function noop(): void {}

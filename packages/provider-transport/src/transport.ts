@@ -20,6 +20,13 @@ export interface TransportOptions {
   maxRetries?: number | undefined;
   /** Requests in flight at once across all replicas (default 16); more wait in FIFO order. */
   maxConcurrency?: number | undefined;
+  /**
+   * Calls admitted at once by {@link HttpTransport.admit} (default 2 × maxConcurrency): a provider builds a
+   * request inside `admit`, so a burst of calls (promptfoo `-j` above maxConcurrency, or a benchmark starting
+   * 1 000 at once) waits in FIFO order before building its (image-bearing, tens of KiB) body instead of
+   * building them all up front, which delays the first request and holds every body in memory.
+   */
+  maxPending?: number | undefined;
   /** Client-side request rate limit (token bucket, one second's worth of burst). */
   requestsPerMinute?: number | undefined;
   /** Client-side token rate limit: each request takes its `estimatedTokens`, corrected by the usage the server reports. */
@@ -52,6 +59,10 @@ export interface TransportEvent {
   reason?: TransportFailureReason | undefined;
   /** For `retry`: how long the transport waits before the next attempt. */
   delayMs?: number | undefined;
+  /** For `success`: where the attempt's time went. */
+  timing?: AttemptTiming | undefined;
+  /** For `success`: the response's `server-timing` header, when the server sent one. */
+  serverTiming?: string | undefined;
   message?: string | undefined;
 }
 
@@ -77,6 +88,20 @@ export interface TransportResponse<T = unknown> {
   requestId: string;
   /** Wall time from the call to the parsed response, including queueing and retries, in ms. */
   latencyMs: number;
+  /** Where the time of the successful attempt went (for benchmarks and debugging). */
+  timing: AttemptTiming;
+}
+
+/** Phases of the attempt that succeeded, in ms (`performance.now()` differences). */
+export interface AttemptTiming {
+  /** From the call to the start of this attempt: waiting for a concurrency slot, rate limits, earlier attempts. */
+  waitMs: number;
+  /** From handing the request to the connection pool to the response headers (send + server + network). */
+  ttfbMs: number;
+  /** From the headers to the last byte of the body. */
+  bodyMs: number;
+  /** `JSON.parse` of the body. */
+  parseMs: number;
 }
 
 export interface TransportStats {
@@ -90,7 +115,7 @@ export interface TransportStats {
 }
 
 type AttemptOutcome =
-  | { ok: true; status: number; json: unknown; headers: IncomingHttpHeaders }
+  | { ok: true; status: number; json: unknown; headers: IncomingHttpHeaders; timing: AttemptTiming }
   | {
       ok: false;
       retryable: boolean;
@@ -156,6 +181,7 @@ export class HttpTransport {
   readonly maxConcurrency: number;
   private readonly replicas: ReplicaSet;
   private readonly semaphore: Semaphore;
+  private readonly admission: Semaphore;
   private readonly rpm: TokenBucket | undefined;
   private readonly tpm: TokenBucket | undefined;
   private readonly clock: Clock;
@@ -187,6 +213,7 @@ export class HttpTransport {
       .flatMap(([, v]) => [v, v.replace(/^(Bearer|Basic)\s+/i, '')]);
     this.redact = makeRedactor([...(options.secrets ?? []), ...headerSecrets]);
     this.semaphore = new Semaphore(this.maxConcurrency);
+    this.admission = new Semaphore(positiveInt('maxPending', options.maxPending, 2 * this.maxConcurrency));
     this.replicas = new ReplicaSet(
       options.baseUrls,
       this.maxConcurrency,
@@ -216,7 +243,16 @@ export class HttpTransport {
     };
   }
 
-  /** POSTs `body` as JSON to `path` (appended to the chosen replica's base URL) and returns the parsed JSON. Throws TransportError. */
+  /**
+   * Runs `fn` (a provider's whole call: build the request, consult a cache, `postJson`) once one of
+   * `maxPending` admission permits is free, first in, first out. Requests are still limited to
+   * `maxConcurrency` in flight by postJson itself; this bounds the work prepared ahead of them.
+   */
+  async admit<T>(fn: () => Promise<T>): Promise<T> {
+    return this.admission.run(fn);
+  }
+
+  /** POSTs `body` (a JSON string, UTF-8 JSON bytes in a Buffer, or a value to serialise) to `path` (appended to the chosen replica's base URL) and returns the parsed JSON. Throws TransportError. */
   async postJson<T = unknown>(
     path: string,
     body: unknown,
@@ -224,7 +260,10 @@ export class HttpTransport {
   ): Promise<TransportResponse<T>> {
     const started = performance.now();
     this.counters.requests++;
-    const payload = typeof body === 'string' ? body : JSON.stringify(body);
+    // Encoded once: undici would otherwise copy a string body into a new Buffer on every attempt.
+    const payload = Buffer.isBuffer(body)
+      ? body
+      : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
     const requestId = options.requestId ?? `mmre-${randomUUID()}`;
     const headers = { ...this.headers, ...options.headers, 'x-request-id': requestId };
     const estimated = Math.max(0, Math.round(options.estimatedTokens ?? 0));
@@ -238,7 +277,7 @@ export class HttpTransport {
 
   private async send<T>(
     path: string,
-    payload: string,
+    payload: Buffer,
     headers: Record<string, string>,
     estimated: number,
     requestId: string,
@@ -251,6 +290,7 @@ export class HttpTransport {
       if (this.closed || signal?.aborted)
         throw this.fail('aborted', attempt - 1, undefined, 'request aborted before it was sent');
       const release = await this.semaphore.acquire();
+      let attemptStart = 0;
       let replica: Replica | undefined;
       let outcome: AttemptOutcome;
       try {
@@ -259,6 +299,7 @@ export class HttpTransport {
         replica = this.replicas.pick(this.clock.now());
         replica.inFlight++;
         this.counters.attempts++;
+        attemptStart = performance.now();
         outcome = await this.attempt(replica, path, payload, headers, signal);
       } finally {
         if (replica) replica.inFlight--;
@@ -272,7 +313,18 @@ export class HttpTransport {
           if (used !== undefined && Number.isFinite(used)) this.tpm.correct(used - estimated);
         }
         const latencyMs = performance.now() - started;
-        this.onEvent?.({ type: 'success', attempt, replica: r.label, status: outcome.status });
+        outcome.timing.waitMs = attemptStart - started;
+        if (this.onEvent) {
+          const st = outcome.headers['server-timing'];
+          this.onEvent({
+            type: 'success',
+            attempt,
+            replica: r.label,
+            status: outcome.status,
+            timing: outcome.timing,
+            serverTiming: Array.isArray(st) ? st.join(', ') : st,
+          });
+        }
         return {
           status: outcome.status,
           json: outcome.json as T,
@@ -281,6 +333,7 @@ export class HttpTransport {
           attempts: attempt,
           requestId,
           latencyMs,
+          timing: outcome.timing,
         };
       }
       const where = `${outcome.status !== undefined ? `HTTP ${outcome.status}` : outcome.reason} from ${r.label}`;
@@ -356,7 +409,7 @@ export class HttpTransport {
   private async attempt(
     replica: Replica,
     path: string,
-    payload: string,
+    payload: Buffer,
     headers: Record<string, string>,
     external: AbortSignal | undefined,
   ): Promise<AttemptOutcome> {
@@ -367,6 +420,9 @@ export class HttpTransport {
     let status = 0;
     let resHeaders: IncomingHttpHeaders = {};
     let text: string;
+    const tSend = performance.now();
+    let tHeaders = tSend;
+    let tBody = tSend;
     try {
       const res = await replica.pool.request({
         path: `${replica.basePath}${path.startsWith('/') ? path : `/${path}`}`,
@@ -377,6 +433,7 @@ export class HttpTransport {
         headersTimeout: this.timeoutMs + 1_000,
         bodyTimeout: this.timeoutMs + 1_000,
       });
+      tHeaders = performance.now();
       status = res.statusCode;
       resHeaders = res.headers as IncomingHttpHeaders;
       const chunks: Buffer[] = [];
@@ -395,7 +452,8 @@ export class HttpTransport {
         }
         chunks.push(chunk as Buffer);
       }
-      text = Buffer.concat(chunks).toString('utf8');
+      text = (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)).toString('utf8');
+      tBody = performance.now();
     } catch (err) {
       if (ac.signal.aborted && ac.signal.reason instanceof TimeoutSignal) {
         return {
@@ -421,7 +479,14 @@ export class HttpTransport {
     }
     if (status >= 200 && status < 300) {
       try {
-        return { ok: true, status, json: JSON.parse(text), headers: resHeaders };
+        const json: unknown = JSON.parse(text);
+        const timing: AttemptTiming = {
+          waitMs: 0,
+          ttfbMs: tHeaders - tSend,
+          bodyMs: tBody - tHeaders,
+          parseMs: performance.now() - tBody,
+        };
+        return { ok: true, status, json, headers: resHeaders, timing };
       } catch {
         const type = String(resHeaders['content-type'] ?? '');
         return {
