@@ -36,6 +36,26 @@ describe('isBase64', () => {
       { numRuns: 3000 },
     );
     expect(isBase64(Buffer.from('any bytes at all').toString('base64'))).toBe(true);
+    // long strings (the codec round-trip path): one foreign character anywhere is found
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 200, max: 3000 }),
+        fc.nat(),
+        fc.constantFrom('-', '_', ' ', '\n', '=', '*', 'é', '.', '\u0000', 'A'),
+        fc.nat({ max: 2 }),
+        (n, at, bad, pad) => {
+          const good =
+            Buffer.alloc(n, n & 255)
+              .toString('base64')
+              .replace(/=+$/, '') + '='.repeat(pad);
+          const i = at % good.length;
+          const s = good.slice(0, i) + bad + good.slice(i + 1);
+          expect(isBase64(s)).toBe(reference(s));
+          expect(isBase64(good)).toBe(reference(good));
+        },
+      ),
+      { numRuns: 1500 },
+    );
     expect(isBase64('QUJD=A==')).toBe(false);
   });
 });
