@@ -152,7 +152,19 @@ export class QwenHostedProvider {
     return { path: '/chat/completions', body, estimatedTokens: estimateRequestTokens(messages, c.maxTokens) };
   }
 
-  async callApi(
+  /**
+   * Builds and sends one request. Calls are admitted first in, first out, at most 2 × maxConcurrency at a
+   * time (HttpTransport.admit): a burst of calls does not build every image-bearing body up front.
+   */
+  callApi(
+    prompt: string,
+    context?: CallContext,
+    callOptions?: { abortSignal?: AbortSignal },
+  ): Promise<ProviderResponse> {
+    return this.transport.admit(() => this.admittedCall(prompt, context, callOptions));
+  }
+
+  private async admittedCall(
     prompt: string,
     context?: CallContext,
     callOptions?: { abortSignal?: AbortSignal },
