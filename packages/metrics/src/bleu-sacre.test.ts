@@ -135,7 +135,7 @@ describe('clippedNgramMatches', () => {
 });
 
 describe('sacreBleuStats', () => {
-  it('counts the same on the UTF-8 fast path, the UTF-16 fallback (lone surrogates) and token strings', () => {
+  it('counts the same on token keys/ranges as on token strings (incl. lone surrogates)', () => {
     const alphabet = fc.constantFrom(
       'a',
       'b',
@@ -173,6 +173,53 @@ describe('sacreBleuStats', () => {
         expect(got).toEqual({ counts, totals, sysLen: hyp.length, refLen: ref.length });
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+/** Clipped n-gram matches by brute force on token strings (independent of the id/hash machinery). */
+function directCounts(hyp: string[], ref: string[]): { counts: number[]; totals: number[] } {
+  const counts: number[] = [];
+  const totals: number[] = [];
+  for (let n = 1; n <= 4; n++) {
+    const count = (xs: string[]) => {
+      const m = new Map<string, number>();
+      for (let i = 0; i + n <= xs.length; i++) {
+        const k = xs.slice(i, i + n).join('\u0000');
+        m.set(k, (m.get(k) ?? 0) + 1);
+      }
+      return m;
+    };
+    const r = count(ref);
+    let want = 0;
+    for (const [k, v] of count(hyp)) want += Math.min(v, r.get(k) ?? 0);
+    counts.push(want);
+    totals.push(Math.max(0, hyp.length - n + 1));
+  }
+  return { counts, totals };
+}
+
+describe('sacreBleuStats token keys and n-gram paths', () => {
+  // Short ASCII tokens compare by packed key, longer or non-ASCII ones by characters; n-grams unique in
+  // the reference are followed by position, repeated ones hashed. Words of 6..11 characters over a
+  // two-letter alphabet share suffixes and lengths (same packed suffix, same LONG key), and a small
+  // vocabulary makes repeated n-grams common.
+  it('agrees with counting on token strings for near-identical long tokens and repeated n-grams', () => {
+    const word = fc.oneof(
+      fc.array(fc.constantFrom('x', 'y'), { minLength: 6, maxLength: 11 }).map((a) => a.join('')),
+      fc.constantFrom('the', 'a', '.', 'é', 'xé', 'xxxxxxxé', 'yyyyyyyyé', '5.00', '10,000'),
+    );
+    const text = fc.array(word, { maxLength: 30 }).map((a) => a.join(' '));
+    fc.assert(
+      fc.property(text, text, fc.boolean(), (p, r, copy) => {
+        // half the time the hypothesis repeats a stretch of the reference (long matches, clipping)
+        const hypText = copy ? `${r.slice(0, r.length >> 1)} ${p} ${r.slice(r.length >> 2)}` : p;
+        const got = sacreBleuStats(hypText, r);
+        const hyp = tokenize13aTokens(pyRstripForTest(hypText));
+        const ref = tokenize13aTokens(pyRstripForTest(r));
+        expect(got).toEqual({ ...directCounts(hyp, ref), sysLen: hyp.length, refLen: ref.length });
+      }),
+      { numRuns: 1500 },
     );
   });
 });

@@ -4,16 +4,13 @@
  * `sentence_bleu(hyp, [ref])` and `corpus_bleu(hyps, [refs])`.
  *
  * Speed: the tokenizer is a hand-written emulation of sacrebleu's four regex substitutions (same
- * left-to-right, non-overlapping matching), producing tokens as slices of the input; n-grams are
- * counted on small integer ids (tokens interned per pair, n-grams interned level by level) in reused
- * typed arrays. Statistics are computed once per pair; every smoothing variant derives from them.
+ * left-to-right, non-overlapping matching) over the UTF-16 code units, producing tokens as ranges of
+ * the line with exact packed keys for short ASCII tokens (no string is created and, for those, no
+ * character compared); n-grams are counted on small integer ids (tokens interned per pair; an n-gram
+ * unique in the reference is followed by position, only repeated ones are hashed) in reused typed
+ * arrays. Statistics are computed once per pair; every smoothing variant derives from them.
  */
-import { isPyWhitespace, pyRstrip, TokenRanges, utf8CharLength } from './pysplit.js';
-
-// Token hash (same as pySplitRanges'): h = imul(h ^ codeUnit, HASH_PRIME) from HASH_SEED. Local
-// constants: imported bindings are not constant-folded in the hot loop.
-const HASH_SEED = 0x811c9dc5 | 0;
-const HASH_PRIME = 0x01000193;
+import { isPyWhitespace, pyRstrip, type TokenRanges } from './pysplit.js';
 
 /** Sufficient statistics of BLEU for orders n = 1..4: matches (`counts`) and hypothesis n-grams (`totals`). */
 export interface BleuStats {
@@ -96,6 +93,42 @@ function preprocess13a(line: string): string {
 }
 
 /**
+ * 13a tokens of one line as ranges of its UTF-16 code units, each with an exact or hashed key:
+ * a token of at most 8 ASCII characters is its own key, packed 7 bits per character into
+ * (`keyA`, `keyB`) = (last 4 characters, the characters before them | length << 28), so equal keys
+ * mean equal tokens and nothing is compared; any other token has (`keyA` = its last 4 characters
+ * packed, lossy; `keyB` = LONG | length) and equal keys still need a character comparison.
+ */
+class Tokens13a {
+  line = '';
+  count = 0;
+  start = new Int32Array(256);
+  end = new Int32Array(256);
+  keyA = new Int32Array(256);
+  keyB = new Int32Array(256);
+
+  reserve(n: number): void {
+    if (this.start.length < n) {
+      const size = Math.max(n, this.start.length * 2);
+      this.start = new Int32Array(size);
+      this.end = new Int32Array(size);
+      this.keyA = new Int32Array(size);
+      this.keyB = new Int32Array(size);
+    }
+  }
+
+  tokens(): string[] {
+    const out = new Array<string>(this.count);
+    for (let k = 0; k < this.count; k++) out[k] = this.line.slice(this.start[k]!, this.end[k]!);
+    return out;
+  }
+}
+
+const LONG = 0xf0000000 | 0;
+const LEN_MASK = 0x0fffffff;
+const ONE_CHAR = 1 << 28;
+
+/**
  * Token ranges of an already preprocessed line under sacrebleu's `TokenizerRegexp` (the four
  * substitutions on ` {line} `, then `' '.join(line.split())`), written to `out`.
  *
@@ -111,236 +144,136 @@ function preprocess13a(line: string): string {
  *   it stays glued to q when q is a digit, and then also to p when k = 1 (`5.00`, `10,000`).
  * Checked against a literal transcription of the regexes in bleu-sacre.test.ts.
  */
-function scan13a(line: string, out: TokenRanges): TokenRanges {
+function scan13a(line: string, out: Tokens13a): Tokens13a {
   const n = line.length;
   out.reserve(n + 1);
   const ts = out.start;
   const te = out.end;
-  const th = out.hash;
+  const ka = out.keyA;
+  const kb = out.keyB;
   let count = 0;
-  let start = -1;
-  let h = HASH_SEED;
   let i = 0;
   while (i < n) {
-    const c = line.charCodeAt(i);
+    let c = line.charCodeAt(i);
     const k = c < 128 ? ASCII_CLASS[c]! : isPyWhitespace(c) ? WS : OTHER;
-    if (k === OTHER || k === DIGIT || (k === DASH && !(i > 0 && isDigitAt(line, i - 1)))) {
-      if (start < 0) {
-        start = i;
-        h = HASH_SEED;
-      }
-      h = Math.imul(h ^ c, HASH_PRIME);
+    if (k === WS) {
       i++;
-    } else if (k === WS) {
-      if (start >= 0) {
-        ts[count] = start;
-        te[count] = i;
-        th[count++] = h;
-        start = -1;
-      }
-      i++;
-    } else if (k !== DOTCOMMA) {
-      // PUNCT, or a `-` right after a digit: a token by itself
-      if (start >= 0) {
-        ts[count] = start;
-        te[count] = i;
-        th[count++] = h;
-        start = -1;
-      }
+      continue;
+    }
+    if (k === PUNCT || (k === DASH && i > 0 && isDigitAt(line, i - 1))) {
       ts[count] = i;
       te[count] = i + 1;
-      th[count++] = Math.imul(HASH_SEED ^ c, HASH_PRIME);
+      ka[count] = c;
+      kb[count++] = ONE_CHAR;
       i++;
-    } else {
-      // DOTCOMMA run [i, j)
+      continue;
+    }
+    if (k === DOTCOMMA) {
+      // A run [i, j) outside a word (the character before is never a digit here: digits are in words).
       let j = i + 1;
       while (j < n) {
         const d = line.charCodeAt(j);
         if (d !== 0x2e && d !== 0x2c) break;
         j++;
       }
-      const run = j - i;
       const pDigit = i > 0 && isDigitAt(line, i - 1);
-      const glueRight = ((run + (pDigit ? 1 : 0)) & 1) === 0 && j < n && isDigitAt(line, j);
-      const glueLeft = glueRight && run === 1;
-      if (!glueLeft && start >= 0) {
-        ts[count] = start;
-        te[count] = i;
-        th[count++] = h;
-        start = -1;
-      }
-      const last = j - 1;
+      const glueRight = ((j - i + (pDigit ? 1 : 0)) & 1) === 0 && j < n && isDigitAt(line, j);
+      const last = glueRight ? j - 1 : j;
       for (let d = i; d < last; d++) {
         ts[count] = d;
         te[count] = d + 1;
-        th[count++] = Math.imul(HASH_SEED ^ line.charCodeAt(d), HASH_PRIME);
+        ka[count] = line.charCodeAt(d);
+        kb[count++] = ONE_CHAR;
       }
-      const cl = line.charCodeAt(last);
-      if (glueRight) {
-        if (start < 0) {
-          start = last;
-          h = HASH_SEED;
-        }
-        h = Math.imul(h ^ cl, HASH_PRIME);
-      } else {
-        ts[count] = last;
-        te[count] = j;
-        th[count++] = Math.imul(HASH_SEED ^ cl, HASH_PRIME);
+      if (!glueRight) {
+        i = j;
+        continue;
       }
-      i = j;
+      // glued to the digits that follow: a word starting at the run's last character
+      i = j - 1;
+      c = line.charCodeAt(i);
     }
-  }
-  if (start >= 0) {
-    ts[count] = start;
-    te[count] = n;
-    th[count++] = h;
+    // A word: OTHER and DIGIT characters, `-` not after a digit, and `.`/`,` glued between digits.
+    let start = i;
+    let a = c;
+    let b = 0;
+    let wide = c >= 128;
+    let open = true;
+    for (;;) {
+      i++;
+      if (i >= n) break;
+      const prev = c;
+      c = line.charCodeAt(i);
+      if (c < 128) {
+        const kk = ASCII_CLASS[c]!;
+        if (kk > DIGIT) {
+          if (kk === DASH) {
+            if (prev >= 0x30 && prev <= 0x39) break;
+          } else if (kk !== DOTCOMMA) {
+            break;
+          } else {
+            let j = i + 1;
+            while (j < n) {
+              const d = line.charCodeAt(j);
+              if (d !== 0x2e && d !== 0x2c) break;
+              j++;
+            }
+            const pDigit = prev >= 0x30 && prev <= 0x39;
+            const glueRight = ((j - i + (pDigit ? 1 : 0)) & 1) === 0 && j < n && isDigitAt(line, j);
+            if (!(glueRight && j === i + 1)) {
+              const len = i - start;
+              ts[count] = start;
+              te[count] = i;
+              ka[count] = a;
+              kb[count++] = len <= 8 && !wide ? b | (len << 28) : LONG | (len & LEN_MASK);
+              const last = glueRight ? j - 1 : j;
+              for (let d = i; d < last; d++) {
+                ts[count] = d;
+                te[count] = d + 1;
+                ka[count] = line.charCodeAt(d);
+                kb[count++] = ONE_CHAR;
+              }
+              if (!glueRight) {
+                i = j;
+                open = false;
+                break;
+              }
+              // a new word from the run's last character, glued to the digits that follow
+              start = j - 1;
+              i = start;
+              c = line.charCodeAt(i);
+              a = c;
+              b = 0;
+              wide = false;
+              continue;
+            }
+            // `5.00`, `10,000`: the word goes on through the `.`/`,`
+          }
+        }
+      } else if (isPyWhitespace(c)) {
+        break;
+      } else {
+        wide = true;
+      }
+      b = (b << 7) | (a >>> 21);
+      a = ((a << 7) | c) & LEN_MASK;
+    }
+    if (open) {
+      const len = i - start;
+      ts[count] = start;
+      te[count] = i;
+      ka[count] = a;
+      kb[count++] = len <= 8 && !wide ? b | (len << 28) : LONG | (len & LEN_MASK);
+    }
   }
   out.line = line;
   out.count = count;
-  out.utf8 = false;
   return out;
 }
 
-/**
- * `scan13a` over the UTF-8 bytes of the line (`out.utf8` ranges): the same rules, since every
- * character they look at is ASCII and a byte < 0x80 is always a whole ASCII character; a multi-byte
- * character is OTHER, or a separator when it is Python whitespace. Returns false for lone surrogates.
- */
-function scan13aUtf8(line: string, out: TokenRanges): boolean {
-  const n = out.encode(line);
-  if (n < 0) return false;
-  const bytes = out.bytes;
-  out.reserve(n + 1);
-  const ts = out.start;
-  const te = out.end;
-  const th = out.hash;
-  let count = 0;
-  let start = -1;
-  let h = HASH_SEED;
-  let i = 0;
-  while (i < n) {
-    const c = bytes[i]!;
-    if (c >= 0x80) {
-      const len = utf8CharLength(bytes, i, c);
-      if (len < 0) {
-        if (start >= 0) {
-          ts[count] = start;
-          te[count] = i;
-          th[count++] = h;
-          start = -1;
-        }
-        i -= len;
-      } else {
-        if (start < 0) {
-          start = i;
-          h = HASH_SEED;
-        }
-        const e = i + len;
-        for (; i < e; i++) h = Math.imul(h ^ bytes[i]!, HASH_PRIME);
-      }
-      continue;
-    }
-    const k = ASCII_CLASS[c]!;
-    if (k === OTHER || k === DIGIT || (k === DASH && !(i > 0 && isDigitByte(bytes[i - 1]!)))) {
-      if (start < 0) {
-        start = i;
-        h = HASH_SEED;
-      }
-      h = Math.imul(h ^ c, HASH_PRIME);
-      i++;
-    } else if (k === WS) {
-      if (start >= 0) {
-        ts[count] = start;
-        te[count] = i;
-        th[count++] = h;
-        start = -1;
-      }
-      i++;
-    } else if (k !== DOTCOMMA) {
-      if (start >= 0) {
-        ts[count] = start;
-        te[count] = i;
-        th[count++] = h;
-        start = -1;
-      }
-      ts[count] = i;
-      te[count] = i + 1;
-      th[count++] = Math.imul(HASH_SEED ^ c, HASH_PRIME);
-      i++;
-    } else {
-      let j = i + 1;
-      while (j < n) {
-        const d = bytes[j]!;
-        if (d !== 0x2e && d !== 0x2c) break;
-        j++;
-      }
-      const run = j - i;
-      const pDigit = i > 0 && isDigitByte(bytes[i - 1]!);
-      const glueRight = ((run + (pDigit ? 1 : 0)) & 1) === 0 && j < n && isDigitByte(bytes[j]!);
-      const glueLeft = glueRight && run === 1;
-      if (!glueLeft && start >= 0) {
-        ts[count] = start;
-        te[count] = i;
-        th[count++] = h;
-        start = -1;
-      }
-      const last = j - 1;
-      for (let d = i; d < last; d++) {
-        ts[count] = d;
-        te[count] = d + 1;
-        th[count++] = Math.imul(HASH_SEED ^ bytes[d]!, HASH_PRIME);
-      }
-      const cl = bytes[last]!;
-      if (glueRight) {
-        if (start < 0) {
-          start = last;
-          h = HASH_SEED;
-        }
-        h = Math.imul(h ^ cl, HASH_PRIME);
-      } else {
-        ts[count] = last;
-        te[count] = j;
-        th[count++] = Math.imul(HASH_SEED ^ cl, HASH_PRIME);
-      }
-      i = j;
-    }
-  }
-  if (start >= 0) {
-    ts[count] = start;
-    te[count] = n;
-    th[count++] = h;
-  }
-  out.line = line;
-  out.count = count;
-  out.utf8 = true;
-  return true;
-}
-
-function isDigitByte(b: number): boolean {
-  return b >= 0x30 && b <= 0x39;
-}
-
-/** sacrebleu `BLEU._preprocess_segment` + tokenizer: `rstrip()`, then 13a, into reusable ranges. @internal */
-export function tokenize13aRanges(text: string, out: TokenRanges): TokenRanges {
-  return scan13a(preprocess13a(pyRstrip(text)), out);
-}
-
-/**
- * Both sides 13a-tokenized into comparable ranges: UTF-8 byte ranges when both lines are well-formed
- * (faster), UTF-16 ranges otherwise. @internal
- */
-export function tokenize13aPair(prediction: string, reference: string, hyp: TokenRanges, ref: TokenRanges): void {
-  const h = preprocess13a(pyRstrip(prediction));
-  const r = preprocess13a(pyRstrip(reference));
-  if (!scan13aUtf8(h, hyp) || !scan13aUtf8(r, ref)) {
-    scan13a(h, hyp);
-    scan13a(r, ref);
-  }
-}
-
-const scratch = new TokenRanges();
-const hypRanges = new TokenRanges();
-const refRanges = new TokenRanges();
+const scratch = new Tokens13a();
+const hypTokens = new Tokens13a();
+const refTokens = new Tokens13a();
 
 /** Tokens of `text` under sacrebleu 2.6.0's `Tokenizer13a` (without the `rstrip()` that `BLEU` applies first). */
 export function tokenize13aTokens(text: string): string[] {
@@ -365,6 +298,8 @@ let refGram = new Int32Array(256);
 let hypTok = new Int32Array(256);
 let hypGram = new Int32Array(256);
 let refCount = new Int32Array(1024);
+let solo = new Int32Array(1024);
+let used = new Int32Array(1024);
 let inHyp = new Int32Array(1024);
 let inHypGen = 0;
 let refAlive = new Int32Array(256);
@@ -411,7 +346,14 @@ function matchIds(hl: number, rl: number, v: number, maxN: number, correct: numb
   const need = v + (maxN - 1) * rl + 1;
   if (refCount.length < need) {
     refCount = new Int32Array(need * 2);
+    solo = new Int32Array(need * 2);
     inHyp = new Int32Array(need * 2);
+    inHypGen = 0;
+  }
+  const usedNeed = (maxN - 1) * rl;
+  if (used.length < usedNeed) {
+    used = new Int32Array(usedNeed * 2);
+    inHyp.fill(0);
     inHypGen = 0;
   }
   if (refAlive.length < rl) refAlive = new Int32Array(rl * 2);
@@ -419,43 +361,13 @@ function matchIds(hl: number, rl: number, v: number, maxN: number, correct: numb
   refCount.fill(0, 0, need);
   if (inHypGen >= 0x7ffffff0) {
     inHyp.fill(0);
+    used.fill(0);
     inHypGen = 0;
   }
-  // inHyp[id] === seen: the token or n-gram `id` occurs in the hypothesis. A reference n-gram whose
-  // prefix or last token does not is never interned: no hypothesis n-gram can equal it. The alive
-  // lists hold the positions whose current n-gram may still extend to a match.
   const seen = ++inHypGen;
-
-  // n = 1
-  for (let i = 0; i < rl; i++) refCount[refTok[i]!]!++;
-  let c = 0;
-  let hypN = 0;
-  for (let i = 0; i < hl; i++) {
-    const id = hypTok[i]!;
-    if (id < 0) continue;
-    hypGram[i] = id;
-    hypAlive[hypN++] = i;
-    inHyp[id] = seen;
-    if (refCount[id]! > 0) {
-      c++;
-      refCount[id]!--;
-    }
-  }
-  correct[0] = c;
-  if (c === 0 || maxN < 2) return;
-  let refN = 0;
-  for (let i = 0; i < rl; i++) {
-    const id = refTok[i]!;
-    if (inHyp[id] === seen) {
-      refGram[i] = id;
-      refAlive[refN++] = i;
-    }
-  }
-
   // Probe only the first `cap` slots, sized to this pair (≥ 2 × entries), so a short pair stays in cache.
   let cap = 64;
-  const entries = (maxN - 1) * rl;
-  while (cap < entries * 2) cap *= 2;
+  while (cap < usedNeed * 2) cap *= 2;
   if (htCap < cap) {
     ht = new Int32Array(4 * cap);
     htCap = cap;
@@ -466,12 +378,112 @@ function matchIds(hl: number, rl: number, v: number, maxN: number, correct: numb
     htGen = 0;
   }
   const gen = ++htGen;
-  const mask = cap - 1;
-  const wrap = 4 * cap - 1;
-  const table = ht;
+  // The buffers are passed as arguments: locals, not module bindings, in the hot loops.
+  matchLevels(hl, rl, v, maxN, correct, seen, gen, cap - 1, {
+    refTok,
+    hypTok,
+    refGram,
+    hypGram,
+    refCount,
+    solo,
+    inHyp,
+    used,
+    refAlive,
+    hypAlive,
+    table: ht,
+  });
+}
+
+interface MatchBuffers {
+  refTok: Int32Array;
+  hypTok: Int32Array;
+  refGram: Int32Array;
+  hypGram: Int32Array;
+  refCount: Int32Array;
+  solo: Int32Array;
+  inHyp: Int32Array;
+  used: Int32Array;
+  refAlive: Int32Array;
+  hypAlive: Int32Array;
+  table: Int32Array;
+}
+
+/**
+ * Level by level (n = 1..maxN), with ids for n-grams: `solo[id]` is the only reference position of
+ * the n-gram `id`, or -1 when it occurs more than once there. A hypothesis position whose n-gram is
+ * unique in the reference follows that one reference position (`hypGram[i] = -(p + 1)`): its longer
+ * n-grams match when the next tokens are equal, and are unique too, so nothing is hashed or counted
+ * for them on the reference side (`used` marks the matched ones, for clipping at 1). Only n-grams
+ * extending a repeated (n-1)-gram get ids through the hash table of (previous id, token id) pairs,
+ * and reference positions are interned only when the hypothesis has their prefix and last token.
+ */
+function matchLevels(
+  hl: number,
+  rl: number,
+  v: number,
+  maxN: number,
+  correct: number[],
+  seen: number,
+  gen: number,
+  mask: number,
+  buf: MatchBuffers,
+): void {
+  const { refTok, hypTok, refGram, hypGram, refCount, solo, inHyp, used, refAlive, hypAlive, table } = buf;
+  const wrap = 4 * mask + 3;
+
+  // n = 1
+  for (let i = 0; i < rl; i++) {
+    const id = refTok[i]!;
+    solo[id] = refCount[id] === 0 ? i : -1;
+    refCount[id]!++;
+  }
+  let c = 0;
+  let hypN = 0;
+  let repeated = false;
+  for (let i = 0; i < hl; i++) {
+    const id = hypTok[i]!;
+    if (id < 0) continue;
+    const p = solo[id]!;
+    if (p >= 0) {
+      hypGram[i] = -p - 1;
+    } else {
+      hypGram[i] = id;
+      inHyp[id] = seen;
+      repeated = true;
+    }
+    hypAlive[hypN++] = i;
+    if (refCount[id]! > 0) {
+      c++;
+      refCount[id]!--;
+    }
+  }
+  correct[0] = c;
+  if (c === 0 || maxN < 2) return;
+  let refN = 0;
+  if (repeated) {
+    // token ids are marked in inHyp only when repeated in the reference
+    for (let i = 0; i < rl; i++) {
+      const id = refTok[i]!;
+      if (inHyp[id] === seen) {
+        refGram[i] = id;
+        refAlive[refN++] = i;
+      }
+    }
+    for (let i = 0; i < hl; i++) {
+      const id = hypTok[i]!;
+      if (id >= 0) inHyp[id] = seen;
+    }
+  } else {
+    for (let i = 0; i < hl; i++) {
+      const id = hypTok[i]!;
+      if (id >= 0) inHyp[id] = seen;
+    }
+  }
+
   let next = v;
   for (let n = 2; n <= maxN; n++) {
-    // Reference: extend the alive positions whose (n-1)-gram and next token occur in the hypothesis.
+    // Reference: intern the n-grams extending a repeated (n-1)-gram that the hypothesis has, when the
+    // hypothesis also has their last token.
     const rLast = rl - n;
     let k = 0;
     for (let j = 0; j < refN; j++) {
@@ -492,10 +504,13 @@ function matchIds(hl: number, rl: number, v: number, maxN: number, correct: numb
       }
       if (g < 0) {
         g = next++;
+        solo[g] = i;
         table[slot] = gen;
         table[slot + 1] = a;
         table[slot + 2] = b;
         table[slot + 3] = g;
+      } else {
+        solo[g] = -1;
       }
       refGram[i] = g;
       refCount[g]!++;
@@ -504,36 +519,62 @@ function matchIds(hl: number, rl: number, v: number, maxN: number, correct: numb
     refN = k;
     // Hypothesis: extend the positions whose (n-1)-gram occurs in the reference.
     const hLast = hl - n;
+    const usedBase = (n - 2) * rl;
     c = 0;
     k = 0;
     for (let j = 0; j < hypN; j++) {
       const i = hypAlive[j]!;
       if (i > hLast) break;
-      const a = hypGram[i]!;
       const b = hypTok[i + n - 1]!;
       if (b < 0) continue;
-      const h = Math.imul(a ^ Math.imul(b, 0x85ebca77), 0x9e3779b1);
-      let slot = ((h ^ (h >>> 15)) & mask) << 2;
-      let g = -1;
-      while (table[slot] === gen) {
-        if (table[slot + 1] === a && table[slot + 2] === b) {
-          g = table[slot + 3]!;
-          break;
+      const a = hypGram[i]!;
+      let p: number;
+      if (a < 0) {
+        // the (n-1)-gram is unique in the reference, at p
+        p = -a - 1;
+        if (p > rLast || refTok[p + n - 1] !== b) continue;
+      } else {
+        const h = Math.imul(a ^ Math.imul(b, 0x85ebca77), 0x9e3779b1);
+        let slot = ((h ^ (h >>> 15)) & mask) << 2;
+        let g = -1;
+        while (table[slot] === gen) {
+          if (table[slot + 1] === a && table[slot + 2] === b) {
+            g = table[slot + 3]!;
+            break;
+          }
+          slot = (slot + 4) & wrap;
         }
-        slot = (slot + 4) & wrap;
+        if (g < 0) continue;
+        p = solo[g]!;
+        if (p < 0) {
+          hypGram[i] = g;
+          hypAlive[k++] = i;
+          inHyp[g] = seen;
+          if (refCount[g]! > 0) {
+            c++;
+            refCount[g]!--;
+          }
+          continue;
+        }
+        hypGram[i] = -p - 1;
       }
-      if (g < 0) continue;
-      hypGram[i] = g;
       hypAlive[k++] = i;
-      inHyp[g] = seen;
-      if (refCount[g]! > 0) {
+      if (used[usedBase + p] !== seen) {
+        used[usedBase + p] = seen;
         c++;
-        refCount[g]!--;
       }
     }
     hypN = k;
     correct[n - 1] = c;
     if (c === 0) return;
+    if (refN === 0 || n === maxN) continue;
+    // The next reference level starts from the repeated n-grams only.
+    k = 0;
+    for (let j = 0; j < refN; j++) {
+      const i = refAlive[j]!;
+      if (solo[refGram[i]!]! < 0) refAlive[k++] = i;
+    }
+    refN = k;
   }
 }
 
@@ -692,17 +733,145 @@ export function clippedNgramMatchesRanges(
 }
 
 // ---------------------------------------------------------------------------------------------
+// sacreBLEU pair statistics on 13a token keys
+
+// Packed slots of 4: [stamp, keyA, keyB, token id].
+let kt = new Int32Array(4 * 1024);
+let ktCap = 1024;
+let ktGen = 0;
+// Reference token index of the first occurrence of each token id.
+let firstRef = new Int32Array(256);
+
+function keySlot(a: number, b: number, mask: number): number {
+  const h = Math.imul(a ^ Math.imul(b, 0x85ebca77), 0x9e3779b1);
+  return ((h ^ (h >>> 15)) & mask) << 2;
+}
+
+/**
+ * Interns the reference tokens (ids 0..v-1 in `refTok`) and looks the hypothesis tokens up (`hypTok`,
+ * -1 when absent from the reference). Returns v, or -1 when no hypothesis token is in the reference.
+ */
+function internPair13a(hyp: Tokens13a, ref: Tokens13a): number {
+  const hl = hyp.count;
+  const rl = ref.count;
+  reserveTokens(hl, rl);
+  if (firstRef.length < rl) firstRef = new Int32Array(rl * 2);
+  let cap = 32;
+  while (cap < rl * 2) cap *= 2;
+  if (ktCap < cap) {
+    kt = new Int32Array(4 * cap);
+    ktCap = cap;
+    ktGen = 0;
+  }
+  if (ktGen >= 0x7ffffff0) {
+    kt.fill(0);
+    ktGen = 0;
+  }
+  return internKeys(hyp, ref, ++ktGen, cap - 1, kt, firstRef, refTok, hypTok);
+}
+
+function internKeys(
+  hyp: Tokens13a,
+  ref: Tokens13a,
+  gen: number,
+  mask: number,
+  table: Int32Array,
+  first: Int32Array,
+  rTok: Int32Array,
+  hTok: Int32Array,
+): number {
+  const wrap = 4 * mask + 3;
+  const rLine = ref.line;
+  const rs = ref.start;
+  const re = ref.end;
+  const rka = ref.keyA;
+  const rkb = ref.keyB;
+  const rl = ref.count;
+  let v = 0;
+  for (let k = 0; k < rl; k++) {
+    const a = rka[k]!;
+    const b = rkb[k]!;
+    let slot = keySlot(a, b, mask);
+    let id = -1;
+    while (table[slot] === gen) {
+      if (table[slot + 1] === a && table[slot + 2] === b) {
+        const t = table[slot + 3]!;
+        if ((b & LONG) !== LONG) {
+          id = t;
+          break;
+        }
+        const o = first[t]!;
+        if (sameToken(rLine, rs[o]!, re[o]!, rLine, rs[k]!, re[k]!)) {
+          id = t;
+          break;
+        }
+      }
+      slot = (slot + 4) & wrap;
+    }
+    if (id < 0) {
+      id = v++;
+      first[id] = k;
+      table[slot] = gen;
+      table[slot + 1] = a;
+      table[slot + 2] = b;
+      table[slot + 3] = id;
+    }
+    rTok[k] = id;
+  }
+  const hLine = hyp.line;
+  const hs = hyp.start;
+  const he = hyp.end;
+  const hka = hyp.keyA;
+  const hkb = hyp.keyB;
+  const hl = hyp.count;
+  let anyHyp = false;
+  for (let k = 0; k < hl; k++) {
+    const a = hka[k]!;
+    const b = hkb[k]!;
+    let slot = keySlot(a, b, mask);
+    let id = -1;
+    while (table[slot] === gen) {
+      if (table[slot + 1] === a && table[slot + 2] === b) {
+        const t = table[slot + 3]!;
+        if ((b & LONG) !== LONG) {
+          id = t;
+          break;
+        }
+        const o = first[t]!;
+        if (sameToken(rLine, rs[o]!, re[o]!, hLine, hs[k]!, he[k]!)) {
+          id = t;
+          break;
+        }
+      }
+      slot = (slot + 4) & wrap;
+    }
+    hTok[k] = id;
+    if (id >= 0) anyHyp = true;
+  }
+  return anyHyp ? v : -1;
+}
+
+/** sacreBLEU statistics of one pair into `correct`/`total`; the lengths are `hypTokens.count`/`refTokens.count`. */
+function sacreStatsInto(prediction: string, reference: string, correct: number[], total: number[]): void {
+  const hyp = scan13a(preprocess13a(pyRstrip(prediction)), hypTokens);
+  const ref = scan13a(preprocess13a(pyRstrip(reference)), refTokens);
+  const hl = hyp.count;
+  const rl = ref.count;
+  initTotals(hl, SACREBLEU_MAX_ORDER, correct, total);
+  if (hl === 0 || rl === 0) return;
+  const v = internPair13a(hyp, ref);
+  if (v >= 0) matchIds(hl, rl, v, SACREBLEU_MAX_ORDER, correct);
+}
+
+// ---------------------------------------------------------------------------------------------
 // BLEU
 
 /** Tokenized (13a, after `rstrip()`) sentence statistics of one pair, as sacrebleu computes them. */
 export function sacreBleuStats(prediction: string, reference: string): BleuStats {
-  const hyp = hypRanges;
-  const ref = refRanges;
-  tokenize13aPair(prediction, reference, hyp, ref);
   const counts = [0, 0, 0, 0];
   const totals = [0, 0, 0, 0];
-  clippedNgramMatchesRanges(hyp, ref, SACREBLEU_MAX_ORDER, counts, totals);
-  return { counts, totals, sysLen: hyp.count, refLen: ref.count };
+  sacreStatsInto(prediction, reference, counts, totals);
+  return { counts, totals, sysLen: hypTokens.count, refLen: refTokens.count };
 }
 
 /** Element-wise sum of statistics (sacrebleu `sum_of_lists`): the corpus statistics. */
@@ -836,16 +1005,13 @@ export function sacreCorpusBleu(
   let sysLen = 0;
   let refLen = 0;
   for (let i = 0; i < predictions.length; i++) {
-    const hyp = hypRanges;
-    const ref = refRanges;
-    tokenize13aPair(predictions[i]!, references[i]!, hyp, ref);
-    clippedNgramMatchesRanges(hyp, ref, SACREBLEU_MAX_ORDER, c, t);
+    sacreStatsInto(predictions[i]!, references[i]!, c, t);
     for (let n = 0; n < SACREBLEU_MAX_ORDER; n++) {
       counts[n]! += c[n]!;
       totals[n]! += t[n]!;
     }
-    sysLen += hyp.count;
-    refLen += ref.count;
+    sysLen += hypTokens.count;
+    refLen += refTokens.count;
   }
   return computeBleu(
     { counts, totals, sysLen, refLen },
