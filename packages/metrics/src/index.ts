@@ -72,7 +72,9 @@ export {
   ROUGE_TYPES,
   type RougeOptions,
   type RougeScores,
+  type RougeScoresBoth,
   type RougeType,
   rougeScores,
+  rougeScoresBoth,
   rougeTokenize,
 } from './rouge.js';

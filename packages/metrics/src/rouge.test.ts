@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { meanRouge, ROUGE_TYPES, type RougeScores, rougeScores, rougeTokenize } from './rouge.js';
+import { meanRouge, ROUGE_TYPES, type RougeScores, rougeScores, rougeScoresBoth, rougeTokenize } from './rouge.js';
 
 describe('rougeTokenize', () => {
   it('lower-cases and splits on every run of non [a-z0-9]', () => {
@@ -226,5 +226,52 @@ describe('intern table', () => {
     expect(rougeTokenize(words.join(' ')).length).toBe(1_100_000);
     expect(rougeScores('the cat sat on the mat', 'the cat is on the mat', { stemmer: true })).toEqual(before);
     expect(rougeTokenize('Running cats', { stemmer: true })).toEqual(['run', 'cat']);
+  });
+});
+
+describe('rougeScoresBoth', () => {
+  it('equals rougeScores without and with the stemmer, on stem-heavy, multi-line and unicode text', () => {
+    const word = fc.constantFrom(
+      'running',
+      'runs',
+      'ran',
+      'flies',
+      'dying',
+      'skies',
+      'news',
+      'generously',
+      'İstanbul',
+      'KELVIN\u212a',
+      'caf\u00e9',
+      'U.S.',
+      '3-2',
+      'a',
+      'the',
+      'eed',
+      'agreed',
+      'sses',
+      'ies',
+      '\n',
+      '. ',
+      '',
+    );
+    const text = fc.array(word, { maxLength: 25 }).map((a) => a.join(' '));
+    const types = fc.subarray([...ROUGE_TYPES], { minLength: 1 });
+    fc.assert(
+      fc.property(text, text, types, (p, r, t) => {
+        const both = rougeScoresBoth(p, r, { types: t });
+        expect(both.plain).toEqual(rougeScores(p, r, { types: t }));
+        expect(both.stemmed).toEqual(rougeScores(p, r, { types: t, stemmer: true }));
+        // default: all four types
+        const all = rougeScoresBoth(p, r);
+        expect(all.stemmed).toEqual(rougeScores(p, r, { stemmer: true }));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('rejects non-strings and unknown types like rougeScores', () => {
+    expect(() => rougeScoresBoth(1 as unknown as string, 'a')).toThrow(/must be strings/);
+    expect(() => rougeScoresBoth('a', 'a', { types: ['rouge3' as 'rouge1'] })).toThrow(/unknown ROUGE type/);
   });
 });

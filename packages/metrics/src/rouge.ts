@@ -532,28 +532,79 @@ export function rougeScores(prediction: string, reference: string, options: Roug
   tokenizeInto(prediction, stem, PRED);
   tokenizeInto(reference, stem, REF);
   ensureIdArrays();
+  return scoreSides(REF, PRED, types);
+}
+
+/** Both variants of one pair: `plain` (no stemmer) and `stemmed` (Porter stemmer). */
+export interface RougeScoresBoth {
+  plain: RougeScores;
+  stemmed: RougeScores;
+}
+
+const PRED_STEMMED = new Side();
+const REF_STEMMED = new Side();
+
+/** The stemmed side derived from the unstemmed one: tokens longer than 3 characters replaced by their stem. */
+function stemSide(src: Side, dst: Side): void {
+  dst.n = 0;
+  const ids = src.ids;
+  const lines = src.lines;
+  for (let k = 0; k < src.n; k++) {
+    let id = ids[k]!;
+    if (idStr[id]!.length > 3) id = stemId(id);
+    if (id >= 0) dst.push(id, lines[k]!);
+  }
+  dst.multiline = dst.n > 0 && dst.lines[dst.n - 1] !== dst.lines[0];
+}
+
+/**
+ * `rougeScores` without and with the stemmer from one tokenization of each text: equal to
+ * `{ plain: rougeScores(p, r, { types }), stemmed: rougeScores(p, r, { types, stemmer: true }) }`.
+ */
+export function rougeScoresBoth(
+  prediction: string,
+  reference: string,
+  options: { types?: readonly RougeType[] } = {},
+): RougeScoresBoth {
+  if (typeof prediction !== 'string' || typeof reference !== 'string') {
+    throw new TypeError(
+      `rougeScoresBoth: prediction and reference must be strings (got ${typeof prediction} and ${typeof reference})`,
+    );
+  }
+  const types = options.types ?? ROUGE_TYPES;
+  if (options.types !== undefined) checkTypes(types);
+  checkTable();
+  tokenizeInto(prediction, false, PRED);
+  tokenizeInto(reference, false, REF);
+  stemSide(PRED, PRED_STEMMED);
+  stemSide(REF, REF_STEMMED);
+  ensureIdArrays();
+  return { plain: scoreSides(REF, PRED, types), stemmed: scoreSides(REF_STEMMED, PRED_STEMMED, types) };
+}
+
+function scoreSides(ref: Side, pred: Side, types: readonly RougeType[]): RougeScores {
   const out = {} as RougeScores;
   let lcs: PRF | undefined;
   for (const type of types) {
     switch (type) {
       case 'rouge1':
-        out.rouge1 = ngramScore(unigramOverlap(REF, PRED), REF.n, PRED.n);
+        out.rouge1 = ngramScore(unigramOverlap(ref, pred), ref.n, pred.n);
         break;
       case 'rouge2':
-        out.rouge2 = ngramScore(bigramOverlap(REF, PRED), Math.max(REF.n - 1, 0), Math.max(PRED.n - 1, 0));
+        out.rouge2 = ngramScore(bigramOverlap(ref, pred), Math.max(ref.n - 1, 0), Math.max(pred.n - 1, 0));
         break;
       case 'rougeL':
-        lcs ??= scoreLcs(REF, PRED);
+        lcs ??= scoreLcs(ref, pred);
         out.rougeL = { ...lcs };
         break;
       case 'rougeLsum':
         // With every token of each side on one line there is one sentence per side that has tokens,
         // and the union LCS is the LCS itself: rougeLsum equals rougeL.
-        if (!REF.multiline && !PRED.multiline) {
-          lcs ??= scoreLcs(REF, PRED);
+        if (!ref.multiline && !pred.multiline) {
+          lcs ??= scoreLcs(ref, pred);
           out.rougeLsum = { ...lcs };
         } else {
-          out.rougeLsum = summaryLevelLcs(REF, PRED);
+          out.rougeLsum = summaryLevelLcs(ref, pred);
         }
         break;
     }
