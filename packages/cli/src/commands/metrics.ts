@@ -125,8 +125,8 @@ export async function runMetrics(options: MetricsRunOptions, out: TextSink, err:
       nPairs++;
       const sacreStats = m.sacreBleuStats(prediction, reference);
       const nltk = m.nltkBleuStats(prediction, reference);
-      const r = m.rougeScores(prediction, reference);
-      const rs = m.rougeScores(prediction, reference, { stemmer: true });
+      // one tokenization of each text for both ROUGE variants
+      const { plain: r, stemmed: rs } = m.rougeScoresBoth(prediction, reference);
       if (options.corpus) {
         for (let n = 0; n < 4; n++) {
           sacreSum.counts[n]! += sacreStats.counts[n]!;
