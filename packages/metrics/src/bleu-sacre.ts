@@ -924,11 +924,27 @@ function computeBleu(
       `sacreBleuFromStats: counts and totals need ${SACREBLEU_MAX_ORDER} entries (orders 1..4), got ${stats.counts.length} and ${stats.totals.length}`,
     );
   }
-  const correct = stats.counts.slice(0, SACREBLEU_MAX_ORDER);
-  const total = stats.totals.slice(0, SACREBLEU_MAX_ORDER);
-  const sysLen = stats.sysLen;
-  const refLen = stats.refLen;
+  return bleuOwned(
+    stats.counts.slice(0, SACREBLEU_MAX_ORDER),
+    stats.totals.slice(0, SACREBLEU_MAX_ORDER),
+    stats.sysLen,
+    stats.refLen,
+    method,
+    smoothValue,
+    effectiveOrder,
+  );
+}
 
+/** `compute_bleu` on fresh arrays that become the result's `counts`/`totals` (add-k adds to them). */
+function bleuOwned(
+  correct: number[],
+  total: number[],
+  sysLen: number,
+  refLen: number,
+  method: string,
+  smoothValue: number,
+  effectiveOrder: boolean,
+): SacreBleuResult {
   let bp = 1.0;
   if (sysLen < refLen) bp = sysLen > 0 ? Math.exp(1 - refLen / sysLen) : 0.0;
 
@@ -976,12 +992,20 @@ export function sacreSentenceBleu(
   reference: string,
   options: SacreBleuOptions = {},
 ): SacreBleuResult {
-  return computeBleu(
-    sacreBleuStats(prediction, reference),
-    options.smoothMethod ?? 'exp',
-    options.smoothValue,
-    options.effectiveOrder ?? true,
-  );
+  const method = options.smoothMethod ?? 'exp';
+  if (method !== 'exp' || options.smoothValue !== undefined) {
+    return computeBleu(
+      sacreBleuStats(prediction, reference),
+      method,
+      options.smoothValue,
+      options.effectiveOrder ?? true,
+    );
+  }
+  // default smoothing: no statistics object, the count arrays become the result's
+  const counts = [0, 0, 0, 0];
+  const totals = [0, 0, 0, 0];
+  sacreStatsInto(prediction, reference, counts, totals);
+  return bleuOwned(counts, totals, hypTokens.count, refTokens.count, 'exp', 0, options.effectiveOrder ?? true);
 }
 
 /**
