@@ -35,6 +35,12 @@ export interface FaultOptions {
 export interface PeerOptions {
   /** Fixed latency before every normal answer, in ms (default 0). */
   latencyMs?: number;
+  /**
+   * What `latencyMs` counts from: `answer` (default) waits the full latency after reading, validating and
+   * answering the request; `arrival` answers `latencyMs` after the request arrived (its headers were
+   * parsed), so the peer's own work happens inside the latency, as for a server with a fixed response time.
+   */
+  latencyFrom?: 'answer' | 'arrival';
   faults?: FaultOptions;
   /** When set, requests must carry `Authorization: Bearer <apiKey>` (401 otherwise). */
   apiKey?: string;
@@ -289,7 +295,8 @@ export async function startPeer(protocol: Protocol, options: PeerOptions, basePa
       }
       const reply = await protocol.handle({ method: rec.method, path: rec.path, body: rec.body, headers: req.headers });
       const t3 = performance.now();
-      await wait(options.latencyMs ?? 0);
+      const latency = options.latencyMs ?? 0;
+      await wait(options.latencyFrom === 'arrival' ? Math.max(0, t0 + latency - t3) : latency);
       rec.status = reply.status;
       if (reply.status >= 400) rec.outcome = 'rejected';
       const body = bodyOf(reply);

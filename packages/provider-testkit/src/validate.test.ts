@@ -181,6 +181,28 @@ describe('peers: imageValidation option', () => {
     expect(peer.requests.map((r) => r.outcome)).toEqual(['ok', 'rejected']);
   });
 
+  it("latencyFrom: 'arrival' answers latencyMs after the request arrived, 'answer' waits it after answering", async () => {
+    peer = await startOpenAIPeer({
+      imageValidation: 'light',
+      serverTiming: true,
+      latencyMs: 60,
+      latencyFrom: 'arrival',
+    });
+    const dur = (h: string | null, k: string) => Number(new RegExp(`${k};dur=([\\d.]+)`).exec(h ?? '')?.[1]);
+    const t0 = performance.now();
+    const r = await post(peer, '/chat/completions', chat(pngDataUrl(await makeTestImage(8, 8))));
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(59);
+    const h = r.headers.get('server-timing');
+    const work = dur(h, 'read') + dur(h, 'parse') + dur(h, 'handle');
+    // the wait is what is left of the 60 ms after the peer's own work (timers may fire a little late)
+    expect(dur(h, 'wait') + work).toBeGreaterThanOrEqual(59);
+    expect(dur(h, 'wait')).toBeLessThanOrEqual(60 - work + 15);
+    await peer.close();
+    peer = await startOpenAIPeer({ imageValidation: 'light', serverTiming: true, latencyMs: 60 });
+    const r2 = await post(peer, '/chat/completions', chat(pngDataUrl(await makeTestImage(8, 8))));
+    expect(dur(r2.headers.get('server-timing'), 'wait')).toBeGreaterThanOrEqual(59);
+  });
+
   it('the deprecated decodeImages: false means light validation', async () => {
     peer = await startOpenAIPeer({ decodeImages: false });
     expect((await post(peer, '/chat/completions', chat(await truncatedUrl()))).status).toBe(200);
