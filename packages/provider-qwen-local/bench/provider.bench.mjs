@@ -66,7 +66,7 @@ const serverMs = (header) => {
   return ms;
 };
 console.log(
-  "peer: loopback vLLM-style peer in a child process, LIGHT image validation (no image decode; @mmre/provider-testkit imageValidation: 'light'), server-timing header on",
+  "peer: loopback vLLM-style peer in a child process, LIGHT image validation (no image decode; @mmre/provider-testkit imageValidation: 'light'), latency counted from arrival, server-timing header on",
 );
 const dir = await mkdtemp(join(tmpdir(), 'mmre-provider-bench-'));
 const lines = [];
@@ -113,8 +113,13 @@ try {
   // 1. Throughput: 1000 joint requests at concurrency 32 against a fixed 200 ms server.
   {
     const url = await startPeer(200);
-    const provider = new QwenLocalProvider({ config: { baseUrl: url, model: 'bench', maxConcurrency: 32 } });
+    const events = [];
+    const provider = new QwenLocalProvider(
+      { config: { baseUrl: url, model: 'bench', maxConcurrency: 32 } },
+      { onEvent: (e) => e.type === 'success' && events.push(e) },
+    );
     await Promise.all(prompts.map((p) => provider.callApi(p, { vars: {} }))); // connect + warm up
+    events.length = 0;
     const N = 1000;
     const t0 = performance.now();
     const results = await Promise.all(
@@ -125,6 +130,17 @@ try {
     const rps = N / secs;
     console.log(
       `throughput: ${N} requests in ${secs.toFixed(2)} s = ${rps.toFixed(1)} req/s, ${errors} errors (ideal 32 / 0.2 s = 160 req/s)`,
+    );
+    // Per request: time to first byte minus the peer's answer time (its work + the wait it chose) = what the
+    // client, the loopback and the scheduler added to the 200 ms.
+    const extra = events.map((e) => {
+      let peerMs = 0;
+      for (const m of String(e.serverTiming ?? '').matchAll(/(\w+);dur=([\d.]+)/g)) peerMs += Number(m[2]);
+      return e.timing.ttfbMs - peerMs;
+    });
+    const answer = events.map((e) => e.timing.ttfbMs);
+    console.log(
+      `throughput detail: time to first byte median ${median(answer).toFixed(1)} ms (p90 ${quantile(answer, 0.9).toFixed(1)}, p99 ${quantile(answer, 0.99).toFixed(1)}); added outside the peer's answer time: median ${median(extra).toFixed(2)} ms, p90 ${quantile(extra, 0.9).toFixed(2)} ms; ${Math.ceil(N / 32)} waves of 32 make ${(N / 160 / (Math.ceil(N / 32) * 0.2)).toFixed(3)} the best reachable ratio`,
     );
     lines.push(
       `provider.throughput_ratio: ${(rps / 160).toFixed(3)} ratio (target >= 0.95; ${rps.toFixed(1)} req/s of 160)`,
