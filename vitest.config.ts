@@ -41,6 +41,11 @@ export default defineConfig({
         extends: true as const,
         test: { name: 'repo', root, include: ['tests/**/*.test.ts', 'configs/**/*.test.ts'] },
       },
+      {
+        // The README's examples, tested as users would run them.
+        extends: true as const,
+        test: { name: 'examples', root, include: ['examples/**/*.test.ts'] },
+      },
     ],
   },
 });
