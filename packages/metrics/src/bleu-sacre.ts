@@ -341,9 +341,14 @@ function initTotals(hl: number, maxN: number, correct: number[], total: number[]
   }
 }
 
-/** Counts matches from `refTok[0..rl)` (ids < v) and `hypTok[0..hl)` (ids, -1 = not in ref). */
-function matchIds(hl: number, rl: number, v: number, maxN: number, correct: number[]): void {
-  const need = v + (maxN - 1) * rl + 1;
+// Stamps and table mask of the current pair, set by `prepareMatch`.
+let curSeen = 0;
+let curGen = 0;
+let curMask = 0;
+
+/** Sizes the match buffers for a pair (ids < maxN * rl) and starts fresh stamps. */
+function prepareMatch(hl: number, rl: number, maxN: number): void {
+  const need = maxN * rl + 1;
   if (refCount.length < need) {
     refCount = new Int32Array(need * 2);
     solo = new Int32Array(need * 2);
@@ -358,13 +363,12 @@ function matchIds(hl: number, rl: number, v: number, maxN: number, correct: numb
   }
   if (refAlive.length < rl) refAlive = new Int32Array(rl * 2);
   if (hypAlive.length < hl) hypAlive = new Int32Array(hl * 2);
-  refCount.fill(0, 0, need);
   if (inHypGen >= 0x7ffffff0) {
     inHyp.fill(0);
     used.fill(0);
     inHypGen = 0;
   }
-  const seen = ++inHypGen;
+  curSeen = ++inHypGen;
   // Probe only the first `cap` slots, sized to this pair (≥ 2 × entries), so a short pair stays in cache.
   let cap = 64;
   while (cap < usedNeed * 2) cap *= 2;
@@ -377,9 +381,12 @@ function matchIds(hl: number, rl: number, v: number, maxN: number, correct: numb
     ht.fill(0);
     htGen = 0;
   }
-  const gen = ++htGen;
-  // The buffers are passed as arguments: locals, not module bindings, in the hot loops.
-  matchLevels(hl, rl, v, maxN, correct, seen, gen, cap - 1, {
+  curGen = ++htGen;
+  curMask = cap - 1;
+}
+
+function matchBuffers(): MatchBuffers {
+  return {
     refTok,
     hypTok,
     refGram,
@@ -391,7 +398,15 @@ function matchIds(hl: number, rl: number, v: number, maxN: number, correct: numb
     refAlive,
     hypAlive,
     table: ht,
-  });
+  };
+}
+
+/** Counts matches from `refTok[0..rl)` (ids < v) and `hypTok[0..hl)` (ids, -1 = not in ref). */
+function matchIds(hl: number, rl: number, v: number, maxN: number, correct: number[]): void {
+  prepareMatch(hl, rl, maxN);
+  refCount.fill(0, 0, v);
+  // The buffers are passed as arguments: locals, not module bindings, in the hot loops.
+  matchLevels(hl, rl, v, maxN, correct, curSeen, curGen, curMask, matchBuffers(), -1, false);
 }
 
 interface MatchBuffers {
@@ -427,56 +442,59 @@ function matchLevels(
   gen: number,
   mask: number,
   buf: MatchBuffers,
+  level1HypN: number,
+  level1Repeated: boolean,
 ): void {
   const { refTok, hypTok, refGram, hypGram, refCount, solo, inHyp, used, refAlive, hypAlive, table } = buf;
   const wrap = 4 * mask + 3;
 
-  // n = 1
-  for (let i = 0; i < rl; i++) {
-    const id = refTok[i]!;
-    solo[id] = refCount[id] === 0 ? i : -1;
-    refCount[id]!++;
-  }
-  let c = 0;
-  let hypN = 0;
-  let repeated = false;
-  for (let i = 0; i < hl; i++) {
-    const id = hypTok[i]!;
-    if (id < 0) continue;
-    const p = solo[id]!;
-    if (p >= 0) {
-      hypGram[i] = -p - 1;
-    } else {
-      hypGram[i] = id;
+  let c: number;
+  let hypN: number;
+  let repeated: boolean;
+  if (level1HypN >= 0) {
+    // n = 1 was counted while interning (`internKeys`)
+    c = correct[0]!;
+    hypN = level1HypN;
+    repeated = level1Repeated;
+  } else {
+    // n = 1
+    for (let i = 0; i < rl; i++) {
+      const id = refTok[i]!;
+      solo[id] = refCount[id] === 0 ? i : -1;
+      refCount[id]!++;
+    }
+    c = 0;
+    hypN = 0;
+    repeated = false;
+    for (let i = 0; i < hl; i++) {
+      const id = hypTok[i]!;
+      if (id < 0) continue;
       inHyp[id] = seen;
-      repeated = true;
+      const p = solo[id]!;
+      if (p >= 0) {
+        hypGram[i] = -p - 1;
+      } else {
+        hypGram[i] = id;
+        repeated = true;
+      }
+      hypAlive[hypN++] = i;
+      if (refCount[id]! > 0) {
+        c++;
+        refCount[id]!--;
+      }
     }
-    hypAlive[hypN++] = i;
-    if (refCount[id]! > 0) {
-      c++;
-      refCount[id]!--;
-    }
+    correct[0] = c;
   }
-  correct[0] = c;
   if (c === 0 || maxN < 2) return;
   let refN = 0;
   if (repeated) {
-    // token ids are marked in inHyp only when repeated in the reference
+    // the reference positions of tokens repeated there that the hypothesis has
     for (let i = 0; i < rl; i++) {
       const id = refTok[i]!;
-      if (inHyp[id] === seen) {
+      if (inHyp[id] === seen && solo[id]! < 0) {
         refGram[i] = id;
         refAlive[refN++] = i;
       }
-    }
-    for (let i = 0; i < hl; i++) {
-      const id = hypTok[i]!;
-      if (id >= 0) inHyp[id] = seen;
-    }
-  } else {
-    for (let i = 0; i < hl; i++) {
-      const id = hypTok[i]!;
-      if (id >= 0) inHyp[id] = seen;
     }
   }
 
@@ -505,15 +523,16 @@ function matchLevels(
       if (g < 0) {
         g = next++;
         solo[g] = i;
+        refCount[g] = 1;
         table[slot] = gen;
         table[slot + 1] = a;
         table[slot + 2] = b;
         table[slot + 3] = g;
       } else {
         solo[g] = -1;
+        refCount[g]!++;
       }
       refGram[i] = g;
-      refCount[g]!++;
       refAlive[k++] = i;
     }
     refN = k;
@@ -747,14 +766,20 @@ function keySlot(a: number, b: number, mask: number): number {
   return ((h ^ (h >>> 15)) & mask) << 2;
 }
 
+// Level-1 results of `internKeys` besides its return value.
+let level1HypN = 0;
+let level1Repeated = false;
+
 /**
  * Interns the reference tokens (ids 0..v-1 in `refTok`) and looks the hypothesis tokens up (`hypTok`,
- * -1 when absent from the reference). Returns v, or -1 when no hypothesis token is in the reference.
+ * -1 when absent from the reference), counting order 1 on the way (`correct[0]`, and the state
+ * `matchLevels` continues from). Returns v, or -1 when no hypothesis token is in the reference.
  */
-function internPair13a(hyp: Tokens13a, ref: Tokens13a): number {
+function internPair13a(hyp: Tokens13a, ref: Tokens13a, maxN: number, correct: number[]): number {
   const hl = hyp.count;
   const rl = ref.count;
   reserveTokens(hl, rl);
+  prepareMatch(hl, rl, maxN);
   if (firstRef.length < rl) firstRef = new Int32Array(rl * 2);
   let cap = 32;
   while (cap < rl * 2) cap *= 2;
@@ -767,7 +792,7 @@ function internPair13a(hyp: Tokens13a, ref: Tokens13a): number {
     kt.fill(0);
     ktGen = 0;
   }
-  return internKeys(hyp, ref, ++ktGen, cap - 1, kt, firstRef, refTok, hypTok);
+  return internKeys(hyp, ref, ++ktGen, cap - 1, kt, firstRef, refTok, hypTok, correct, matchBuffers());
 }
 
 function internKeys(
@@ -779,7 +804,11 @@ function internKeys(
   first: Int32Array,
   rTok: Int32Array,
   hTok: Int32Array,
+  correct: number[],
+  buf: MatchBuffers,
 ): number {
+  const { refCount, solo, inHyp, hypGram, hypAlive } = buf;
+  const seen = curSeen;
   const wrap = 4 * mask + 3;
   const rLine = ref.line;
   const rs = ref.start;
@@ -811,10 +840,15 @@ function internKeys(
     if (id < 0) {
       id = v++;
       first[id] = k;
+      solo[id] = k;
+      refCount[id] = 1;
       table[slot] = gen;
       table[slot + 1] = a;
       table[slot + 2] = b;
       table[slot + 3] = id;
+    } else {
+      solo[id] = -1;
+      refCount[id]!++;
     }
     rTok[k] = id;
   }
@@ -824,7 +858,9 @@ function internKeys(
   const hka = hyp.keyA;
   const hkb = hyp.keyB;
   const hl = hyp.count;
-  let anyHyp = false;
+  let c = 0;
+  let hypN = 0;
+  let repeated = false;
   for (let k = 0; k < hl; k++) {
     const a = hka[k]!;
     const b = hkb[k]!;
@@ -846,9 +882,26 @@ function internKeys(
       slot = (slot + 4) & wrap;
     }
     hTok[k] = id;
-    if (id >= 0) anyHyp = true;
+    if (id < 0) continue;
+    // order 1, as in `matchLevels`
+    inHyp[id] = seen;
+    const p = solo[id]!;
+    if (p >= 0) {
+      hypGram[k] = -p - 1;
+    } else {
+      hypGram[k] = id;
+      repeated = true;
+    }
+    hypAlive[hypN++] = k;
+    if (refCount[id]! > 0) {
+      c++;
+      refCount[id]!--;
+    }
   }
-  return anyHyp ? v : -1;
+  correct[0] = c;
+  level1HypN = hypN;
+  level1Repeated = repeated;
+  return hypN > 0 ? v : -1;
 }
 
 /** sacreBLEU statistics of one pair into `correct`/`total`; the lengths are `hypTokens.count`/`refTokens.count`. */
@@ -859,8 +912,22 @@ function sacreStatsInto(prediction: string, reference: string, correct: number[]
   const rl = ref.count;
   initTotals(hl, SACREBLEU_MAX_ORDER, correct, total);
   if (hl === 0 || rl === 0) return;
-  const v = internPair13a(hyp, ref);
-  if (v >= 0) matchIds(hl, rl, v, SACREBLEU_MAX_ORDER, correct);
+  const v = internPair13a(hyp, ref, SACREBLEU_MAX_ORDER, correct);
+  if (v >= 0) {
+    matchLevels(
+      hl,
+      rl,
+      v,
+      SACREBLEU_MAX_ORDER,
+      correct,
+      curSeen,
+      curGen,
+      curMask,
+      matchBuffers(),
+      level1HypN,
+      level1Repeated,
+    );
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
