@@ -24,6 +24,12 @@ export default defineConfig({
       PROMPTFOO_DISABLE_TELEMETRY: '1',
       PROMPTFOO_DISABLE_UPDATE: '1',
       TURBO_TELEMETRY_DISABLED: '1',
+      // promptfoo 0.123 still posts a "telemetry disabled" event to r.promptfoo.app with telemetry off:
+      // its HTTP client honours these, so that attempt goes to a closed local port and never leaves the
+      // machine (tests/offline.test.ts proves it). Loopback servers of the tests are exempt.
+      HTTPS_PROXY: 'http://127.0.0.1:9',
+      HTTP_PROXY: 'http://127.0.0.1:9',
+      NO_PROXY: '127.0.0.1,localhost,::1',
     },
     testTimeout: 30_000,
     hookTimeout: 60_000,

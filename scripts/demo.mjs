@@ -24,6 +24,11 @@ const env = {
   PROMPTFOO_DISABLE_SHARING: '1',
   TURBO_TELEMETRY_DISABLED: '1',
   DO_NOT_TRACK: '1',
+  // promptfoo 0.123 posts a "telemetry disabled" event to r.promptfoo.app even with telemetry off; its
+  // HTTP client honours the proxy variables, so a closed local port keeps the demo fully offline.
+  HTTPS_PROXY: 'http://127.0.0.1:9',
+  HTTP_PROXY: 'http://127.0.0.1:9',
+  NO_PROXY: '127.0.0.1,localhost,::1',
   // promptfoo's database, logs and cache stay inside the output folder.
   PROMPTFOO_CONFIG_DIR: process.env.PROMPTFOO_CONFIG_DIR ?? join(out, '.promptfoo'),
   PROMPTFOO_CACHE_PATH: process.env.PROMPTFOO_CACHE_PATH ?? join(out, 'cache'),
