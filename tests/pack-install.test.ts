@@ -233,12 +233,15 @@ describe('packed tarballs installed into a fresh project outside the workspace',
 
     // 3. Install (the store is warm here; CI reaches the registry). --no-frozen-lockfile: CI=true makes it frozen by default.
     t = performance.now();
-    await inProject(
-      'pnpm install --prefer-offline',
-      'pnpm',
-      ['install', '--prefer-offline', '--no-frozen-lockfile'],
-      420_000,
-    );
+    // The install may need the npm registry: without the closed-port proxy the tests set for promptfoo.
+    const installEnv = projectEnv();
+    for (const k of ['HTTPS_PROXY', 'HTTP_PROXY', 'https_proxy', 'http_proxy']) delete installEnv[k];
+    const install = await run('pnpm', ['install', '--prefer-offline', '--no-frozen-lockfile'], {
+      cwd: proj,
+      env: installEnv,
+      timeoutMs: 420_000,
+    });
+    if (install.code !== 0) throw new Error(describeRun('pnpm install --prefer-offline', proj, install));
     timings.install = performance.now() - t;
 
     // 4. The dataset.
