@@ -58,8 +58,6 @@ export interface PeerOptions {
   imageValidation?: ImageValidation;
   /** Largest decoded image accepted, in bytes (default 20 MiB); a larger one is a 413. */
   maxImageBytes?: number;
-  /** @deprecated use `imageValidation` (`false` means `light`). */
-  decodeImages?: boolean;
   /**
    * Add a `server-timing` header to every answer: `read` (receiving the body), `parse` (JSON),
    * `handle` (validation and answer), `wait` (the fixed latency), durations in ms (default false).
@@ -67,9 +65,9 @@ export interface PeerOptions {
   serverTiming?: boolean;
 }
 
-/** The image checks a peer's options ask for (`imageValidation`, else the deprecated `decodeImages`). */
+/** The image checks a peer's options ask for. */
 export function imageChecks(options: PeerOptions): ImageCheckOptions {
-  const validation: ImageValidation = options.imageValidation ?? (options.decodeImages === false ? 'light' : 'full');
+  const validation: ImageValidation = options.imageValidation ?? 'full';
   return { validation, maxImageBytes: options.maxImageBytes };
 }
 

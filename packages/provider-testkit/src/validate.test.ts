@@ -203,11 +203,6 @@ describe('peers: imageValidation option', () => {
     expect(dur(r2.headers.get('server-timing'), 'wait')).toBeGreaterThanOrEqual(59);
   });
 
-  it('the deprecated decodeImages: false means light validation', async () => {
-    peer = await startOpenAIPeer({ decodeImages: false });
-    expect((await post(peer, '/chat/completions', chat(await truncatedUrl()))).status).toBe(200);
-  });
-
   it('maxImageBytes applies to the Ollama peer too, and light validation skips the decode there', async () => {
     const raw = (await truncatedPng()).toString('base64');
     const body = { model: 'qwen2.5vl:7b', stream: false, messages: [{ role: 'user', content: 'hi', images: [raw] }] };
