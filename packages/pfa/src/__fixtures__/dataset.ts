@@ -2,8 +2,8 @@
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeTestVars, type MmreTestVars, type Sample } from '@mmre/core';
-import { writeDataset } from '@mmre/dataset';
+import type { MmreTestVars, Sample } from '@mmre/core';
+import { sampleToTest, writeDataset } from '@mmre/dataset';
 import sharp from 'sharp';
 
 /** A deterministic RGB pattern (gradients + stripes) so JPEG output is not trivial. */
@@ -69,12 +69,8 @@ export async function makeDataset(options: { train?: number; test?: number; dir?
 export function varsOf(ds: FixtureDataset, id: string): MmreTestVars {
   const s = ds.samples.find((x) => x.id === id);
   if (!s) throw new Error(`no fixture sample ${id}`);
-  return encodeTestVars({
-    id: s.id,
-    split: s.split,
-    text: s.text,
-    image: join(ds.root, s.image.path),
-    segments: s.segments.map((g) => ({ id: g.id, path: g.path ? join(ds.root, g.path) : null, box: g.box ?? null })),
-    gold: s.gold,
-  });
+  // Exactly what the dataset test generator gives promptfoo.
+  const test = sampleToTest(ds.root, s);
+  if (typeof test === 'string') throw new Error(`fixture sample ${id}: ${test}`);
+  return test.vars;
 }

@@ -3,8 +3,8 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import { encodeTestVars, type MmreTestVars, type Sample } from '@mmre/core';
-import { writeDataset } from '@mmre/dataset';
+import type { MmreTestVars, Sample } from '@mmre/core';
+import { sampleToTest, writeDataset } from '@mmre/dataset';
 
 function chunk(type: string, data: Buffer): Buffer {
   const len = Buffer.alloc(4);
@@ -141,12 +141,8 @@ export async function makeFixture(dir?: string): Promise<Fixture> {
 export function varsOf(fx: Fixture, id: string): MmreTestVars {
   const s = fx.samples.find((x) => x.id === id);
   if (!s) throw new Error(`no fixture sample ${id}`);
-  return encodeTestVars({
-    id: s.id,
-    split: s.split,
-    text: s.text,
-    image: join(fx.root, s.image.path),
-    segments: s.segments.map((g) => ({ id: g.id, path: g.path ? join(fx.root, g.path) : null, box: g.box ?? null })),
-    gold: s.gold,
-  });
+  // Exactly what the dataset test generator gives promptfoo.
+  const test = sampleToTest(fx.root, s);
+  if (typeof test === 'string') throw new Error(`fixture sample ${id}: ${test}`);
+  return test.vars;
 }
