@@ -14,6 +14,7 @@ const alias = [
     find: new RegExp(`^@mmre/${name}$`),
     replacement: `${root}packages/${name}/src/index.ts`,
   })),
+  { find: /^@mmre\/core\/testing$/, replacement: `${root}packages/core/src/testing/index.ts` },
   { find: /^@mmre-test\/(.*)$/, replacement: `${root}test-support/$1.ts` },
 ];
 

@@ -3,36 +3,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { syntheticSample } from '@mmre/core/testing';
 import { buildTests, loadDataset, writeDataset } from '@mmre/dataset';
 
 const N = 5533;
 const dir = await mkdtemp(join(tmpdir(), 'mmre-bench-gen-'));
-const samples = Array.from({ length: N }, (_, i) => {
-  const id = String(100000 + i);
-  const letters = 'abcde'.slice(0, 1 + (i % 5)).split('');
-  return {
-    id,
-    split: i % 10 < 7 ? 'train' : 'test',
-    text: `RT @user : Kevin Durant and the Thunder beat the Spurs in Oklahoma City #${id}`,
-    image: { path: `images/${id}.jpg`, width: 640, height: 480 },
-    segments: letters.map((l, k) => ({
-      id: l,
-      path: `images/segments/${id}_${l}.jpg`,
-      box: { xmin: k * 10, ymin: 0, xmax: k * 10 + 50, ymax: 60 },
-    })),
-    gold: {
-      summary:
-        'A basketball game in a packed arena. A player in a white jersey drives to the basket while a defender in blue tries to block him; fans watch from the stands.',
-      entities: [
-        { label: 'person', text: 'Kevin Durant' },
-        { label: 'organization', text: 'Thunder' },
-        { label: 'organization', text: 'Spurs' },
-        { label: 'location', text: 'Oklahoma City' },
-      ],
-      pairs: letters.map((l) => ({ segment: l, entity: 'Kevin Durant' })),
-    },
-  };
-});
+const SUMMARY =
+  'A basketball game in a packed arena. A player in a white jersey drives to the basket while a defender in blue tries to block him; fans watch from the stands.';
+const samples = Array.from({ length: N }, (_, i) =>
+  syntheticSample(String(100000 + i), i % 10 < 7 ? 'train' : 'test', 1 + (i % 5), SUMMARY),
+);
 await writeDataset(dir, { name: 'bench', version: '1', license: 'MIT' }, samples);
 
 const time = async (fn, runs = 5) => {

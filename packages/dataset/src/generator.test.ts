@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Sample } from '@mmre/core';
 import { TestVarsSchema } from '@mmre/core';
+import { syntheticSample } from '@mmre/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTests, GeneratorOptionsSchema, resolveDatasetDir } from './generator.js';
 import { writeDataset } from './store.js';
@@ -32,30 +33,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function sample(id: string, split: string, segs: number): Sample {
-  const letters = 'abcde'.slice(0, segs).split('');
-  return {
-    id,
-    split,
-    text: `RT @user : Kevin Durant and the Thunder beat the Spurs in Oklahoma City #${id}`,
-    image: { path: `images/${id}.jpg`, width: 640, height: 480 },
-    segments: letters.map((l, k) => ({
-      id: l,
-      path: `images/segments/${id}_${l}.jpg`,
-      box: { xmin: k * 10, ymin: 0, xmax: k * 10 + 50, ymax: 60 },
-    })),
-    gold: {
-      summary: 'A basketball game.',
-      entities: [
-        { label: 'person', text: 'Kevin Durant' },
-        { label: 'organization', text: 'Thunder' },
-        { label: 'organization', text: 'Spurs' },
-        { label: 'location', text: 'Oklahoma City' },
-      ],
-      pairs: letters.map((l) => ({ segment: l, entity: 'Kevin Durant' })),
-    },
-  };
-}
+const sample = (id: string, split: string, segs: number): Sample => syntheticSample(id, split, segs);
 
 describe('generator options', () => {
   it('validates with zod, accepts strings for numbers and comma lists for ids', () => {

@@ -1,2 +1,3 @@
 export * from './fuzz.js';
 export * from './pairs.js';
+export * from './samples.js';
