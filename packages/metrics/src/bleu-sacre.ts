@@ -782,7 +782,7 @@ function internPair13a(hyp: Tokens13a, ref: Tokens13a, maxN: number, correct: nu
   prepareMatch(hl, rl, maxN);
   if (firstRef.length < rl) firstRef = new Int32Array(rl * 2);
   let cap = 32;
-  while (cap < rl * 2) cap *= 2;
+  while (cap < rl * 4) cap *= 2;
   if (ktCap < cap) {
     kt = new Int32Array(4 * cap);
     ktCap = cap;
