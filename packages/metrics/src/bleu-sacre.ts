@@ -426,7 +426,8 @@ interface MatchBuffers {
 /**
  * Level by level (n = 1..maxN), with ids for n-grams: `solo[id]` is the only reference position of
  * the n-gram `id`, or -1 when it occurs more than once there. A hypothesis position whose n-gram is
- * unique in the reference follows that one reference position (`hypGram[i] = -(p + 1)`): its longer
+ * unique in the reference follows that one reference position (`hypGram[i] = -(p + 1)` after order 1;
+ * from order 2 on, its longer matches are counted at once and the position is dropped): its longer
  * n-grams match when the next tokens are equal, and are unique too, so nothing is hashed or counted
  * for them on the reference side (`used` marks the matched ones, for clipping at 1). Only n-grams
  * extending a repeated (n-1)-gram get ids through the hash table of (previous id, token id) pairs,
@@ -539,7 +540,8 @@ function matchLevels(
     // Hypothesis: extend the positions whose (n-1)-gram occurs in the reference.
     const hLast = hl - n;
     const usedBase = (n - 2) * rl;
-    c = 0;
+    // matches of order n counted ahead from unique n-grams of lower orders, see below
+    c = correct[n - 1]!;
     k = 0;
     for (let j = 0; j < hypN; j++) {
       const i = hypAlive[j]!;
@@ -575,12 +577,20 @@ function matchLevels(
           }
           continue;
         }
-        hypGram[i] = -p - 1;
       }
-      hypAlive[k++] = i;
+      // The n-gram at i is the one at p, unique in the reference: count it and at once its longer
+      // matches (also unique there, at p), and drop i from the positions to extend.
       if (used[usedBase + p] !== seen) {
         used[usedBase + p] = seen;
         c++;
+      }
+      for (let m = n + 1; m <= maxN; m++) {
+        if (i + m > hl || p + m > rl || hypTok[i + m - 1] !== refTok[p + m - 1]) break;
+        const u = (m - 2) * rl + p;
+        if (used[u] !== seen) {
+          used[u] = seen;
+          correct[m - 1]!++;
+        }
       }
     }
     hypN = k;
