@@ -1,5 +1,5 @@
 import { MODES } from '@mmre/core';
-import { PricesSchema } from '@mmre/provider-transport';
+import { chatOptions, checkOneBaseUrl, endpointOptions, PricesSchema, requestOptions } from '@mmre/provider-transport';
 import { z } from 'zod';
 
 export const HOSTED_BACKENDS = ['dashscope', 'openrouter', 'openai-compatible'] as const;
@@ -32,35 +32,22 @@ export const DEFAULT_KEY_ENV: Readonly<Record<HostedBackend, string | undefined>
   'openai-compatible': undefined,
 });
 
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
-  message: 'must be the NAME of an environment variable (e.g. MY_API_KEY), never the key itself',
-});
-const url = z.string().url({ message: 'must be a URL like https://host/v1' });
-const posInt = z.number().int().positive();
-
 export const QwenHostedConfigSchema = z
   .object({
     backend: z.enum(HOSTED_BACKENDS).default('dashscope'),
     /** DashScope region: 'intl' (Singapore, default) or 'cn' (Beijing); each has its own keys. */
     region: z.enum(['intl', 'cn']).default('intl'),
-    model: z.string().min(1).optional(),
-    /** Overrides the backend's URL (a proxy or gateway; tests point it at a loopback peer). */
-    baseUrl: url.optional(),
-    baseUrls: z.array(url).min(1).optional(),
-    /** Env var holding the key (default DASHSCOPE_API_KEY / OPENROUTER_API_KEY; required for openai-compatible). */
-    apiKeyEnv: envName.optional(),
-    temperature: z.number().min(0).max(2).default(0),
-    maxTokens: posInt.default(1024),
-    topP: z.number().gt(0).max(1).optional(),
-    seed: z.number().int().optional(),
-    timeoutMs: posInt.default(120_000),
-    maxRetries: z.number().int().min(0).max(20).default(4),
-    maxConcurrency: posInt.max(1024).default(8),
+    /**
+     * model; baseUrl/baseUrls override the backend's URL (a proxy or gateway; tests point it at a loopback peer);
+     * apiKeyEnv: the env var holding the key (default DASHSCOPE_API_KEY / OPENROUTER_API_KEY; required for openai-compatible).
+     */
+    ...endpointOptions({ url: 'https://host/v1', keyEnv: 'MY_API_KEY' }),
+    /** temperature, maxTokens, topP, seed, timeoutMs, maxRetries, maxConcurrency. */
+    ...chatOptions({ maxConcurrency: 8 }),
     /** DashScope: `vl_high_resolution_images` (more image tokens, higher fidelity). */
     vlHighResolutionImages: z.boolean().optional(),
-    extraBody: z.record(z.string(), z.unknown()).optional(),
-    requestsPerMinute: z.number().positive().optional(),
-    tokensPerMinute: z.number().positive().optional(),
+    /** extraBody, requestsPerMinute, tokensPerMinute. */
+    ...requestOptions,
     mode: z.enum(MODES).optional(),
     /** Price per 1M input/output tokens, in your currency: each call reports its cost. */
     prices: PricesSchema.optional(),
@@ -70,8 +57,7 @@ export const QwenHostedConfigSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.baseUrl && c.baseUrls)
-      ctx.addIssue({ code: 'custom', path: ['baseUrls'], message: 'give baseUrl or baseUrls, not both' });
+    checkOneBaseUrl(c, ctx);
     if (c.backend === 'openai-compatible') {
       if (!c.baseUrl && !c.baseUrls)
         ctx.addIssue({ code: 'custom', path: ['baseUrl'], message: "backend 'openai-compatible' needs baseUrl" });

@@ -1,18 +1,20 @@
 import type { Mode } from '@mmre/core';
 import { resolveMode } from '@mmre/core';
-import type { BackoffOptions, Clock, ProviderResponse, TransportEvent } from '@mmre/provider-transport';
+import type {
+  CallContext,
+  ChatRequest,
+  ProviderInternals,
+  ProviderOptions,
+  ProviderResponse,
+} from '@mmre/provider-transport';
 import {
-  costOf,
+  chatPayload,
   estimateRequestTokens,
   formatConfigError,
-  HttpTransport,
-  makeRedactor,
-  neverThrow,
-  openAIUsedTokens,
+  OpenAIChatClient,
+  openAIChatBody,
   parsePrompt,
-  readChatCompletion,
   userConfig,
-  withResponseCache,
 } from '@mmre/provider-transport';
 import type { HostedBackend, QwenHostedConfig } from './config.js';
 import {
@@ -23,30 +25,8 @@ import {
   QwenHostedConfigSchema,
 } from './config.js';
 
-export interface ProviderOptions {
-  id?: string;
-  label?: string;
-  config?: unknown;
-  env?: Record<string, string | undefined>;
-  [key: string]: unknown;
-}
-
-export interface CallContext {
-  vars?: Record<string, unknown>;
-  /** promptfoo's response cache and its switches (see withResponseCache in @mmre/provider-transport). */
-  getCache?: () => unknown;
-  bustCache?: boolean;
-  repeatIndex?: number;
-  [key: string]: unknown;
-}
-
-/** Hooks for tests (not promptfoo config). */
-export interface ProviderInternals {
-  clock?: Clock;
-  random?: () => number;
-  onEvent?: (e: TransportEvent) => void;
-  backoff?: Partial<BackoffOptions>;
-}
+/** promptfoo's provider options, call context, and test hooks: the shared ones of @mmre/provider-transport. */
+export type { CallContext, ProviderInternals, ProviderOptions } from '@mmre/provider-transport';
 
 const DEFAULT_MODEL: Readonly<Record<HostedBackend, string | undefined>> = Object.freeze({
   dashscope: 'qwen2.5-vl-72b-instruct',
@@ -72,11 +52,7 @@ export class QwenHostedProvider {
   /** The env var the key is read from (its name, never its value). */
   readonly apiKeyEnv: string;
   private readonly providerId: string;
-  private readonly transport: HttpTransport;
-  private readonly redact: (t: string) => string;
-  private readonly secrets: readonly string[];
-  /** The URL paths of the base URLs (the cache key leaves the hosts out). */
-  private readonly basePaths: readonly string[];
+  private readonly chat: OpenAIChatClient;
   label?: string;
 
   constructor(options: ProviderOptions = {}, internals: ProviderInternals = {}) {
@@ -100,30 +76,31 @@ export class QwenHostedProvider {
         `QwenHostedProvider: no API key: the environment variable ${this.apiKeyEnv} is not set${region}. Export it before running (export ${this.apiKeyEnv}=...); keys are never read from the config.`,
       );
     }
-    this.redact = makeRedactor([key]);
-    this.secrets = [key];
-    this.basePaths = [...new Set(this.baseUrls.map((u) => new URL(u).pathname.replace(/\/+$/, '')))].sort();
     this.providerId =
       options.id ?? `qwen-hosted:${c.backend}${c.backend === 'dashscope' ? `-${c.region}` : ''}:${this.model}`;
     if (typeof options.label === 'string') this.label = options.label;
     const headers: Record<string, string> = { authorization: `Bearer ${key}` };
     if (c.httpReferer) headers['http-referer'] = c.httpReferer;
     if (c.appTitle) headers['x-title'] = c.appTitle;
-    this.transport = new HttpTransport({
+    this.chat = new OpenAIChatClient({
+      name: 'QwenHostedProvider',
+      cacheName: 'qwen-hosted',
       baseUrls: this.baseUrls,
-      timeoutMs: c.timeoutMs,
-      maxRetries: c.maxRetries,
-      maxConcurrency: c.maxConcurrency,
-      requestsPerMinute: c.requestsPerMinute,
-      tokensPerMinute: c.tokensPerMinute,
+      config: c,
       headers,
       secrets: [key],
-      usedTokens: openAIUsedTokens,
-      clock: internals.clock,
-      random: internals.random,
-      onEvent: internals.onEvent,
-      backoff: internals.backoff,
+      cacheParts: this.where(),
+      internals,
     });
+  }
+
+  /** Where the answers come from: backend, the DashScope region (its keys and servers), model. */
+  private where(): Record<string, unknown> {
+    return {
+      backend: this.backend,
+      ...(this.backend === 'dashscope' ? { region: this.config.region } : {}),
+      model: this.model,
+    };
   }
 
   id(): string {
@@ -134,99 +111,42 @@ export class QwenHostedProvider {
     return `[QwenHostedProvider ${this.providerId}]`;
   }
 
-  /** The request body for a rendered prompt (never contains the key). */
-  buildRequest(prompt: string): { path: string; body: Record<string, unknown>; estimatedTokens: number } {
+  /** The request body for a rendered prompt (never contains the key); the payload reuses the prompt's JSON text. */
+  buildRequest(prompt: string): ChatRequest {
     const c = this.config;
     const messages = parsePrompt(prompt);
-    const body: Record<string, unknown> = {
-      model: this.model,
-      messages,
-      temperature: c.temperature,
-      max_tokens: c.maxTokens,
-      stream: false,
-    };
-    if (c.topP !== undefined) body.top_p = c.topP;
-    if (c.seed !== undefined) body.seed = c.seed;
+    const body = openAIChatBody(this.model, messages, c);
     if (c.vlHighResolutionImages !== undefined) body.vl_high_resolution_images = c.vlHighResolutionImages;
     Object.assign(body, c.extraBody);
-    return { path: '/chat/completions', body, estimatedTokens: estimateRequestTokens(messages, c.maxTokens) };
+    return {
+      path: '/chat/completions',
+      body,
+      estimatedTokens: estimateRequestTokens(messages, c.maxTokens),
+      payload: chatPayload(body, messages, prompt),
+    };
   }
 
   /**
-   * Builds and sends one request. Calls are admitted first in, first out, at most 2 × maxConcurrency at a
-   * time (HttpTransport.admit): a burst of calls does not build every image-bearing body up front.
+   * Builds and sends one request (OpenAIChatClient.call: admitted first in, first out, cached, never throws).
    */
   callApi(
     prompt: string,
     context?: CallContext,
     callOptions?: { abortSignal?: AbortSignal },
   ): Promise<ProviderResponse> {
-    return this.transport.admit(() => this.admittedCall(prompt, context, callOptions));
-  }
-
-  private async admittedCall(
-    prompt: string,
-    context?: CallContext,
-    callOptions?: { abortSignal?: AbortSignal },
-  ): Promise<ProviderResponse> {
     let mode: Mode | null = null;
-    const meta = (): Record<string, unknown> => ({
-      backend: this.backend,
-      ...(this.backend === 'dashscope' ? { region: this.config.region } : {}),
-      model: this.model,
-      mode,
-    });
-    return neverThrow(
-      'QwenHostedProvider',
-      this.redact,
-      async () => {
+    return this.chat.call({
+      context,
+      signal: callOptions?.abortSignal,
+      prepare: () => {
         mode = resolveMode(this.config.mode ?? context?.vars?.mode, typeof prompt === 'string' ? prompt : '');
-        const req = this.buildRequest(prompt);
-        // The exact bytes sent (never the key: it travels in a header): identical requests hit.
-        const payload = JSON.stringify(req.body);
-        return withResponseCache(
-          context,
-          {
-            provider: 'qwen-hosted',
-            parts: {
-              backend: this.backend,
-              ...(this.backend === 'dashscope' ? { region: this.config.region } : {}),
-              model: this.model,
-              basePaths: this.basePaths,
-              path: req.path,
-              body: payload,
-            },
-            secrets: this.secrets,
-          },
-          async () => {
-            const res = await this.transport.postJson(req.path, payload, {
-              estimatedTokens: req.estimatedTokens,
-              signal: callOptions?.abortSignal,
-            });
-            const answer = readChatCompletion(res.json);
-            const response: ProviderResponse = {
-              output: answer.output,
-              latencyMs: Math.round(res.latencyMs),
-              metadata: {
-                ...meta(),
-                replica: res.replica,
-                attempts: res.attempts,
-                requestId: res.requestId,
-                finishReason: answer.finishReason ?? null,
-              },
-            };
-            if (answer.tokenUsage) response.tokenUsage = answer.tokenUsage;
-            const cost = costOf(answer.tokenUsage, this.config.prices);
-            if (cost !== undefined) response.cost = cost;
-            return response;
-          },
-        );
+        return this.buildRequest(prompt);
       },
-      meta,
-    );
+      metadata: () => ({ ...this.where(), mode }),
+    });
   }
 
   async cleanup(): Promise<void> {
-    await this.transport.close();
+    await this.chat.close();
   }
 }

@@ -1,5 +1,12 @@
 import { MODES } from '@mmre/core';
-import { PricesSchema } from '@mmre/provider-transport';
+import {
+  chatOptions,
+  checkOneBaseUrl,
+  endpointOptions,
+  PricesSchema,
+  positiveInt,
+  requestOptions,
+} from '@mmre/provider-transport';
 import { z } from 'zod';
 
 export const LOCAL_BACKENDS = ['vllm', 'sglang', 'lmdeploy', 'llamacpp', 'openai-compatible', 'ollama'] as const;
@@ -25,41 +32,25 @@ export const DEFAULT_MODELS: Readonly<Record<LocalBackend, string | undefined>> 
   ollama: 'qwen2.5vl:7b',
 });
 
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
-  message: 'must be the NAME of an environment variable (e.g. VLLM_API_KEY), never the key itself',
-});
-const url = z.string().url({ message: 'must be a URL like http://127.0.0.1:8000/v1' });
-const posInt = z.number().int().positive();
-
 export const QwenLocalConfigSchema = z
   .object({
     backend: z.enum(LOCAL_BACKENDS).default('vllm'),
-    model: z.string().min(1).optional(),
-    baseUrl: url.optional(),
-    baseUrls: z.array(url).min(1).optional(),
-    /** Name of the env var holding the server's API key (vLLM `--api-key`, etc.); sent as a Bearer token. */
-    apiKeyEnv: envName.optional(),
-    temperature: z.number().min(0).max(2).default(0),
-    maxTokens: posInt.default(1024),
-    topP: z.number().gt(0).max(1).optional(),
-    seed: z.number().int().optional(),
-    timeoutMs: posInt.default(120_000),
-    maxRetries: z.number().int().min(0).max(20).default(4),
-    maxConcurrency: posInt.max(1024).default(16),
+    /** model, baseUrl, baseUrls, apiKeyEnv (the env var holding the server's key, vLLM `--api-key` etc., sent as a Bearer token). */
+    ...endpointOptions({ url: 'http://127.0.0.1:8000/v1', keyEnv: 'VLLM_API_KEY' }),
+    /** temperature, maxTokens, topP, seed, timeoutMs, maxRetries, maxConcurrency. */
+    ...chatOptions({ maxConcurrency: 16 }),
     /** vLLM only: per-request `mm_processor_kwargs.min_pixels`. */
-    minPixels: posInt.optional(),
+    minPixels: positiveInt.optional(),
     /** vLLM only: per-request `mm_processor_kwargs.max_pixels`. */
-    maxPixels: posInt.optional(),
+    maxPixels: positiveInt.optional(),
     /**
      * Constrain decoding to the PFA format of the mode: `true`/'structured_outputs' sends
      * `structured_outputs: {regex}` (vLLM >= 0.12), 'guided_regex' sends `guided_regex` (older vLLM);
      * on SGLang it sends `regex`. Other backends reject it.
      */
     constrainFormat: z.union([z.boolean(), z.enum(['structured_outputs', 'guided_regex'])]).default(false),
-    /** Merged into the request body last (backend-specific parameters). */
-    extraBody: z.record(z.string(), z.unknown()).optional(),
-    requestsPerMinute: z.number().positive().optional(),
-    tokensPerMinute: z.number().positive().optional(),
+    /** extraBody (merged into the request body last: backend-specific parameters), requestsPerMinute, tokensPerMinute. */
+    ...requestOptions,
     /** Mode for every call (else `vars.mode`, else the prompt's PFA anchors). */
     mode: z.enum(MODES).optional(),
     /** Price per 1M input/output tokens, to report a cost per call (e.g. your GPU-hour cost converted). */
@@ -67,8 +58,7 @@ export const QwenLocalConfigSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (c.baseUrl && c.baseUrls)
-      ctx.addIssue({ code: 'custom', path: ['baseUrls'], message: 'give baseUrl or baseUrls, not both' });
+    checkOneBaseUrl(c, ctx);
     if (c.backend === 'openai-compatible' && !c.baseUrl && !c.baseUrls)
       ctx.addIssue({
         code: 'custom',

@@ -1,54 +1,32 @@
 import type { Mode } from '@mmre/core';
 import { resolveMode } from '@mmre/core';
-import type { BackoffOptions, Clock, ProviderResponse, TokenUsage, TransportEvent } from '@mmre/provider-transport';
+import type {
+  CallContext,
+  ChatRequest,
+  ProviderInternals,
+  ProviderOptions,
+  ProviderResponse,
+  TokenUsage,
+} from '@mmre/provider-transport';
 import {
   BadAnswerError,
-  costOf,
+  chatPayload,
   estimateRequestTokens,
   formatConfigError,
-  HttpTransport,
-  makeRedactor,
-  neverThrow,
-  openAIUsedTokens,
+  OpenAIChatClient,
+  openAIChatBody,
   PromptError,
   parsePrompt,
   promptText,
-  readChatCompletion,
   userConfig,
-  withResponseCache,
 } from '@mmre/provider-transport';
 import type { LocalBackend, QwenLocalConfig } from './config.js';
 import { DEFAULT_BASE_URLS, DEFAULT_MODELS, LOCAL_CONFIG_KEYS, QwenLocalConfigSchema } from './config.js';
 import { pfaRegex, segmentIdsOf } from './grammar.js';
 import { toOllamaMessages } from './ollama.js';
 
-/** promptfoo's provider options (the parts this provider reads). */
-export interface ProviderOptions {
-  id?: string;
-  label?: string;
-  config?: unknown;
-  env?: Record<string, string | undefined>;
-  [key: string]: unknown;
-}
-
-/** promptfoo's call context (the parts this provider reads). */
-export interface CallContext {
-  vars?: Record<string, unknown>;
-  /** promptfoo's response cache and its switches (see withResponseCache in @mmre/provider-transport). */
-  getCache?: () => unknown;
-  bustCache?: boolean;
-  repeatIndex?: number;
-  [key: string]: unknown;
-}
-
-/** Hooks for tests (not promptfoo config): a fake clock, seeded jitter, transport events. */
-export interface ProviderInternals {
-  clock?: Clock;
-  random?: () => number;
-  onEvent?: (e: TransportEvent) => void;
-  /** Backoff between retries (default 500 ms doubling to 30 s, full jitter). */
-  backoff?: Partial<BackoffOptions>;
-}
+/** promptfoo's provider options, call context, and test hooks: the shared ones of @mmre/provider-transport. */
+export type { CallContext, ProviderInternals, ProviderOptions } from '@mmre/provider-transport';
 
 function readKey(envName: string, options: ProviderOptions): string | undefined {
   const v = options.env?.[envName] ?? process.env[envName];
@@ -71,11 +49,7 @@ export class QwenLocalProvider {
   readonly model: string;
   readonly baseUrls: readonly string[];
   private readonly providerId: string;
-  private readonly transport: HttpTransport;
-  private readonly redact: (t: string) => string;
-  private readonly secrets: readonly (string | undefined)[];
-  /** The URL paths of the base URLs (the cache key leaves the replica hosts out). */
-  private readonly basePaths: readonly string[];
+  private readonly chat: OpenAIChatClient;
   label?: string;
 
   constructor(options: ProviderOptions = {}, internals: ProviderInternals = {}) {
@@ -94,25 +68,18 @@ export class QwenLocalProvider {
           `QwenLocalProvider: config.apiKeyEnv names the environment variable ${c.apiKeyEnv}, which is not set. Export it before running (export ${c.apiKeyEnv}=...) or remove apiKeyEnv if the server needs no key.`,
         );
     }
-    this.redact = makeRedactor([key]);
-    this.secrets = [key];
-    this.basePaths = [...new Set(this.baseUrls.map((u) => new URL(u).pathname.replace(/\/+$/, '')))].sort();
     this.providerId = options.id ?? `qwen-local:${c.backend}:${this.model}`;
     if (typeof options.label === 'string') this.label = options.label;
-    this.transport = new HttpTransport({
+    this.chat = new OpenAIChatClient({
+      name: 'QwenLocalProvider',
+      cacheName: 'qwen-local',
       baseUrls: this.baseUrls,
-      timeoutMs: c.timeoutMs,
-      maxRetries: c.maxRetries,
-      maxConcurrency: c.maxConcurrency,
-      requestsPerMinute: c.requestsPerMinute,
-      tokensPerMinute: c.tokensPerMinute,
+      config: c,
       headers: key ? { authorization: `Bearer ${key}` } : {},
       secrets: [key],
-      usedTokens: c.backend === 'ollama' ? ollamaUsedTokens : openAIUsedTokens,
-      clock: internals.clock,
-      random: internals.random,
-      onEvent: internals.onEvent,
-      backoff: internals.backoff,
+      cacheParts: { backend: this.backend, model: this.model },
+      ...(c.backend === 'ollama' ? { read: readOllamaChat, usedTokens: ollamaUsedTokens } : {}),
+      internals,
     });
   }
 
@@ -125,10 +92,7 @@ export class QwenLocalProvider {
   }
 
   /** Builds the request body for a rendered prompt (exported for tests and debugging; never contains a key). */
-  buildRequest(
-    prompt: string,
-    mode: Mode | null,
-  ): { path: string; body: Record<string, unknown>; estimatedTokens: number; payload?: string } {
+  buildRequest(prompt: string, mode: Mode | null): ChatRequest {
     const c = this.config;
     const messages = parsePrompt(prompt);
     const estimatedTokens = estimateRequestTokens(messages, c.maxTokens);
@@ -142,15 +106,7 @@ export class QwenLocalProvider {
         estimatedTokens,
       };
     }
-    const body: Record<string, unknown> = {
-      model: this.model,
-      messages,
-      temperature: c.temperature,
-      max_tokens: c.maxTokens,
-      stream: false,
-    };
-    if (c.topP !== undefined) body.top_p = c.topP;
-    if (c.seed !== undefined) body.seed = c.seed;
+    const body = openAIChatBody(this.model, messages, c);
     if (c.minPixels !== undefined || c.maxPixels !== undefined) {
       const k: Record<string, number> = {};
       if (c.minPixels !== undefined) k.min_pixels = c.minPixels;
@@ -168,88 +124,33 @@ export class QwenLocalProvider {
       else body.structured_outputs = { regex };
     }
     Object.assign(body, c.extraBody);
-    // The rendered prompt already is the JSON of the messages: splice it in instead of serialising the
-    // (large, image-bearing) messages a second time.
-    const raw = prompt.trim();
-    if (raw.startsWith('[') && body.messages === messages) {
-      const marker = '\u0000mmre-messages\u0000';
-      const payload = JSON.stringify({ ...body, messages: marker }).replace(JSON.stringify(marker), raw);
-      return { path: '/chat/completions', body, estimatedTokens, payload };
-    }
-    return { path: '/chat/completions', body, estimatedTokens };
+    // The rendered prompt already is the JSON of the messages: the payload reuses its text.
+    return { path: '/chat/completions', body, estimatedTokens, payload: chatPayload(body, messages, prompt) };
   }
 
   /**
-   * Builds and sends one request. Calls are admitted first in, first out, at most 2 × maxConcurrency at a
-   * time (HttpTransport.admit): a burst of calls does not build every image-bearing body up front.
+   * Builds and sends one request (OpenAIChatClient.call: admitted first in, first out, cached, never throws).
    */
   callApi(
     prompt: string,
     context?: CallContext,
     callOptions?: { abortSignal?: AbortSignal },
   ): Promise<ProviderResponse> {
-    return this.transport.admit(() => this.admittedCall(prompt, context, callOptions));
-  }
-
-  private async admittedCall(
-    prompt: string,
-    context?: CallContext,
-    callOptions?: { abortSignal?: AbortSignal },
-  ): Promise<ProviderResponse> {
     let mode: Mode | null = null;
-    const meta = (): Record<string, unknown> => ({ backend: this.backend, model: this.model, mode });
-    return neverThrow(
-      'QwenLocalProvider',
-      this.redact,
-      async () => {
+    return this.chat.call({
+      context,
+      signal: callOptions?.abortSignal,
+      prepare: () => {
         mode = resolveMode(this.config.mode ?? context?.vars?.mode, typeof prompt === 'string' ? prompt : '');
-        const req = this.buildRequest(prompt, mode);
-        // The exact bytes sent: identical prompts and options give an identical body, and so a cache hit.
-        const payload = req.payload ?? JSON.stringify(req.body);
-        return withResponseCache(
-          context,
-          {
-            provider: 'qwen-local',
-            parts: {
-              backend: this.backend,
-              model: this.model,
-              basePaths: this.basePaths,
-              path: req.path,
-              body: payload,
-            },
-            secrets: this.secrets,
-          },
-          async () => {
-            const res = await this.transport.postJson(req.path, payload, {
-              estimatedTokens: req.estimatedTokens,
-              signal: callOptions?.abortSignal,
-            });
-            const answer = this.backend === 'ollama' ? readOllamaChat(res.json) : readChatCompletion(res.json);
-            const response: ProviderResponse = {
-              output: answer.output,
-              latencyMs: Math.round(res.latencyMs),
-              metadata: {
-                ...meta(),
-                replica: res.replica,
-                attempts: res.attempts,
-                requestId: res.requestId,
-                finishReason: answer.finishReason ?? null,
-              },
-            };
-            if (answer.tokenUsage) response.tokenUsage = answer.tokenUsage;
-            const cost = costOf(answer.tokenUsage, this.config.prices);
-            if (cost !== undefined) response.cost = cost;
-            return response;
-          },
-        );
+        return this.buildRequest(prompt, mode);
       },
-      meta,
-    );
+      metadata: () => ({ backend: this.backend, model: this.model, mode }),
+    });
   }
 
   /** Closes the connection pools (promptfoo may call this at the end of a run). */
   async cleanup(): Promise<void> {
-    await this.transport.close();
+    await this.chat.close();
   }
 }
 

@@ -20,8 +20,28 @@ export {
 } from './chat.js';
 export type { Clock } from './clock.js';
 export { FakeClock, systemClock } from './clock.js';
+export type { CommonChatConfig } from './common-config.js';
+export {
+  chatOptions,
+  checkOneBaseUrl,
+  endpointOptions,
+  envNameSchema,
+  positiveInt,
+  requestOptions,
+  urlSchema,
+} from './common-config.js';
 export type { TransportErrorInit, TransportFailureReason } from './errors.js';
 export { makeRedactor, TransportError } from './errors.js';
+export type {
+  CallContext,
+  ChatCall,
+  ChatReading,
+  ChatRequest,
+  OpenAIChatClientOptions,
+  ProviderInternals,
+  ProviderOptions,
+} from './openai-chat.js';
+export { chatPayload, OpenAIChatClient, openAIChatBody } from './openai-chat.js';
 export { TokenBucket } from './rate-limit.js';
 export type { CooldownOptions } from './replicas.js';
 export { DEFAULT_COOLDOWN, Replica, ReplicaSet } from './replicas.js';

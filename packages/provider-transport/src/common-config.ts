@@ -1,0 +1,79 @@
+import { z } from 'zod';
+
+/**
+ * zod pieces of the config options every OpenAI-style chat provider takes (spread them into a
+ * provider's `z.object({...})` in the order it lists its options: the order is the "known options"
+ * list of config errors). Provider-specific options stay in the provider's own schema.
+ */
+
+/** The NAME of an environment variable (never its value): `example` is shown in the error. */
+export function envNameSchema(example: string) {
+  return z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+    message: `must be the NAME of an environment variable (e.g. ${example}), never the key itself`,
+  });
+}
+
+/** A URL option: `example` is shown in the error. */
+export function urlSchema(example: string) {
+  return z.string().url({ message: `must be a URL like ${example}` });
+}
+
+export const positiveInt = z.number().int().positive();
+
+/** `model`, `baseUrl`, `baseUrls` and `apiKeyEnv`, in that order. */
+export function endpointOptions(examples: { url: string; keyEnv: string }) {
+  const url = urlSchema(examples.url);
+  return {
+    model: z.string().min(1).optional(),
+    baseUrl: url.optional(),
+    baseUrls: z.array(url).min(1).optional(),
+    apiKeyEnv: envNameSchema(examples.keyEnv).optional(),
+  };
+}
+
+/**
+ * Sampling and transport options: `temperature`, `maxTokens`, `topP`, `seed`, `timeoutMs`,
+ * `maxRetries`, `maxConcurrency` (default `defaults.maxConcurrency`), in that order.
+ */
+export function chatOptions(defaults: { maxConcurrency: number }) {
+  return {
+    temperature: z.number().min(0).max(2).default(0),
+    maxTokens: positiveInt.default(1024),
+    topP: z.number().gt(0).max(1).optional(),
+    seed: z.number().int().optional(),
+    timeoutMs: positiveInt.default(120_000),
+    maxRetries: z.number().int().min(0).max(20).default(4),
+    maxConcurrency: positiveInt.max(1024).default(defaults.maxConcurrency),
+  };
+}
+
+/** `extraBody` (merged into the request body last) and the client-side rate limits, in that order. */
+export const requestOptions = {
+  /** Merged into the request body last (backend-specific parameters). */
+  extraBody: z.record(z.string(), z.unknown()).optional(),
+  requestsPerMinute: z.number().positive().optional(),
+  tokensPerMinute: z.number().positive().optional(),
+};
+
+/** The options the schemas above add, as parsed (what {@link OpenAIChatClient} and `openAIChatBody` read). */
+export interface CommonChatConfig {
+  temperature: number;
+  maxTokens: number;
+  topP?: number | undefined;
+  seed?: number | undefined;
+  timeoutMs: number;
+  maxRetries: number;
+  maxConcurrency: number;
+  extraBody?: Record<string, unknown> | undefined;
+  requestsPerMinute?: number | undefined;
+  tokensPerMinute?: number | undefined;
+}
+
+/** The rule every provider with `baseUrl`/`baseUrls` checks: one or the other, not both. */
+export function checkOneBaseUrl(
+  c: { baseUrl?: string | undefined; baseUrls?: readonly string[] | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  if (c.baseUrl && c.baseUrls)
+    ctx.addIssue({ code: 'custom', path: ['baseUrls'], message: 'give baseUrl or baseUrls, not both' });
+}

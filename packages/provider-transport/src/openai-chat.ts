@@ -1,0 +1,222 @@
+import type { ChatMessage, Prices, ProviderResponse, TokenUsage } from './chat.js';
+import { costOf, neverThrow, openAIUsedTokens, readChatCompletion } from './chat.js';
+import type { Clock } from './clock.js';
+import type { CommonChatConfig } from './common-config.js';
+import { makeRedactor } from './errors.js';
+import { withResponseCache } from './response-cache.js';
+import type { BackoffOptions } from './retry.js';
+import type { TransportEvent } from './transport.js';
+import { HttpTransport } from './transport.js';
+
+/**
+ * The call flow of an OpenAI-compatible chat provider, written once: admit the call, build its
+ * request, look it up in promptfoo's response cache, POST it, read the answer, report usage, cost,
+ * latency and metadata, and turn any failure into a redacted `{ error }` (callApi never throws).
+ * A provider keeps what is its own: its config, the request body, the answer reader, the metadata.
+ */
+
+/** promptfoo's provider options (the parts a provider reads). */
+export interface ProviderOptions {
+  id?: string;
+  label?: string;
+  config?: unknown;
+  env?: Record<string, string | undefined>;
+  [key: string]: unknown;
+}
+
+/** promptfoo's call context (the parts a provider reads). */
+export interface CallContext {
+  vars?: Record<string, unknown>;
+  /** promptfoo's response cache and its switches (see withResponseCache). */
+  getCache?: () => unknown;
+  bustCache?: boolean;
+  repeatIndex?: number;
+  [key: string]: unknown;
+}
+
+/** Hooks for tests (not promptfoo config): a fake clock, seeded jitter, transport events. */
+export interface ProviderInternals {
+  clock?: Clock;
+  random?: () => number;
+  onEvent?: (e: TransportEvent) => void;
+  /** Backoff between retries (default 500 ms doubling to 30 s, full jitter). */
+  backoff?: Partial<BackoffOptions>;
+}
+
+/** One request, ready to send. `payload`, when given, is the exact JSON text of `body`. */
+export interface ChatRequest {
+  path: string;
+  body: Record<string, unknown>;
+  estimatedTokens: number;
+  payload?: string;
+}
+
+/** What a provider reads from a 2xx answer (readChatCompletion's shape, or its own). */
+export interface ChatReading {
+  output: string;
+  finishReason: string | undefined;
+  tokenUsage: TokenUsage | undefined;
+}
+
+/**
+ * The OpenAI chat-completions body every provider starts from: `model`, `messages`, `temperature`,
+ * `max_tokens`, `stream: false`, then `top_p` and `seed` when set. Add provider options, then
+ * `extraBody` (last, see {@link chatPayload}).
+ */
+export function openAIChatBody(
+  model: string,
+  messages: readonly ChatMessage[],
+  c: Pick<CommonChatConfig, 'temperature' | 'maxTokens' | 'topP' | 'seed'>,
+): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    model,
+    messages,
+    temperature: c.temperature,
+    max_tokens: c.maxTokens,
+    stream: false,
+  };
+  if (c.topP !== undefined) body.top_p = c.topP;
+  if (c.seed !== undefined) body.seed = c.seed;
+  return body;
+}
+
+const MARKER = '\u0000mmre-messages\u0000';
+const MARKER_JSON = JSON.stringify(MARKER);
+
+/**
+ * The JSON text of `body`, reusing the rendered prompt: when `prompt` is a JSON array of messages and
+ * `body.messages` still is the array parsed from it, the prompt's text is spliced in instead of
+ * serialising the (large, image-bearing) messages a second time. Otherwise `JSON.stringify(body)`.
+ */
+export function chatPayload(body: Record<string, unknown>, messages: readonly ChatMessage[], prompt: string): string {
+  const raw = prompt.trim();
+  if (!raw.startsWith('[') || body.messages !== messages) return JSON.stringify(body);
+  const head = JSON.stringify({ ...body, messages: MARKER });
+  const at = head.indexOf(MARKER_JSON);
+  return head.slice(0, at) + raw + head.slice(at + MARKER_JSON.length);
+}
+
+export interface OpenAIChatClientOptions {
+  /** Names the provider in errors (`<name>: <reason>`), e.g. `QwenLocalProvider`. */
+  name: string;
+  /** Namespace of promptfoo cache keys (`mmre:<cacheName>:v1:…`), e.g. `qwen-local`. */
+  cacheName: string;
+  baseUrls: readonly string[];
+  config: CommonChatConfig & { prices?: Prices | undefined };
+  /** Headers of every request (e.g. `authorization`). */
+  headers?: Readonly<Record<string, string>>;
+  /** API keys: redacted from every error and metadata, never stored in the cache. */
+  secrets: readonly (string | undefined)[];
+  /** What, besides the base URL paths, the request path and body, an answer depends on (backend, model…). */
+  cacheParts: Record<string, unknown>;
+  /** Reads a 2xx answer (default readChatCompletion). */
+  read?: (json: unknown) => ChatReading;
+  /** Tokens an answer used, for `tokensPerMinute` (default openAIUsedTokens). */
+  usedTokens?: (json: unknown) => number | undefined;
+  internals?: ProviderInternals;
+}
+
+export interface ChatCall {
+  context?: CallContext | undefined;
+  signal?: AbortSignal | undefined;
+  /** Builds the request (inside admission, so a burst of calls does not build every body up front); may throw. */
+  prepare: () => ChatRequest;
+  /** The call's metadata (on success and on failure); may read what `prepare` found (e.g. the mode). */
+  metadata: () => Record<string, unknown>;
+}
+
+/** An OpenAI-compatible chat endpoint behind an HttpTransport, promptfoo's cache and neverThrow. */
+export class OpenAIChatClient {
+  readonly transport: HttpTransport;
+  private readonly name: string;
+  private readonly cacheName: string;
+  private readonly redact: (t: string) => string;
+  private readonly secrets: readonly (string | undefined)[];
+  private readonly cacheParts: Record<string, unknown>;
+  private readonly prices: Prices | undefined;
+  private readonly read: (json: unknown) => ChatReading;
+
+  constructor(o: OpenAIChatClientOptions) {
+    const c = o.config;
+    const internals = o.internals ?? {};
+    this.name = o.name;
+    this.cacheName = o.cacheName;
+    this.redact = makeRedactor(o.secrets);
+    this.secrets = o.secrets;
+    this.prices = c.prices;
+    this.read = o.read ?? readChatCompletion;
+    // The URL paths of the base URLs: the cache key leaves the (replica) hosts out.
+    const basePaths = [...new Set(o.baseUrls.map((u) => new URL(u).pathname.replace(/\/+$/, '')))].sort();
+    this.cacheParts = { ...o.cacheParts, basePaths };
+    this.transport = new HttpTransport({
+      baseUrls: o.baseUrls,
+      timeoutMs: c.timeoutMs,
+      maxRetries: c.maxRetries,
+      maxConcurrency: c.maxConcurrency,
+      requestsPerMinute: c.requestsPerMinute,
+      tokensPerMinute: c.tokensPerMinute,
+      headers: o.headers ?? {},
+      secrets: o.secrets,
+      usedTokens: o.usedTokens ?? openAIUsedTokens,
+      clock: internals.clock,
+      random: internals.random,
+      onEvent: internals.onEvent,
+      backoff: internals.backoff,
+    });
+  }
+
+  /**
+   * Builds and sends one request. Calls are admitted first in, first out, at most 2 × maxConcurrency at a
+   * time (HttpTransport.admit): a burst of calls does not build every image-bearing body up front.
+   * Never throws: a failure is `{ error, metadata }`, redacted.
+   */
+  call(call: ChatCall): Promise<ProviderResponse> {
+    return this.transport.admit(() =>
+      neverThrow(
+        this.name,
+        this.redact,
+        async () => {
+          const req = call.prepare();
+          // The exact bytes sent (never a key: it travels in a header): identical requests hit the cache.
+          const payload = req.payload ?? JSON.stringify(req.body);
+          return withResponseCache(
+            call.context,
+            {
+              provider: this.cacheName,
+              parts: { ...this.cacheParts, path: req.path, body: payload },
+              secrets: this.secrets,
+            },
+            async () => {
+              const res = await this.transport.postJson(req.path, payload, {
+                estimatedTokens: req.estimatedTokens,
+                signal: call.signal,
+              });
+              const answer = this.read(res.json);
+              const response: ProviderResponse = {
+                output: answer.output,
+                latencyMs: Math.round(res.latencyMs),
+                metadata: {
+                  ...call.metadata(),
+                  replica: res.replica,
+                  attempts: res.attempts,
+                  requestId: res.requestId,
+                  finishReason: answer.finishReason ?? null,
+                },
+              };
+              if (answer.tokenUsage) response.tokenUsage = answer.tokenUsage;
+              const cost = costOf(answer.tokenUsage, this.prices);
+              if (cost !== undefined) response.cost = cost;
+              return response;
+            },
+          );
+        },
+        call.metadata,
+      ),
+    );
+  }
+
+  /** Closes the connection pools. */
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+}
