@@ -406,7 +406,7 @@ function matchIds(hl: number, rl: number, v: number, maxN: number, correct: numb
   prepareMatch(hl, rl, maxN);
   refCount.fill(0, 0, v);
   // The buffers are passed as arguments: locals, not module bindings, in the hot loops.
-  matchLevels(hl, rl, v, maxN, correct, curSeen, curGen, curMask, matchBuffers(), -1, false);
+  matchLevels(hl, rl, v, maxN, correct, curSeen, curGen, curMask, matchBuffers(), -1, false, 0);
 }
 
 interface MatchBuffers {
@@ -445,6 +445,7 @@ function matchLevels(
   buf: MatchBuffers,
   level1HypN: number,
   level1Repeated: boolean,
+  level1RefN: number,
 ): void {
   const { refTok, hypTok, refGram, hypGram, refCount, solo, inHyp, used, refAlive, hypAlive, table } = buf;
   const wrap = 4 * mask + 3;
@@ -489,12 +490,24 @@ function matchLevels(
   if (c === 0 || maxN < 2) return;
   let refN = 0;
   if (repeated) {
-    // the reference positions of tokens repeated there that the hypothesis has
-    for (let i = 0; i < rl; i++) {
-      const id = refTok[i]!;
-      if (inHyp[id] === seen && solo[id]! < 0) {
-        refGram[i] = id;
-        refAlive[refN++] = i;
+    // the reference positions of tokens repeated there that the hypothesis has (in any order)
+    if (level1HypN >= 0) {
+      // `internKeys` listed the positions of repeated tokens in refAlive
+      for (let j = 0; j < level1RefN; j++) {
+        const i = refAlive[j]!;
+        const id = refTok[i]!;
+        if (inHyp[id] === seen) {
+          refGram[i] = id;
+          refAlive[refN++] = i;
+        }
+      }
+    } else {
+      for (let i = 0; i < rl; i++) {
+        const id = refTok[i]!;
+        if (inHyp[id] === seen && solo[id]! < 0) {
+          refGram[i] = id;
+          refAlive[refN++] = i;
+        }
       }
     }
   }
@@ -507,7 +520,7 @@ function matchLevels(
     let k = 0;
     for (let j = 0; j < refN; j++) {
       const i = refAlive[j]!;
-      if (i > rLast) break;
+      if (i > rLast) continue;
       const a = refGram[i]!;
       const b = refTok[i + n - 1]!;
       if (inHyp[a] !== seen || inHyp[b] !== seen) continue;
@@ -779,6 +792,7 @@ function keySlot(a: number, b: number, mask: number): number {
 // Level-1 results of `internKeys` besides its return value.
 let level1HypN = 0;
 let level1Repeated = false;
+let level1RefN = 0;
 
 /**
  * Interns the reference tokens (ids 0..v-1 in `refTok`) and looks the hypothesis tokens up (`hypTok`,
@@ -817,7 +831,7 @@ function internKeys(
   correct: number[],
   buf: MatchBuffers,
 ): number {
-  const { refCount, solo, inHyp, hypGram, hypAlive } = buf;
+  const { refCount, solo, inHyp, hypGram, hypAlive, refAlive } = buf;
   const seen = curSeen;
   const wrap = 4 * mask + 3;
   const rLine = ref.line;
@@ -827,6 +841,7 @@ function internKeys(
   const rkb = ref.keyB;
   const rl = ref.count;
   let v = 0;
+  let repN = 0;
   for (let k = 0; k < rl; k++) {
     const a = rka[k]!;
     const b = rkb[k]!;
@@ -857,7 +872,12 @@ function internKeys(
       table[slot + 2] = b;
       table[slot + 3] = id;
     } else {
-      solo[id] = -1;
+      // positions of repeated tokens, for `matchLevels`
+      if (solo[id]! >= 0) {
+        refAlive[repN++] = first[id]!;
+        solo[id] = -1;
+      }
+      refAlive[repN++] = k;
       refCount[id]!++;
     }
     rTok[k] = id;
@@ -911,6 +931,7 @@ function internKeys(
   correct[0] = c;
   level1HypN = hypN;
   level1Repeated = repeated;
+  level1RefN = repN;
   return hypN > 0 ? v : -1;
 }
 
@@ -936,6 +957,7 @@ function sacreStatsInto(prediction: string, reference: string, correct: number[]
       matchBuffers(),
       level1HypN,
       level1Repeated,
+      level1RefN,
     );
   }
 }
