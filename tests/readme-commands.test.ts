@@ -204,7 +204,7 @@ async function runReadme(command: string, o: RunOptions): Promise<CommandResult>
   if (tokens[0] === 'npx') tokens.splice(0, 1);
   const [program, ...rest] = tokens;
   const args = rest.flatMap((t) => {
-    if (t in fill) return [fill[t] as string];
+    if (Object.hasOwn(fill, t)) return [fill[t] as string];
     if (!t.includes('*')) return [t];
     const re = new RegExp(`^${t.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`);
     const hits = readdirSync(o.cwd)
@@ -719,8 +719,11 @@ describe('README ↔ tests guard', () => {
   });
 
   it.skipIf(!BUILT)('every command listed as run here was run (this test runs last)', (ctx) => {
-    // run alone (a -t filter), nothing ran: nothing to check
-    if (executed.size === 0) ctx.skip();
+    // With a -t filter, tests of this file were left out on purpose: nothing to check.
+    type Task = { type: string; mode: string; tasks?: Task[] };
+    const all = (t: Task): Task[] => (t.tasks ? t.tasks.flatMap(all) : [t]);
+    const leftOut = all(ctx.task.file as unknown as Task).filter((t) => t.mode === 'skip' || t.mode === 'todo');
+    if (leftOut.length > skippedSections.size) ctx.skip();
     const sections: Record<string, string[]> = {
       gmner: [CMD.convert, CMD.split, CMD.validate, CMD.paperEval, CMD.paperReport],
     };
