@@ -1,20 +1,14 @@
 import type { Peer } from '@mmre/provider-testkit';
-import { buildChatPrompt, seededRandom, startDashScopePeer, startOpenAIPeer } from '@mmre/provider-testkit';
+import {
+  buildChatPrompt,
+  fakePromptfooCache as fakeCache,
+  seededRandom,
+  startDashScopePeer,
+  startOpenAIPeer,
+} from '@mmre/provider-testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QwenHostedConfigInput } from './config.js';
 import { QwenHostedProvider } from './provider.js';
-
-/** A promptfoo-like cache (async get/set), as `context.getCache()` returns. */
-function fakeCache() {
-  const map = new Map<string, unknown>();
-  return {
-    map,
-    get: async (k: string) => map.get(k),
-    set: async (k: string, v: unknown) => {
-      map.set(k, v);
-    },
-  };
-}
 
 const KEY = 'sk-intl-cache-5e4d3c2b1a09f8e7d6c5';
 const OR_KEY = 'sk-or-v1-cache-0011223344556677';

@@ -1,10 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Peer } from '@mmre/provider-testkit';
 import { startDashScopePeer, startOpenAIPeer } from '@mmre/provider-testkit';
+import { buildIfStale, runProcess } from '@mmre-test/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -22,30 +22,6 @@ const KEY = 'sk-secret-test-6d1f0c9b8a7e4d3c2b1a';
 const OTHER_KEY = 'sk-other-secret-0a9b8c7d6e5f4a3b';
 const MARKER = 'VisibleMarker4242';
 
-function run(
-  cmd: string,
-  args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv },
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(cmd, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolveRun({ status, stdout, stderr });
-    });
-  });
-}
-
 function walk(dir: string): string[] {
   const out: string[] = [];
   for (const e of readdirSync(dir, { withFileTypes: true })) {
@@ -62,13 +38,7 @@ describe('secrets: a real promptfoo eval never writes the API key anywhere', () 
   let tmp: string;
 
   beforeAll(async () => {
-    if (!existsSync(dist) || statSync(dist).mtimeMs < statSync(join(here, 'provider.ts')).mtimeMs) {
-      const b = spawnSync('pnpm', ['--filter', '@mmre/provider-qwen-hosted...', 'build'], {
-        cwd: repoRoot,
-        encoding: 'utf8',
-      });
-      if (b.status !== 0) throw new Error(`building the provider failed:\n${b.stdout}\n${b.stderr}`);
-    }
+    buildIfStale('@mmre/provider-qwen-hosted', dist, [join(here, 'provider.ts')]);
     peer = await startDashScopePeer({ apiKey: KEY });
     strict = await startOpenAIPeer({ apiKey: 'the-only-accepted-key-000' }); // echoes a wrong key in its 401
     tmp = mkdtempSync(join(tmpdir(), 'mmre-secrets-'));
@@ -102,21 +72,26 @@ describe('secrets: a real promptfoo eval never writes the API key anywhere', () 
     ].join('\n');
     writeFileSync(join(tmp, 'cfg.yaml'), cfg);
     // async spawn: the loopback peers live in this process and must keep answering
-    const r = await run(promptfooBin, ['eval', '-c', 'cfg.yaml', '-o', 'out.json', '--no-progress-bar', '--verbose'], {
-      cwd: tmp,
-      env: {
-        ...process.env,
-        DASHSCOPE_API_KEY: KEY,
-        MMRE_OTHER_KEY: OTHER_KEY,
-        PROMPTFOO_CONFIG_DIR: join(tmp, 'config'),
-        PROMPTFOO_CACHE_PATH: join(tmp, 'cache'),
-        PROMPTFOO_CACHE_ENABLED: 'true',
-        PROMPTFOO_DISABLE_TELEMETRY: '1',
-        PROMPTFOO_DISABLE_UPDATE: '1',
-        PROMPTFOO_LOG_DIR: join(tmp, 'logs'),
-        NO_COLOR: '1',
+    const r = await runProcess(
+      promptfooBin,
+      ['eval', '-c', 'cfg.yaml', '-o', 'out.json', '--no-progress-bar', '--verbose'],
+      {
+        cwd: tmp,
+        env: {
+          ...process.env,
+          DASHSCOPE_API_KEY: KEY,
+          MMRE_OTHER_KEY: OTHER_KEY,
+          PROMPTFOO_CONFIG_DIR: join(tmp, 'config'),
+          PROMPTFOO_CACHE_PATH: join(tmp, 'cache'),
+          PROMPTFOO_CACHE_ENABLED: 'true',
+          PROMPTFOO_DISABLE_TELEMETRY: '1',
+          PROMPTFOO_DISABLE_UPDATE: '1',
+          PROMPTFOO_LOG_DIR: join(tmp, 'logs'),
+          NO_COLOR: '1',
+        },
+        timeoutMs: 120_000,
       },
-    });
+    );
     const streams = `${r.stdout}\n${r.stderr}`;
     expect(existsSync(join(tmp, 'out.json')), `promptfoo did not write out.json:\n${streams.slice(-3000)}`).toBe(true);
 

@@ -1,25 +1,20 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Peer } from '@mmre/provider-testkit';
-import { buildChatPrompt, seededRandom, startOllamaPeer, startOpenAIPeer } from '@mmre/provider-testkit';
+import {
+  buildChatPrompt,
+  fakePromptfooCache as fakeCache,
+  seededRandom,
+  startOllamaPeer,
+  startOpenAIPeer,
+} from '@mmre/provider-testkit';
+import { buildIfStale, runProcess } from '@mmre-test/process';
+import { promptfooEntrypoint } from '@mmre-test/promptfoo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QwenLocalConfigInput } from './config.js';
 import { QwenLocalProvider } from './provider.js';
-
-/** A promptfoo-like cache (async get/set), as `context.getCache()` returns. */
-function fakeCache() {
-  const map = new Map<string, unknown>();
-  return {
-    map,
-    get: async (k: string) => map.get(k),
-    set: async (k: string, v: unknown) => {
-      map.set(k, v);
-    },
-  };
-}
 
 const providers: QwenLocalProvider[] = [];
 function make(config: QwenLocalConfigInput): QwenLocalProvider {
@@ -125,40 +120,22 @@ describe('QwenLocalProvider behind promptfoo’s cache (context.getCache)', () =
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkgDir = resolve(here, '..');
-const repoRoot = resolve(pkgDir, '../..');
 const dist = join(pkgDir, 'dist', 'index.js');
-const entrypoint = join(repoRoot, 'node_modules', 'promptfoo', 'dist', 'src', 'entrypoint.js');
 
-function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; out: string }> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [entrypoint, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      out += d;
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', fail);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      done({ status, out });
-    });
-  });
+async function run(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number | null; out: string }> {
+  const r = await runProcess(process.execPath, [promptfooEntrypoint, ...args], { cwd, env, timeoutMs: 120_000 });
+  return { status: r.code, out: r.stdout + r.stderr };
 }
 
 describe('a real promptfoo eval, run twice: the second run is served from promptfoo’s cache', () => {
   let peer: Peer;
   let tmp: string;
   beforeAll(async () => {
-    if (!existsSync(dist) || statSync(dist).mtimeMs < statSync(join(here, 'provider.ts')).mtimeMs) {
-      const b = spawnSync('pnpm', ['--filter', '@mmre/provider-qwen-local...', 'build'], {
-        cwd: repoRoot,
-        encoding: 'utf8',
-      });
-      if (b.status !== 0) throw new Error(`building the provider failed:\n${b.stdout}\n${b.stderr}`);
-    }
+    buildIfStale('@mmre/provider-qwen-local', dist, [join(here, 'provider.ts')]);
     peer = await startOpenAIPeer({ models: ['qwen-test'] });
     tmp = mkdtempSync(join(tmpdir(), 'mmre-local-cache-'));
   });

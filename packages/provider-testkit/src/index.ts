@@ -1,5 +1,7 @@
 export type { AnswerInput } from './answer.js';
 export { deterministicAnswer } from './answer.js';
+export type { FakePromptfooCache } from './cache.js';
+export { fakePromptfooCache } from './cache.js';
 export type {
   ConformanceOptions,
   ConformanceScenario,
