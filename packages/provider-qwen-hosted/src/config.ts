@@ -32,6 +32,12 @@ export const DEFAULT_KEY_ENV: Readonly<Record<HostedBackend, string | undefined>
   'openai-compatible': undefined,
 });
 
+const KNOWN_MODELS: Readonly<Record<HostedBackend, { name: string; models: readonly string[] } | undefined>> = {
+  dashscope: { name: 'DashScope', models: DASHSCOPE_MODELS },
+  openrouter: { name: 'OpenRouter', models: OPENROUTER_MODELS },
+  'openai-compatible': undefined,
+};
+
 export const QwenHostedConfigSchema = z
   .object({
     backend: z.enum(HOSTED_BACKENDS).default('dashscope'),
@@ -76,29 +82,13 @@ export const QwenHostedConfigSchema = z
         path: ['vlHighResolutionImages'],
         message: `vlHighResolutionImages is a DashScope option; backend '${c.backend}' does not take it`,
       });
-    if (
-      c.model &&
-      c.backend === 'dashscope' &&
-      !(DASHSCOPE_MODELS as readonly string[]).includes(c.model) &&
-      !c.baseUrl &&
-      !c.baseUrls
-    )
+    // Known models are checked against the provider's own list; a proxy or gateway (baseUrl/baseUrls) may serve others.
+    const known = KNOWN_MODELS[c.backend];
+    if (c.model && known && !known.models.includes(c.model) && !c.baseUrl && !c.baseUrls)
       ctx.addIssue({
         code: 'custom',
         path: ['model'],
-        message: `unknown DashScope Qwen VL model "${c.model}"; use one of ${DASHSCOPE_MODELS.join(', ')}`,
-      });
-    if (
-      c.model &&
-      c.backend === 'openrouter' &&
-      !(OPENROUTER_MODELS as readonly string[]).includes(c.model) &&
-      !c.baseUrl &&
-      !c.baseUrls
-    )
-      ctx.addIssue({
-        code: 'custom',
-        path: ['model'],
-        message: `unknown OpenRouter Qwen VL model "${c.model}"; use one of ${OPENROUTER_MODELS.join(', ')}`,
+        message: `unknown ${known.name} Qwen VL model "${c.model}"; use one of ${known.models.join(', ')}`,
       });
     if ((c.httpReferer || c.appTitle) && c.backend !== 'openrouter')
       ctx.addIssue({
