@@ -10,11 +10,10 @@ import type {
 import {
   chatPayload,
   estimateRequestTokens,
-  formatConfigError,
   OpenAIChatClient,
   openAIChatBody,
   parsePrompt,
-  userConfig,
+  parseProviderConfig,
 } from '@mmre/provider-transport';
 import type { HostedBackend, QwenHostedConfig } from './config.js';
 import {
@@ -56,9 +55,7 @@ export class QwenHostedProvider {
   label?: string;
 
   constructor(options: ProviderOptions = {}, internals: ProviderInternals = {}) {
-    const parsed = QwenHostedConfigSchema.safeParse(userConfig(options.config));
-    if (!parsed.success) throw new Error(formatConfigError('QwenHostedProvider', parsed.error, HOSTED_CONFIG_KEYS));
-    const c = parsed.data;
+    const c = parseProviderConfig('QwenHostedProvider', QwenHostedConfigSchema, options.config, HOSTED_CONFIG_KEYS);
     this.config = c;
     this.backend = c.backend;
     this.model = (c.model ?? DEFAULT_MODEL[c.backend]) as string;

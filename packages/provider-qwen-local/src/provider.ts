@@ -12,13 +12,12 @@ import {
   BadAnswerError,
   chatPayload,
   estimateRequestTokens,
-  formatConfigError,
   OpenAIChatClient,
   openAIChatBody,
   PromptError,
   parsePrompt,
+  parseProviderConfig,
   promptText,
-  userConfig,
 } from '@mmre/provider-transport';
 import type { LocalBackend, QwenLocalConfig } from './config.js';
 import { DEFAULT_BASE_URLS, DEFAULT_MODELS, LOCAL_CONFIG_KEYS, QwenLocalConfigSchema } from './config.js';
@@ -53,9 +52,7 @@ export class QwenLocalProvider {
   label?: string;
 
   constructor(options: ProviderOptions = {}, internals: ProviderInternals = {}) {
-    const parsed = QwenLocalConfigSchema.safeParse(userConfig(options.config));
-    if (!parsed.success) throw new Error(formatConfigError('QwenLocalProvider', parsed.error, LOCAL_CONFIG_KEYS));
-    const c = parsed.data;
+    const c = parseProviderConfig('QwenLocalProvider', QwenLocalConfigSchema, options.config, LOCAL_CONFIG_KEYS);
     this.config = c;
     this.backend = c.backend;
     this.model = (c.model ?? DEFAULT_MODELS[c.backend]) as string;

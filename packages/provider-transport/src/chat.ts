@@ -220,6 +220,21 @@ export function formatConfigError(provider: string, error: z.ZodError, knownOpti
   return `${provider}: invalid provider config: ${lines.join('; ')}`;
 }
 
+/**
+ * A provider's config as its schema parses it, without the keys promptfoo injects ({@link userConfig});
+ * throws the {@link formatConfigError} message when it is invalid.
+ */
+export function parseProviderConfig<S extends z.ZodType>(
+  provider: string,
+  schema: S,
+  config: unknown,
+  knownOptions: readonly string[],
+): z.output<S> {
+  const parsed = schema.safeParse(userConfig(config));
+  if (!parsed.success) throw new Error(formatConfigError(provider, parsed.error, knownOptions));
+  return parsed.data;
+}
+
 /** Provider response fields (structurally promptfoo's ProviderResponse). */
 export interface ProviderResponse {
   output?: string;

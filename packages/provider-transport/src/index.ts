@@ -14,6 +14,7 @@ export {
   PricesSchema,
   PromptError,
   parsePrompt,
+  parseProviderConfig,
   promptText,
   readChatCompletion,
   userConfig,

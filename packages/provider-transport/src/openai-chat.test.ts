@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parsePrompt } from './chat.js';
+import { z } from 'zod';
+import { parsePrompt, parseProviderConfig } from './chat.js';
+import { chatOptions } from './common-config.js';
 import { chatPayload, openAIChatBody } from './openai-chat.js';
 
 const config = { temperature: 0, maxTokens: 64 };
@@ -44,5 +46,27 @@ describe('openAIChatBody and chatPayload', () => {
     const am = parsePrompt(arr);
     const replaced = { ...openAIChatBody('m', am, config), messages: [{ role: 'user', content: 'other' }] };
     expect(JSON.parse(chatPayload(replaced, am, arr)).messages).toEqual([{ role: 'user', content: 'other' }]);
+  });
+});
+
+describe('parseProviderConfig', () => {
+  const schema = z.object({ ...chatOptions({ maxConcurrency: 4 }) }).strict();
+  const known = Object.keys(schema.shape);
+  it('parses with defaults and drops the keys promptfoo injects (basePath)', () => {
+    const c = parseProviderConfig('P', schema, { seed: 2, basePath: '/x' }, known);
+    expect(c).toEqual({
+      temperature: 0,
+      maxTokens: 1024,
+      seed: 2,
+      timeoutMs: 120_000,
+      maxRetries: 4,
+      maxConcurrency: 4,
+    });
+  });
+  it('throws one message naming the provider, the option and the known options', () => {
+    expect(() => parseProviderConfig('P', schema, { maxToken: 5 }, known)).toThrow(
+      /^P: invalid provider config: unknown option config\.maxToken \(known options: temperature, maxTokens/,
+    );
+    expect(() => parseProviderConfig('P', schema, { topP: 2 }, known)).toThrow(/config\.topP: /);
   });
 });
