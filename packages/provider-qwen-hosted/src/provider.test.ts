@@ -54,6 +54,18 @@ describe('config and keys', () => {
     expect(c.apiKeyEnv).toBe('OPENROUTER_API_KEY');
   });
 
+  it('an empty baseUrl (a preset whose env override is unset) means the backend’s own endpoint and model check', () => {
+    const env = { DASHSCOPE_API_KEY: CN_KEY };
+    const a = make({ backend: 'dashscope', region: 'cn', baseUrl: '' }, env);
+    expect(a.baseUrls).toEqual(['https://dashscope.aliyuncs.com/compatible-mode/v1']);
+    expect(() => make({ backend: 'dashscope', baseUrl: '', model: 'gpt-4o' }, env)).toThrow(
+      /unknown DashScope Qwen VL model "gpt-4o"/,
+    );
+    expect(make({ backend: 'dashscope', baseUrl: 'http://127.0.0.1:9/v1', model: 'gpt-4o' }, env).baseUrls).toEqual([
+      'http://127.0.0.1:9/v1',
+    ]);
+  });
+
   it('a missing key names the variable (and the region), never a value', () => {
     const saved = process.env.DASHSCOPE_API_KEY;
     delete process.env.DASHSCOPE_API_KEY;

@@ -25,7 +25,8 @@ export function endpointOptions(examples: { url: string; keyEnv: string }) {
   const url = urlSchema(examples.url);
   return {
     model: z.string().min(1).optional(),
-    baseUrl: url.optional(),
+    /** An empty string means "not set" (a preset's `{{ env.X | default('') }}`): the backend's own URL. */
+    baseUrl: z.preprocess((v) => (v === '' ? undefined : v), url.optional()),
     baseUrls: z.array(url).min(1).optional(),
     apiKeyEnv: envNameSchema(examples.keyEnv).optional(),
   };
