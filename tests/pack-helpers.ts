@@ -1,8 +1,9 @@
 // Packing the workspace packages for the repository-level tests (tests/pack.test.ts checks what the
 // tarballs hold, tests/pack-install.test.ts installs them into a project outside the workspace).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
+import { type RunResult, runProcess } from '@mmre-test/process';
 import { repoRoot } from '@mmre-test/shared';
 
 /** Folder names under packages/, sorted (package `@mmre/<name>`). */
@@ -43,40 +44,15 @@ export function packAll(dest: string, names: readonly string[] = workspacePackag
   return tarballs;
 }
 
-export interface RunResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
+export type { RunResult } from '@mmre-test/process';
 
-/** Run a command without a shell; never rejects (a timeout kills it and shows as `signal`). */
+/** Run a command without a shell; never rejects (a timeout kills it and shows as `signal`). stdin is empty. */
 export function run(
   cmd: string,
   args: readonly string[],
   options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string },
 ): Promise<RunResult> {
-  const started = performance.now();
-  return new Promise((resolvePromise) => {
-    const child = spawn(cmd, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: 'pipe' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    const timer = options.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), options.timeoutMs) : undefined;
-    const done = (code: number | null, signal: NodeJS.Signals | null, extra = '') => {
-      if (timer) clearTimeout(timer);
-      resolvePromise({ code, signal, stdout, stderr: stderr + extra, ms: performance.now() - started });
-    };
-    child.on('error', (e) => done(null, null, `\nspawn error: ${e.message}`));
-    child.on('close', (code, signal) => done(code, signal));
-    child.stdin.end(options.input ?? '');
-  });
+  return runProcess(cmd, args, { ...options, input: options.input ?? '' });
 }
 
 /** A failure message naming the command, where it ran, its exit status and its output (tail). */
