@@ -152,28 +152,10 @@ const meanOf: Stat<number> = (rows) => {
   return (s / rows.length) * 100;
 };
 const bleuOf: Stat<BleuStats> = (rows) => (rows.length === 0 ? null : bleuScore(sumBleuStats(rows)));
-const nerOf: Stat<NonNullable<ModeSample['ner']>> = (rows) => {
-  if (rows.length === 0) return null;
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  for (const r of rows) {
-    tp += r.tp;
-    fp += r.fp;
-    fn += r.fn;
-  }
-  const p = tp + fp > 0 ? tp / (tp + fp) : 0;
-  const rc = tp + fn > 0 ? tp / (tp + fn) : 0;
-  return p + rc > 0 ? ((2 * p * rc) / (p + rc)) * 100 : 0;
-};
+const nerOf: Stat<NonNullable<ModeSample['ner']>> = (rows) => (rows.length === 0 ? null : microNer(rows).f1 * 100);
 const accOf: Stat<NonNullable<ModeSample['matching']>> = (rows) => {
-  let c = 0;
-  let g = 0;
-  for (const r of rows) {
-    c += r.correct;
-    g += r.gold;
-  }
-  return g > 0 ? (c / g) * 100 : null;
+  const accuracy = microMatching(rows).accuracy;
+  return accuracy === null ? null : accuracy * 100;
 };
 
 interface MetricSpec<T> {
