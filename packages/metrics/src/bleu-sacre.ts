@@ -353,6 +353,9 @@ function prepareMatch(hl: number, rl: number, maxN: number): void {
     refCount = new Int32Array(need * 2);
     solo = new Int32Array(need * 2);
     inHyp = new Int32Array(need * 2);
+    // `used` carries stamps of the same generation counter: restarting the counter must clear it too,
+    // or a stale stamp equal to a new generation hides a match.
+    used.fill(0);
     inHypGen = 0;
   }
   const usedNeed = (maxN - 1) * rl;
