@@ -21,3 +21,27 @@ export function mulberry32(seed: number): () => number {
   const next = mulberry32Uint32(seed);
   return () => next() / 4294967296;
 }
+
+/**
+ * A seedable PRNG with the draws the paired statistics use, over `mulberry32Uint32(seed)`: the seed is
+ * any finite number, truncated and reduced to an unsigned 32-bit integer, so `createRng(1)` gives the
+ * same stream on every platform and run.
+ */
+export interface Rng {
+  /** Next unsigned 32-bit integer. */
+  nextUint32(): number;
+  /** Next float in [0, 1) (a 32-bit value / 2^32). */
+  next(): number;
+  /** Next integer in [0, n), for 1 ≤ n ≤ 2^32: `Math.floor((u32 / 2^32) * n)` (multiply-shift, bias < n / 2^32). */
+  int(n: number): number;
+}
+
+export function createRng(seed: number): Rng {
+  if (!Number.isFinite(seed)) throw new RangeError(`createRng: seed must be a finite number, got ${seed}`);
+  const nextUint32 = mulberry32Uint32(seed);
+  return {
+    nextUint32,
+    next: () => nextUint32() / 4294967296,
+    int: (n: number) => Math.floor((nextUint32() / 4294967296) * n),
+  };
+}

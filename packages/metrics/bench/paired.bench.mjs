@@ -1,9 +1,9 @@
 // Paired bootstrap and approximate randomization over 2,000 samples, 10,000 iterations, for a
 // corpus-type metric (sacrebleu corpus BLEU from summed per-sample stats) and micro NER F1.
 // Usage: node packages/metrics/bench/paired.bench.mjs   (after `pnpm --filter @mmre/metrics... build`)
+import { createRng } from '@mmre/core';
 import {
   corpusBleuAdditive,
-  createRng,
   microF1Additive,
   microNer,
   nerStats,

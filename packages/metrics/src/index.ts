@@ -65,7 +65,6 @@ export {
 } from './paired.js';
 export { porterStem } from './porter.js';
 export { isPyWhitespace, pyRstrip, pySplit, pyStrip } from './pysplit.js';
-export { createRng, type Rng } from './rng.js';
 export {
   meanRouge,
   type PRF,

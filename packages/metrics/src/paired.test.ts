@@ -1,3 +1,4 @@
+import { createRng } from '@mmre/core';
 import { describe, expect, it } from 'vitest';
 import { sacreBleuStats, sacreCorpusBleu } from './bleu-sacre.js';
 import { microNer, type NerStats, nerStats } from './ner.js';
@@ -11,7 +12,6 @@ import {
   pairedRandomization,
   quantileSorted,
 } from './paired.js';
-import { createRng } from './rng.js';
 
 function normal(rng: ReturnType<typeof createRng>): number {
   const u = 1 - rng.next();

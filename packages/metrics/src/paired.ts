@@ -1,7 +1,7 @@
+import { createRng } from '@mmre/core';
 import { type BleuStats, sacreBleuFromStats } from './bleu-sacre.js';
 import { type MatchingStats, matchingFromCounts } from './matching.js';
 import { type NerStats, prf } from './ner.js';
-import { createRng } from './rng.js';
 
 /**
  * Recomputes a corpus value from a list of per-sample rows (sufficient statistics): the mean for a
