@@ -1,6 +1,7 @@
-// Parity with sacrebleu 2.6.0 and NLTK 3.8 BLEU on ../shared/parity/metrics-public*.
+// Parity with sacrebleu 2.6.0 and NLTK 3.8 BLEU on the public vectors (src/__fixtures__/parity, a copy of
+// ../shared/parity: values computed by the Python libraries, see the README there).
 import { readFileSync } from 'node:fs';
-import { sharedPath } from '@mmre-test/shared';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   NLTK_SMOOTHINGS,
@@ -12,8 +13,8 @@ import {
 } from './bleu-nltk.js';
 import { sacreBleuFromStats, sacreBleuStats, sacreCorpusBleu, sacreSentenceBleu, sumBleuStats } from './bleu-sacre.js';
 
-const pairsFile = sharedPath('parity', 'metrics-public.jsonl');
-const corpusFile = sharedPath('parity', 'metrics-public-corpus.json');
+const pairsFile = fileURLToPath(new URL('./__fixtures__/parity/metrics-public.jsonl', import.meta.url));
+const corpusFile = fileURLToPath(new URL('./__fixtures__/parity/metrics-public-corpus.json', import.meta.url));
 
 const SACRE_FIELDS = ['score', 'counts', 'totals', 'precisions', 'bp', 'sys_len', 'ref_len'] as const;
 const SACRE_EXTRA = { score_floor: 'floor', score_add_k: 'add-k', score_none: 'none' } as const;
@@ -49,7 +50,8 @@ function loadPairs(file: string): Pair[] {
 const INTEGER_FIELDS = new Set(['counts', 'totals', 'sys_len', 'ref_len']);
 
 /**
- * Compares `got` with `want`: floats within 1e-9 × max(1, |want|) and zero exactly when `want` is zero
+ * Compares `got` with `want`: floats within 1e-12 relative (V8's exp/log may differ from glibc's in the
+ * last bits) and zero exactly when `want` is zero
  * (the tiny NLTK values must stay tiny and non-zero); integer fields exactly; arrays element-wise.
  * Mismatches are collected in `failures` (one expect per test keeps 250 × 20 comparisons fast).
  */
@@ -70,15 +72,15 @@ function check(failures: string[], got: unknown, want: unknown, where: string, e
   }
   const ok = exact
     ? got === want
-    : Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want)) && (got === 0) === (want === 0);
+    : Math.abs(got - want) <= 1e-12 * Math.abs(want) && (got === 0) === (want === 0);
   if (!ok) failures.push(`${where}: got ${got}, want ${want}`);
 }
 
-describe.skipIf(pairsFile === null)('sacrebleu 2.6.0 parity, per pair (metrics-public.jsonl)', () => {
-  const pairs = pairsFile ? loadPairs(pairsFile) : [];
+describe('sacrebleu 2.6.0 parity, per pair (metrics-public.jsonl)', () => {
+  const pairs = loadPairs(pairsFile);
 
   it('has the vectors', () => {
-    expect(pairs.length).toBeGreaterThanOrEqual(200);
+    expect(pairs.length).toBe(250);
   });
 
   it('sentence_bleu (exp, effective order): score, counts, totals, precisions, bp, sys_len, ref_len', () => {
@@ -112,8 +114,8 @@ describe.skipIf(pairsFile === null)('sacrebleu 2.6.0 parity, per pair (metrics-p
   });
 });
 
-describe.skipIf(pairsFile === null)('NLTK 3.8 parity, per pair (metrics-public.jsonl)', () => {
-  const pairs = pairsFile ? loadPairs(pairsFile) : [];
+describe('NLTK 3.8 parity, per pair (metrics-public.jsonl)', () => {
+  const pairs = loadPairs(pairsFile);
 
   it('sentence_bleu none, method1, method4, method7 and their warning counts', () => {
     const failures: string[] = [];
@@ -132,29 +134,27 @@ describe.skipIf(pairsFile === null)('NLTK 3.8 parity, per pair (metrics-public.j
   });
 });
 
-describe.skipIf(pairsFile === null || corpusFile === null)('corpus parity (metrics-public-corpus.json)', () => {
-  const pairs = pairsFile ? loadPairs(pairsFile) : [];
-  const corpus = corpusFile
-    ? (JSON.parse(readFileSync(corpusFile, 'utf8')) as {
-        n_pairs: number;
-        sacrebleu: Record<string, unknown>;
-        nltk: Record<string, number>;
-      })
-    : null;
+describe('corpus parity (metrics-public-corpus.json)', () => {
+  const pairs = loadPairs(pairsFile);
+  const corpus = JSON.parse(readFileSync(corpusFile, 'utf8')) as {
+    n_pairs: number;
+    sacrebleu: Record<string, unknown>;
+    nltk: Record<string, number>;
+  };
   const preds = pairs.map((p) => p.prediction);
   const refs = pairs.map((p) => p.reference);
 
   it('sacrebleu corpus_bleu, directly and from summed per-pair statistics', () => {
-    expect(pairs.length).toBe(corpus!.n_pairs);
+    expect(pairs.length).toBe(corpus.n_pairs);
     const failures: string[] = [];
     const got = sacreCorpusBleu(preds, refs) as unknown as Record<string, unknown>;
     const summed = sacreBleuFromStats(sumBleuStats(pairs.map((p) => sacreBleuStats(p.prediction, p.reference))));
     for (const f of SACRE_FIELDS) {
-      check(failures, got[f], corpus!.sacrebleu[f], `corpus sacrebleu.${f}`, INTEGER_FIELDS.has(f));
+      check(failures, got[f], corpus.sacrebleu[f], `corpus sacrebleu.${f}`, INTEGER_FIELDS.has(f));
       check(
         failures,
         (summed as unknown as Record<string, unknown>)[f],
-        corpus!.sacrebleu[f],
+        corpus.sacrebleu[f],
         `summed sacrebleu.${f}`,
         INTEGER_FIELDS.has(f),
       );
@@ -166,8 +166,8 @@ describe.skipIf(pairsFile === null || corpusFile === null)('corpus parity (metri
     const failures: string[] = [];
     const summed = sumNltkBleuStats(pairs.map((p) => nltkBleuStats(p.prediction, p.reference)));
     for (const s of ['none', 'method1'] as const) {
-      check(failures, nltkCorpusBleu(preds, refs, { smoothing: s }).score, corpus!.nltk[s], `corpus nltk.${s}`);
-      check(failures, nltkBleuFromStats(summed, { smoothing: s }).score, corpus!.nltk[s], `summed nltk.${s}`);
+      check(failures, nltkCorpusBleu(preds, refs, { smoothing: s }).score, corpus.nltk[s], `corpus nltk.${s}`);
+      check(failures, nltkBleuFromStats(summed, { smoothing: s }).score, corpus.nltk[s], `summed nltk.${s}`);
     }
     expect(failures).toEqual([]);
   });

@@ -1,16 +1,12 @@
-// Parity with rouge-score 0.1.2 (and NLTK 3.8's PorterStemmer) on ../shared/parity/metrics-public*.
+// Parity with rouge-score 0.1.2 (and NLTK 3.8's PorterStemmer) on the public vectors (src/__fixtures__/parity,
+// a copy of ../shared/parity: values computed by the Python libraries, see the README there).
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { meanRouge, type PRF, ROUGE_TYPES, type RougeScores, rougeScores } from './rouge.js';
 
-// '@mmre-test/shared' is a vitest alias with no TypeScript path mapping yet, so it is imported through a
-// non-literal specifier (esbuild keeps the literal; tsc does not try to resolve it) and typed here.
-// Once the package tsconfig maps '@mmre-test/*', this can become a plain import.
-type SharedSupport = { sharedPath(...parts: string[]): string | null };
-const { sharedPath } = (await import('@mmre-test/shared' as string)) as SharedSupport;
-
-const pairsFile = sharedPath('parity', 'metrics-public.jsonl');
-const corpusFile = sharedPath('parity', 'metrics-public-corpus.json');
+const pairsFile = fileURLToPath(new URL('./__fixtures__/parity/metrics-public.jsonl', import.meta.url));
+const corpusFile = fileURLToPath(new URL('./__fixtures__/parity/metrics-public-corpus.json', import.meta.url));
 
 interface ParityPair {
   id: string;
@@ -50,17 +46,18 @@ function loadPairs(file: string): ParityPair[] {
   return pairs;
 }
 
-/** |got - want| <= 1e-9 * max(1, |want|), with the failing location in the message. */
-function expectClose(got: PRF, want: PRF, where: string): void {
+/**
+ * got === want for every field: ROUGE values are ratios of integer counts and F = 2PR/(P+R), computed in
+ * the same order as rouge-score, so they match to the last bit (means too: summed left to right from 0).
+ */
+function expectExact(got: PRF, want: PRF, where: string): void {
   for (const f of FIELDS) {
-    const tol = 1e-9 * Math.max(1, Math.abs(want[f]));
-    const diff = Math.abs(got[f] - want[f]);
-    if (!(diff <= tol)) expect.fail(`${where}.${f}: got ${got[f]}, want ${want[f]}`);
+    if (got[f] !== want[f]) expect.fail(`${where}.${f}: got ${got[f]}, want ${want[f]}`);
   }
 }
 
-describe.skipIf(pairsFile === null || corpusFile === null)('rouge parity with rouge-score 0.1.2', () => {
-  const pairs = pairsFile ? loadPairs(pairsFile) : [];
+describe('rouge parity with rouge-score 0.1.2', () => {
+  const pairs = loadPairs(pairsFile);
 
   it('reads all 250 public pairs', () => {
     expect(pairs.length).toBe(250);
@@ -75,7 +72,7 @@ describe.skipIf(pairsFile === null || corpusFile === null)('rouge parity with ro
       for (const p of pairs) {
         const got = rougeScores(p.prediction, p.reference, { stemmer });
         for (const t of ROUGE_TYPES) {
-          expectClose(got[t], p[field][t], `${p.id} (${p.category}) ${field}.${t}`);
+          expectExact(got[t], p[field][t], `${p.id} (${p.category}) ${field}.${t}`);
           checked++;
         }
       }
@@ -83,11 +80,11 @@ describe.skipIf(pairsFile === null || corpusFile === null)('rouge parity with ro
     });
 
     it(`matches ${field}_mean of the corpus file`, () => {
-      const corpus = JSON.parse(readFileSync(corpusFile!, 'utf8')) as Record<string, unknown>;
+      const corpus = JSON.parse(readFileSync(corpusFile, 'utf8')) as Record<string, unknown>;
       const want = corpus[`${field}_mean`];
       if (!isRougeScores(want)) throw new Error(`${corpusFile}: field ${field}_mean must hold P/R/F per ROUGE type`);
       const got = meanRouge(pairs.map((p) => rougeScores(p.prediction, p.reference, { stemmer })));
-      for (const t of ROUGE_TYPES) expectClose(got[t], want[t], `${field}_mean.${t}`);
+      for (const t of ROUGE_TYPES) expectExact(got[t], want[t], `${field}_mean.${t}`);
     });
   }
 
