@@ -1,5 +1,4 @@
 export {
-  fsum,
   NLTK_SMOOTHINGS,
   type NltkBleuOptions,
   type NltkBleuResult,
@@ -9,12 +8,10 @@ export {
   nltkBleuStats,
   nltkCorpusBleu,
   nltkSentenceBleu,
-  ratioToDouble,
   sumNltkBleuStats,
 } from './bleu-nltk.js';
 export {
   type BleuStats,
-  clippedNgramMatches,
   SACREBLEU_MAX_ORDER,
   type SacreBleuOptions,
   type SacreBleuResult,
@@ -64,6 +61,7 @@ export {
   type RandomizationResult,
 } from './paired.js';
 export { porterStem } from './porter.js';
+export { fsum, ratioToDouble } from './pymath.js';
 export { isPyWhitespace, pyRstrip, pySplit, pyStrip } from './pysplit.js';
 export {
   meanRouge,

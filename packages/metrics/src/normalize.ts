@@ -1,12 +1,5 @@
 import { canonicalLabel } from '@mmre/core';
 
-/**
- * Python's `str.isspace()` characters (what `str.split()` splits on): the ASCII controls
- * \t \n \v \f \r and \x1c–\x1f, space, U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029,
- * U+202F, U+205F, U+3000. JavaScript's `\s` differs (it has U+FEFF, lacks \x1c–\x1f and U+0085).
- */
-const PY_WHITESPACE_RUN = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g;
-
 /** Letters whose Unicode case folding is not `lower(upper(lower(c)))` (see `caseFold`). */
 function foldCodePoint(ch: string): string {
   const cp = ch.codePointAt(0) as number;
@@ -33,9 +26,14 @@ export function caseFold(text: string): string {
   return out;
 }
 
-/** Collapses runs of (Python) whitespace to one space and trims. */
+/**
+ * Collapses runs of Python whitespace (`str.isspace()`, what `str.split()` splits on: the ASCII
+ * controls \t \n \v \f \r and \x1c–\x1f, space, U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028,
+ * U+2029, U+202F, U+205F, U+3000) to one space and trims. JavaScript's `\s` differs (it has U+FEFF,
+ * lacks \x1c–\x1f and U+0085).
+ */
 export function collapseWhitespace(text: string): string {
-  return text.replace(PY_WHITESPACE_RUN, ' ').trim();
+  return text.replace(/[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/g, ' ').trim();
 }
 
 /**

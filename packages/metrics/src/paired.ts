@@ -27,14 +27,14 @@ export interface AdditiveStatistic<T> {
   fromSums: (sums: Float64Array, n: number) => number | null;
 }
 
-/** Builds an `AdditiveStatistic` (see there). */
+/** Builds an `AdditiveStatistic` (see there), frozen. */
 export function additiveStatistic<T>(
   dims: number,
   vector: (row: T, out: Float64Array) => void,
   fromSums: (sums: Float64Array, n: number) => number | null,
 ): AdditiveStatistic<T> {
   if (!Number.isInteger(dims) || dims < 1) throw new RangeError(`additiveStatistic: dims must be a positive integer`);
-  return { kind: 'additive', dims, vector, fromSums };
+  return Object.freeze({ kind: 'additive', dims, vector, fromSums });
 }
 
 /** Mean of numeric rows, as an additive statistic. */

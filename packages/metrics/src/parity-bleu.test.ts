@@ -70,9 +70,7 @@ function check(failures: string[], got: unknown, want: unknown, where: string, e
     failures.push(`${where}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)} (both must be numbers)`);
     return;
   }
-  const ok = exact
-    ? got === want
-    : Math.abs(got - want) <= 1e-12 * Math.abs(want) && (got === 0) === (want === 0);
+  const ok = exact ? got === want : Math.abs(got - want) <= 1e-12 * Math.abs(want) && (got === 0) === (want === 0);
   if (!ok) failures.push(`${where}: got ${got}, want ${want}`);
 }
 

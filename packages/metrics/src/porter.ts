@@ -8,24 +8,24 @@
  */
 
 /** NLTK's irregular forms: the word maps straight to its paradigm form, bypassing the steps. */
-const POOL: ReadonlyMap<string, string> = new Map([
-  ['sky', 'sky'],
-  ['skies', 'sky'],
-  ['dying', 'die'],
-  ['lying', 'lie'],
-  ['tying', 'tie'],
-  ['news', 'news'],
-  ['innings', 'inning'],
-  ['inning', 'inning'],
-  ['outings', 'outing'],
-  ['outing', 'outing'],
-  ['cannings', 'canning'],
-  ['canning', 'canning'],
-  ['howe', 'howe'],
-  ['proceed', 'proceed'],
-  ['exceed', 'exceed'],
-  ['succeed', 'succeed'],
-]);
+const POOL: Readonly<Record<string, string>> = Object.freeze({
+  sky: 'sky',
+  skies: 'sky',
+  dying: 'die',
+  lying: 'lie',
+  tying: 'tie',
+  news: 'news',
+  innings: 'inning',
+  inning: 'inning',
+  outings: 'outing',
+  outing: 'outing',
+  cannings: 'canning',
+  canning: 'canning',
+  howe: 'howe',
+  proceed: 'proceed',
+  exceed: 'exceed',
+  succeed: 'succeed',
+});
 
 function isVowel(c: string): boolean {
   return c === 'a' || c === 'e' || c === 'i' || c === 'o' || c === 'u';
@@ -161,7 +161,7 @@ function step1c(word: string): string {
   return word;
 }
 
-const STEP2_RULES: readonly Rule[] = [
+const STEP2_RULES: readonly Rule[] = Object.freeze([
   ['ational', 'ate', positive],
   ['tional', 'tion', positive],
   ['enci', 'ence', positive],
@@ -183,7 +183,7 @@ const STEP2_RULES: readonly Rule[] = [
   ['iviti', 'ive', positive],
   ['biliti', 'ble', positive],
   ['fulli', 'ful', positive],
-];
+]);
 
 function step2(word: string): string {
   // NLTK extension: -alli -> -al, then step 2 again on the result.
@@ -200,7 +200,7 @@ function step2(word: string): string {
   return word;
 }
 
-const STEP3_RULES: readonly Rule[] = [
+const STEP3_RULES: readonly Rule[] = Object.freeze([
   ['icate', 'ic', positive],
   ['ative', '', positive],
   ['alize', 'al', positive],
@@ -208,9 +208,9 @@ const STEP3_RULES: readonly Rule[] = [
   ['ical', 'ic', positive],
   ['ful', '', positive],
   ['ness', '', positive],
-];
+]);
 
-const STEP4_RULES: readonly Rule[] = [
+const STEP4_RULES: readonly Rule[] = Object.freeze([
   ['al', '', gt1],
   ['ance', '', gt1],
   ['ence', '', gt1],
@@ -230,7 +230,7 @@ const STEP4_RULES: readonly Rule[] = [
   ['ous', '', gt1],
   ['ive', '', gt1],
   ['ize', '', gt1],
-];
+]);
 
 function step5a(word: string): string {
   if (word.endsWith('e')) {
@@ -253,8 +253,7 @@ function step5b(word: string): string {
  * most two characters are returned unchanged.
  */
 export function porterStem(word: string): string {
-  const irregular = POOL.get(word);
-  if (irregular !== undefined) return irregular;
+  if (Object.hasOwn(POOL, word)) return POOL[word]!;
   if (word.length <= 2) return word;
   let w = step1a(word);
   w = step1b(w);

@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { meanRouge, ROUGE_TYPES, type RougeScores, rougeScores, rougeScoresBoth, rougeTokenize } from './rouge.js';
+import {
+  DEFAULT_ROUGE_TYPES,
+  meanRouge,
+  ROUGE_TYPES,
+  RougeScorer,
+  type RougeScores,
+  rougeScores,
+  rougeScoresBoth,
+  rougeTokenize,
+} from './rouge.js';
 
 describe('rougeTokenize', () => {
   it('lower-cases and splits on every run of non [a-z0-9]', () => {
@@ -82,7 +91,8 @@ describe('rougeScores', () => {
       ['!!!', '...'],
       ['alpha', 'beta'],
     ] as const) {
-      const s = rougeScores(p, r, { stemmer: true });
+      const s = rougeScores(p, r, { stemmer: true, types: ROUGE_TYPES });
+      expect(Object.keys(s)).toEqual([...ROUGE_TYPES]);
       for (const t of ROUGE_TYPES) expect(s[t]).toEqual({ precision: 0, recall: 0, fmeasure: 0 });
     }
     // one token each: no bigram, but the unigram matches
@@ -99,7 +109,9 @@ describe('rougeScores', () => {
   it('computes only the requested types and rejects unknown ones', () => {
     const s = rougeScores('a b', 'a c', { types: ['rouge2', 'rougeL'] });
     expect(Object.keys(s).sort()).toEqual(['rouge2', 'rougeL']);
-    expect(() => rougeScores('a', 'b', { types: ['rouge3' as never] })).toThrow(/unknown ROUGE type "rouge3"/);
+    for (const t of ['rouge0', 'rouge10', 'rougeN', 'rougel']) {
+      expect(() => rougeScores('a', 'b', { types: [t as never] })).toThrow(`unknown ROUGE type "${t}"`);
+    }
     expect(() => rougeScores(null as never, 'b')).toThrow(/must be strings \(got object and string\)/);
   });
 });
@@ -195,16 +207,18 @@ describe('meanRouge', () => {
   it('sums left to right from 0 and divides by n', () => {
     const scores = [rougeScores('a b c', 'a b d'), rougeScores('x', 'y'), rougeScores('p q', 'p q')];
     const m = meanRouge(scores);
-    for (const t of ROUGE_TYPES) {
+    expect(Object.keys(m)).toEqual([...DEFAULT_ROUGE_TYPES]);
+    for (const t of DEFAULT_ROUGE_TYPES) {
       for (const f of ['precision', 'recall', 'fmeasure'] as const) {
-        expect(m[t][f]).toBe((0 + scores[0]![t][f] + scores[1]![t][f] + scores[2]![t][f]) / 3);
+        expect(m[t]![f]).toBe((0 + scores[0]![t]![f] + scores[1]![t]![f] + scores[2]![t]![f]) / 3);
       }
     }
   });
 
   it('gives zeros for no scores, accepts any iterable and keeps the first score types', () => {
     const empty = meanRouge([]);
-    for (const t of ROUGE_TYPES) expect(empty[t]).toEqual({ precision: 0, recall: 0, fmeasure: 0 });
+    expect(Object.keys(empty)).toEqual([...DEFAULT_ROUGE_TYPES]);
+    for (const t of DEFAULT_ROUGE_TYPES) expect(empty[t]).toEqual({ precision: 0, recall: 0, fmeasure: 0 });
     function* gen(): Generator<RougeScores> {
       yield rougeScores('a b', 'a b', { types: ['rouge1'] });
       yield rougeScores('a b', 'a c', { types: ['rouge1'] });
@@ -218,13 +232,19 @@ describe('meanRouge', () => {
   });
 });
 
-describe('intern table', () => {
-  it('keeps exact results after more than a million distinct tokens (table reset)', () => {
-    const before = rougeScores('the cat sat on the mat', 'the cat is on the mat', { stemmer: true });
+describe('stem cache', () => {
+  it('keeps exact results past its size limit (it starts over), in one call and across calls', () => {
+    const scorer = new RougeScorer();
+    const before = scorer.score('the cat sat on the mat', 'the cat is on the mat', { stemmer: true });
     const words: string[] = [];
-    for (let k = 0; k < 1_100_000; k++) words.push(`w${k.toString(36)}`);
-    expect(rougeTokenize(words.join(' ')).length).toBe(1_100_000);
-    expect(rougeScores('the cat sat on the mat', 'the cat is on the mat', { stemmer: true })).toEqual(before);
+    for (let k = 0; k < 120_000; k++) words.push(`running${k.toString(36)}ing`);
+    const text = words.join(' ');
+    const s = scorer.score(text, text, { stemmer: true, types: ['rouge1'] });
+    expect(s.rouge1).toEqual({ precision: 1, recall: 1, fmeasure: 1 });
+    expect(
+      scorer.score(`${words[0]} ${words[119_999]}`, 'x', { stemmer: true, types: ['rouge1'] }).rouge1.precision,
+    ).toBe(0);
+    expect(scorer.score('the cat sat on the mat', 'the cat is on the mat', { stemmer: true })).toEqual(before);
     expect(rougeTokenize('Running cats', { stemmer: true })).toEqual(['run', 'cat']);
   });
 });
@@ -272,6 +292,6 @@ describe('rougeScoresBoth', () => {
 
   it('rejects non-strings and unknown types like rougeScores', () => {
     expect(() => rougeScoresBoth(1 as unknown as string, 'a')).toThrow(/must be strings/);
-    expect(() => rougeScoresBoth('a', 'a', { types: ['rouge3' as 'rouge1'] })).toThrow(/unknown ROUGE type/);
+    expect(() => rougeScoresBoth('a', 'a', { types: ['rouge0' as 'rouge1'] })).toThrow(/unknown ROUGE type/);
   });
 });

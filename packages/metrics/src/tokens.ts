@@ -1,0 +1,147 @@
+/**
+ * Tokens as ranges of a text, and their ids within a pair: what the tokenizers produce and the
+ * counting code consumes, without creating a string per token.
+ */
+
+/**
+ * Token hash: FNV-1a over the UTF-16 code units, `hashStep(...hashStep(HASH_SEED, c0)..., cn)`. The
+ * tokenizers compute it while scanning; equal tokens have equal hashes.
+ */
+export const HASH_SEED = 0x811c9dc5 | 0;
+
+export function hashStep(h: number, c: number): number {
+  return Math.imul(h ^ c, 0x01000193);
+}
+
+function grown(a: Int32Array, size: number): Int32Array {
+  const b = new Int32Array(size);
+  b.set(a);
+  return b;
+}
+
+/**
+ * The tokens of one text: token k is `text.slice(start[k], end[k])`, on "\n"-line `line[k]` (kept by
+ * the ROUGE tokenizer only), for k < `count`. `reset` starts a new list; entries at or past `count`
+ * are never read, so a list reused for another text holds nothing of the previous one.
+ */
+export class TokenRanges {
+  text = '';
+  count = 0;
+  start: Int32Array = new Int32Array(64);
+  end: Int32Array = new Int32Array(64);
+  hash: Int32Array = new Int32Array(64);
+  line: Int32Array = new Int32Array(64);
+
+  reset(text: string): this {
+    this.text = text;
+    this.count = 0;
+    return this;
+  }
+
+  /** Appends the token `text[s, e)`, whose hash is `h`, on line `line`. */
+  push(s: number, e: number, h: number, line = 0): void {
+    const k = this.count;
+    if (k === this.start.length) {
+      const size = 2 * k;
+      this.start = grown(this.start, size);
+      this.end = grown(this.end, size);
+      this.hash = grown(this.hash, size);
+      this.line = grown(this.line, size);
+    }
+    this.start[k] = s;
+    this.end[k] = e;
+    this.hash[k] = h;
+    this.line[k] = line;
+    this.count = k + 1;
+  }
+
+  token(k: number): string {
+    return this.text.slice(this.start[k]!, this.end[k]!);
+  }
+
+  tokens(): string[] {
+    const out = new Array<string>(this.count);
+    for (let k = 0; k < this.count; k++) out[k] = this.token(k);
+    return out;
+  }
+}
+
+function sameToken(a: TokenRanges, i: number, b: TokenRanges, j: number): boolean {
+  const as = a.start[i]!;
+  const bs = b.start[j]!;
+  const len = a.end[i]! - as;
+  if (b.end[j]! - bs !== len) return false;
+  const at = a.text;
+  const bt = b.text;
+  for (let k = 0; k < len; k++) if (at.charCodeAt(as + k) !== bt.charCodeAt(bs + k)) return false;
+  return true;
+}
+
+/**
+ * Token ids of a pair: after `intern(ref, hyp)`, `ref[k]` / `hyp[k]` (k < the lists' counts) are ids
+ * in [0, distinct), equal exactly for equal tokens, numbered by first occurrence in the reference,
+ * then in the hypothesis.
+ *
+ * An open-addressing table over the token hashes, cleared at the start of every call (and the id
+ * arrays written before they are read), so the ids depend on that pair only.
+ */
+export class TokenInterner {
+  ref: Int32Array = new Int32Array(64);
+  hyp: Int32Array = new Int32Array(64);
+  /** slot → token id (−1: empty) and the hash of that token */
+  private slotId: Int32Array = new Int32Array(256);
+  private slotHash: Int32Array = new Int32Array(256);
+  /** id → its first occurrence: list (0 ref, 1 hyp) and index */
+  private firstList: Int32Array = new Int32Array(128);
+  private firstIndex: Int32Array = new Int32Array(128);
+
+  /** Returns the number of distinct tokens. */
+  intern(ref: TokenRanges, hyp: TokenRanges): number {
+    const rl = ref.count;
+    const hl = hyp.count;
+    const n = rl + hl;
+    if (this.ref.length < rl) this.ref = new Int32Array(2 * rl);
+    if (this.hyp.length < hl) this.hyp = new Int32Array(2 * hl);
+    if (this.firstList.length < n) {
+      this.firstList = new Int32Array(2 * n);
+      this.firstIndex = new Int32Array(2 * n);
+    }
+    let cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    if (this.slotId.length < cap) {
+      this.slotId = new Int32Array(cap);
+      this.slotHash = new Int32Array(cap);
+    }
+    const slotId = this.slotId;
+    const slotHash = this.slotHash;
+    const firstList = this.firstList;
+    const firstIndex = this.firstIndex;
+    const mask = cap - 1;
+    slotId.fill(-1, 0, cap);
+    let distinct = 0;
+    for (let list = 0; list < 2; list++) {
+      const src = list === 0 ? ref : hyp;
+      const out = list === 0 ? this.ref : this.hyp;
+      const hashes = src.hash;
+      for (let k = 0; k < src.count; k++) {
+        const h = hashes[k]!;
+        let s = (h ^ (h >>> 16)) & mask;
+        let id = slotId[s]!;
+        while (id >= 0) {
+          if (slotHash[s] === h && sameToken(firstList[id] === 0 ? ref : hyp, firstIndex[id]!, src, k)) break;
+          s = (s + 1) & mask;
+          id = slotId[s]!;
+        }
+        if (id < 0) {
+          id = distinct++;
+          slotId[s] = id;
+          slotHash[s] = h;
+          firstList[id] = list;
+          firstIndex[id] = k;
+        }
+        out[k] = id;
+      }
+    }
+    return distinct;
+  }
+}
