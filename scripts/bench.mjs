@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Runs every package benchmark (packages/*/bench/*.bench.mjs, against the built dist/) one after another.
+// Runs every benchmark one after another: the package benches (packages/*/bench/*.bench.mjs, against the
+// built dist/), then the repository-level ones (bench/*.bench.mjs, e.g. the paper-size bench/scale.bench.mjs).
 // Each bench prints its figures and ends with lines `name: value unit (target …)`.
-// Usage: pnpm bench [filter]   (filter = substring of the bench path)
-import { spawnSync } from 'node:child_process';
+// Usage: pnpm bench [filter]   (filter = substring of the bench path, e.g. `pnpm bench scale`)
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -17,6 +18,8 @@ for (const pkg of readdirSync('packages').sort()) {
   if (!existsSync(dir)) continue;
   for (const f of readdirSync(dir).sort()) if (f.endsWith('.bench.mjs')) benches.push(join(dir, f));
 }
+if (existsSync('bench'))
+  for (const f of readdirSync('bench').sort()) if (f.endsWith('.bench.mjs')) benches.push(join('bench', f));
 const selected = benches.filter((b) => b.includes(filter));
 if (selected.length === 0) {
   console.error(`no benchmark matches "${filter}"`);
@@ -24,14 +27,37 @@ if (selected.length === 0) {
 }
 const summary = [];
 let failed = 0;
+// Output is streamed as it comes (the long benches print their progress) and scanned for summary lines.
+function run(bench) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bench], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let pending = '';
+    const scan = (text) => {
+      for (const line of text.split('\n')) if (/^[\w.\-/ ]+: .*\(target .*\)\s*$/.test(line)) summary.push(line);
+    };
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      process.stdout.write(d);
+      const text = pending + d;
+      const cut = text.lastIndexOf('\n');
+      scan(text.slice(0, cut + 1));
+      pending = text.slice(cut + 1);
+    });
+    child.on('error', (e) => {
+      console.error(`bench ${bench} could not start: ${e.message}`);
+      resolve(1);
+    });
+    child.on('close', (code, signal) => {
+      scan(pending);
+      resolve(code ?? (signal ? 1 : 0));
+    });
+  });
+}
 for (const b of selected) {
   console.log(`\n=== ${b}`);
-  const r = spawnSync(process.execPath, [b], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  process.stdout.write(r.stdout);
-  for (const line of r.stdout.split('\n')) if (/^[\w.\-/ ]+: .*\(target .*\)\s*$/.test(line)) summary.push(line);
-  if (r.status !== 0) {
+  const status = await run(b);
+  if (status !== 0) {
     failed++;
-    console.error(`bench ${b} exited with ${r.status}`);
+    console.error(`bench ${b} exited with ${status}`);
   }
 }
 console.log('\n=== summary');

@@ -1,0 +1,683 @@
+#!/usr/bin/env node
+// The paper-size benchmark (project issue 9): what a user gets running the README's protocol at the M-MRE
+// paper's size, side by side with promptfoo's own floor. Run after a build: `pnpm bench scale`.
+//
+// Sizes (MMRE_SCALE_SIZES, default "500,1660,5533"), all from one 5,533-sample dataset built by
+// test-support/scale-dataset.ts (7:3 split, seed 42: 1,660 test samples; cached between runs):
+//   500   the test split with MMRE_LIMIT=500        (1,500 rows)
+//   1660  the test split, as the paper evaluates it  (4,980 rows)
+//   5533  every sample: MMRE_SPLIT=all when the test generator supports it, else a 5,533-sample dataset
+//         whose only split is `test` (the bench says which)  (16,599 rows)
+//   (any other N: N ≤ 1,660 is the test split with MMRE_LIMIT=N, larger N a dataset of N `test` samples)
+// Per size, in a fresh temp folder (promptfoo's config dir, database and disk cache inside it):
+//   ours   promptfoo eval -c configs/mmre-compare.yaml -c configs/providers/vllm.yaml -o <out>/paper.json -j 16
+//          --no-progress-bar --no-table, VLLM_BASE_URL = a zero-latency loopback vLLM-style peer in its own
+//          process (bench/lib/peer.mjs, light image validation), default resolution settings;
+//   floor  the same promptfoo command on a trivial config with the same number of rows: 3 prompts
+//          (`summary: {{text}}` …) × N tests, promptfoo's built-in echo provider, no assertions;
+//   rerun  ours again with the same config dir and cache: promptfoo's disk cache should answer every row
+//          (0 requests at the peer) in at most half the first run's time;
+//   report `mmre report <out>/paper.json --json > /dev/null`, then `--html` (default 10,000 resamples).
+// Measured per run: wall time, peak RSS (GNU time -v: the largest process of the tree), output size, growth
+// of promptfoo.db (+ -wal/-shm), requests at the peer, and — when the eval honours MMRE_IMAGE_STATS=<file>
+// (image-encoder counters written at exit) — images encoded and ms per image.
+// Ends with `scale.<N>.<figure>: value unit (target …)` lines; exits 1 when a run failed (its stderr tail
+// is printed; the bench goes on with the next size).
+//
+// Env: MMRE_SCALE_SIZES="500,1660"   MMRE_SCALE_KEEP=1 (keep the temp folders)   MMRE_SCALE_CACHE=<dir>
+// (built datasets, default <tmp>/mmre-scale-datasets)   MMRE_SCALE_J=16 (promptfoo -j)
+// MMRE_SCALE_PROFILE=floor|ours|both (an extra run under node --cpu-prof, top functions by self time)
+// MMRE_SCALE_TIMEOUT_S=3600 (per promptfoo run)   MMRE_SCALE_REPORT=0 (skip the report timings)
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildScaleDataset, PAPER_SAMPLES, PAPER_TEST_SAMPLES } from '../test-support/scale-dataset.ts';
+import { startPeerProcess } from './lib/peer-client.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const promptfoo = join(root, 'node_modules', 'promptfoo', 'dist', 'src', 'entrypoint.js');
+const mmre = join(root, 'packages', 'cli', 'bin', 'mmre.js');
+const GNU_TIME = '/usr/bin/time';
+
+const sizes = (process.env.MMRE_SCALE_SIZES ?? `500,${PAPER_TEST_SAMPLES},${PAPER_SAMPLES}`)
+  .split(',')
+  .map((s) => Number(s.trim()))
+  .filter((n) => Number.isInteger(n) && n > 0);
+const keep = process.env.MMRE_SCALE_KEEP === '1';
+const jobs = process.env.MMRE_SCALE_J ?? '16';
+const profile = process.env.MMRE_SCALE_PROFILE ?? '';
+const timeoutMs = Number(process.env.MMRE_SCALE_TIMEOUT_S ?? 3600) * 1000;
+const withReport = process.env.MMRE_SCALE_REPORT !== '0';
+
+const TARGETS = {
+  eval_ratio: 1.5,
+  eval_ratio_stretch: 1.2,
+  peak_rss: 1024, // MiB
+  output: 50, // MB
+  db_growth: 100, // MB
+  rerun_ratio: 0.5,
+  rerun_requests: 0,
+  report_s: (n) => (n >= PAPER_SAMPLES ? 15 : n >= PAPER_TEST_SAMPLES ? 5 : null),
+};
+
+const started = performance.now();
+const secondsSince = (t) => (performance.now() - t) / 1000;
+const log = (msg) => console.log(`[scale ${secondsSince(started).toFixed(0).padStart(4)} s] ${msg}`);
+const MB = (bytes) => bytes / 1e6;
+const fmt = (x, digits = 1) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));
+const int = (n) => (n === null || n === undefined ? 'n/a' : n.toLocaleString('en-US'));
+
+if (!existsSync(GNU_TIME)) {
+  console.error(`scale bench: ${GNU_TIME} (GNU time) is needed for peak RSS; install it (apt-get install time)`);
+  process.exit(1);
+}
+for (const [p, fix] of [
+  [promptfoo, 'pnpm install'],
+  [join(root, 'packages', 'provider-testkit', 'dist', 'index.js'), 'pnpm build'],
+  [join(root, 'packages', 'cli', 'dist', 'index.js'), 'pnpm build'],
+])
+  if (!existsSync(p)) {
+    console.error(`scale bench: ${p} is missing; fix: ${fix}`);
+    process.exit(1);
+  }
+
+/** The environment every promptfoo / mmre run gets: offline, writes inside `dir`, no inherited MMRE_* knobs. */
+function runEnv(dir, extra = {}) {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (k.startsWith('MMRE_') || k.startsWith('PROMPTFOO_')) delete env[k];
+  delete env.NODE_ENV;
+  delete env.NODE_OPTIONS;
+  return {
+    ...env,
+    PROMPTFOO_DISABLE_TELEMETRY: '1',
+    PROMPTFOO_DISABLE_UPDATE: '1',
+    PROMPTFOO_DISABLE_SHARING: '1',
+    TURBO_TELEMETRY_DISABLED: '1',
+    DO_NOT_TRACK: '1',
+    NO_COLOR: '1',
+    // promptfoo 0.123 posts a "telemetry disabled" event even with telemetry off: a closed local port.
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    HTTP_PROXY: 'http://127.0.0.1:9',
+    NO_PROXY: '127.0.0.1,localhost,::1',
+    PROMPTFOO_CONFIG_DIR: join(dir, '.promptfoo'),
+    PROMPTFOO_CACHE_PATH: join(dir, 'cache'),
+    PROMPTFOO_CACHE_TYPE: 'disk',
+    PROMPTFOO_LOG_DIR: join(dir, 'logs'),
+    ...extra,
+  };
+}
+
+async function sizeOf(path) {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
+  }
+}
+const dbSize = async (configDir) =>
+  (await sizeOf(join(configDir, 'promptfoo.db'))) +
+  (await sizeOf(join(configDir, 'promptfoo.db-wal'))) +
+  (await sizeOf(join(configDir, 'promptfoo.db-shm')));
+async function dirSize(dir) {
+  let total = 0;
+  let entries = [];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries)
+    total += e.isDirectory() ? await dirSize(join(dir, e.name)) : await sizeOf(join(dir, e.name));
+  return total;
+}
+
+/** promptfoo's `results.stats` (successes, failures, errors), read from the end of the output file (it follows the rows). */
+async function outputStats(file) {
+  const size = await sizeOf(file);
+  if (size === 0) return null;
+  const len = Math.min(size, 4 * 1024 * 1024);
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(len);
+    await fh.read(buf, 0, len, size - len);
+    const tail = buf.toString('utf8');
+    const all = [...tail.matchAll(/"stats":\s*\{\s*"successes":\s*(\d+),\s*"failures":\s*(\d+),\s*"errors":\s*(\d+)/g)];
+    const m = all.at(-1);
+    if (!m) return null;
+    const [successes, failures, errors] = [m[1], m[2], m[3]].map(Number);
+    return { successes, failures, errors, rows: successes + failures + errors };
+  } finally {
+    await fh.close();
+  }
+}
+
+function parseGnuTime(text) {
+  const kb = /Maximum resident set size \(kbytes\):\s*(\d+)/.exec(text);
+  const status = /Exit status:\s*(\d+)/.exec(text);
+  const signal = /Command terminated by signal (\d+)/.exec(text);
+  return {
+    rssMiB: kb ? Number(kb[1]) / 1024 : null,
+    exit: status ? Number(status[1]) : null,
+    signal: signal ? Number(signal[1]) : null,
+  };
+}
+
+const meaningful = (text) =>
+  text.split('\n').filter((l) => l.trim() !== '' && !/ExperimentalWarning|--trace-warnings/.test(l));
+const tailOf = (text, lines = 25) => meaningful(text).slice(-lines).join('\n');
+/** What to show of a failed run: its first error lines (a stack trace's head), then the tails of stderr and stdout. */
+function failureExcerpt(stderr, stdout) {
+  const err = meaningful(stderr);
+  const heads = err.filter((l) => /^\s*(\w*Error\b|error:|\[?ERROR|Dataset too large)/i.test(l)).slice(0, 5);
+  const tail = err.filter((l) => !/^\s+at /.test(l)).slice(-12);
+  return [
+    ...(heads.length ? ['(first error lines of stderr)', ...heads] : []),
+    '(stderr tail, stack frames left out)',
+    ...tail,
+    '(stdout tail)',
+    ...meaningful(stdout).slice(-10),
+  ].join('\n');
+}
+
+/**
+ * Runs `node <args>` under GNU time in `cwd` with `env`; returns wall time, exit, peak RSS and output tails.
+ * Prints a heartbeat every 30 s (with the peer's request count when a peer is given).
+ */
+async function measured(label, nodeArgs, { env, cwd, peer, stdoutFile }) {
+  const timeFile = join(env.PROMPTFOO_CONFIG_DIR ?? cwd, '..', `${label.replace(/\W+/g, '-')}.time.txt`);
+  await mkdir(dirname(timeFile), { recursive: true });
+  const t0 = performance.now();
+  const child = spawn(GNU_TIME, ['-v', '-o', timeFile, process.execPath, ...nodeArgs], {
+    cwd,
+    env,
+    stdio: ['ignore', stdoutFile ? 'ignore' : 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const cap = (s, d) => (s.length > 200_000 ? s.slice(-100_000) : s) + d;
+  child.stdout?.setEncoding('utf8').on('data', (d) => {
+    stdout = cap(stdout, d);
+  });
+  child.stderr.setEncoding('utf8').on('data', (d) => {
+    stderr = cap(stderr, d);
+  });
+  const heartbeat = setInterval(async () => {
+    let extra = '';
+    if (peer) {
+      try {
+        const s = await peer.peer.stats();
+        extra = `, peer ${int(s.chat - peer.before)}${peer.expected ? ` / ${int(peer.expected)}` : ''} requests`;
+      } catch {}
+    }
+    log(`  ${label}: ${secondsSince(t0).toFixed(0)} s${extra}`);
+  }, 30_000);
+  let killed = false;
+  const killer = setTimeout(() => {
+    killed = true;
+    child.kill('SIGKILL');
+  }, timeoutMs);
+  const [code, signal] = await new Promise((res) => {
+    child.on('error', (e) => {
+      stderr += `\nspawn error: ${e.message}`;
+      res([null, null]);
+    });
+    child.on('close', (c, s) => res([c, s]));
+  });
+  clearInterval(heartbeat);
+  clearTimeout(killer);
+  const wallS = secondsSince(t0);
+  const gt = parseGnuTime(existsSync(timeFile) ? readFileSync(timeFile, 'utf8') : '');
+  return {
+    code: gt.exit ?? code,
+    signal: gt.signal ?? signal,
+    killed,
+    wallS,
+    rssMiB: gt.rssMiB,
+    stdout,
+    stderr,
+  };
+}
+
+/** One promptfoo eval in `dir` (config dir, cache, logs inside): the figures of the issue. */
+async function promptfooRun(label, { dir, configs, out, extraEnv = {}, peer = null, expectedRows, cpuProf = null }) {
+  const env = runEnv(dir, extraEnv);
+  const dbBefore = await dbSize(env.PROMPTFOO_CONFIG_DIR);
+  const beforeStats = peer ? await peer.stats() : null;
+  const before = beforeStats?.chat ?? 0;
+  const args = [
+    ...(cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf] : []),
+    promptfoo,
+    'eval',
+    ...configs.flatMap((c) => ['-c', c]),
+    '-o',
+    out,
+    '-j',
+    jobs,
+    '--no-progress-bar',
+    '--no-table',
+  ];
+  const r = await measured(label, args, {
+    env,
+    cwd: root,
+    peer: peer ? { peer, before, expected: expectedRows } : null,
+  });
+  const after = peer ? await peer.stats() : null;
+  const outputBytes = existsSync(out) ? await sizeOf(out) : null;
+  const dbAfter = {
+    db: await sizeOf(join(env.PROMPTFOO_CONFIG_DIR, 'promptfoo.db')),
+    wal:
+      (await sizeOf(join(env.PROMPTFOO_CONFIG_DIR, 'promptfoo.db-wal'))) +
+      (await sizeOf(join(env.PROMPTFOO_CONFIG_DIR, 'promptfoo.db-shm'))),
+  };
+  const stats = await outputStats(out);
+  const imageStatsFile = extraEnv.MMRE_IMAGE_STATS;
+  let imageStats = null;
+  if (imageStatsFile && existsSync(imageStatsFile)) {
+    try {
+      imageStats = JSON.parse(await readFile(imageStatsFile, 'utf8'));
+    } catch {}
+  }
+  const problems = [];
+  if (r.killed) problems.push(`killed after ${timeoutMs / 1000} s (MMRE_SCALE_TIMEOUT_S)`);
+  if (r.code !== 0)
+    problems.push(
+      `exit ${r.code}${r.signal ? ` (signal ${r.signal})` : ''}${r.code === 100 ? ' (promptfoo: some test failed)' : ''}`,
+    );
+  if (!outputBytes) problems.push(`no output file ${out}`);
+  else if (!stats) problems.push(`output ${out} has no results.stats (truncated?)`);
+  else if (stats.rows !== expectedRows) problems.push(`${stats.rows} rows in the output, expected ${expectedRows}`);
+  if (stats?.errors) problems.push(`${stats.errors} rows with errors`);
+  const rejected = after && beforeStats ? after.rejected - beforeStats.rejected : null;
+  if (rejected) problems.push(`the peer rejected ${rejected} requests (first: ${after.errors[0] ?? '?'})`);
+  return {
+    label,
+    ok: problems.length === 0,
+    problems,
+    wallS: r.wallS,
+    rssMiB: r.rssMiB,
+    outputBytes,
+    dbGrowth: dbAfter.db + dbAfter.wal - dbBefore,
+    dbAfter,
+    requests: after ? after.chat - before : null,
+    rejected,
+    rows: stats?.rows ?? null,
+    errors: stats?.errors ?? null,
+    imageStats,
+    stderrTail: failureExcerpt(r.stderr, r.stdout),
+    peerAfter: after,
+  };
+}
+
+/** `mmre report <file> [args]` with stdout discarded; wall time and exit. */
+async function reportRun(label, file, args, dir) {
+  const env = runEnv(dir);
+  const r = await measured(label, [mmre, 'report', file, ...args], { env, cwd: root, stdoutFile: '/dev/null' });
+  return { ok: r.code === 0, wallS: r.wallS, rssMiB: r.rssMiB, code: r.code, stderrTail: tailOf(r.stderr, 15) };
+}
+
+/** The floor's config: 3 prompts × the same samples' texts, promptfoo's echo provider, no assertions. */
+async function writeFloorConfig(dir, datasetDir, selection) {
+  const text = await readFile(join(datasetDir, 'samples.jsonl'), 'utf8');
+  let samples = text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l));
+  if (selection.split !== 'all') samples = samples.filter((s) => s.split === selection.split);
+  if (selection.limit) samples = samples.slice(0, selection.limit);
+  const config = {
+    description: `promptfoo floor: 3 prompts x ${samples.length} tests, echo provider, no assertions`,
+    prompts: [
+      { raw: 'summary: {{text}}', label: 'summary' },
+      { raw: 'mner: {{text}}', label: 'mner' },
+      { raw: 'joint: {{text}}', label: 'joint' },
+    ],
+    providers: ['echo'],
+    tests: samples.map((s) => ({ description: s.id, vars: { id: s.id, text: s.text } })),
+  };
+  const file = join(dir, 'promptfooconfig.yaml');
+  await mkdir(dir, { recursive: true });
+  await writeFile(file, JSON.stringify(config)); // JSON is YAML
+  return { file, tests: samples.length };
+}
+
+/** Top functions by self time of a .cpuprofile folder. */
+async function summariseProfile(profDir, top = 18) {
+  const files = (await readdir(profDir)).filter((f) => f.endsWith('.cpuprofile'));
+  if (files.length === 0) return ['no .cpuprofile written'];
+  const self = new Map();
+  const byFile = new Map();
+  let total = 0;
+  for (const f of files) {
+    const p = JSON.parse(await readFile(join(profDir, f), 'utf8'));
+    const nodes = new Map(p.nodes.map((n) => [n.id, n]));
+    const dt = new Map();
+    p.samples.forEach((id, i) => {
+      dt.set(id, (dt.get(id) ?? 0) + (p.timeDeltas[i] ?? 0));
+    });
+    for (const [id, us] of dt) {
+      const n = nodes.get(id);
+      if (!n) continue;
+      const cf = n.callFrame;
+      const url = cf.url.replace(/^file:\/\//, '').replace(`${root}/`, '');
+      const short = url.replace(/.*node_modules\/\.pnpm\/[^/]+\/node_modules\//, '').replace(/.*node_modules\//, '');
+      const fn = `${cf.functionName || '(anonymous)'} ${short ? `${short}:${cf.lineNumber + 1}` : ''}`.trim();
+      self.set(fn, (self.get(fn) ?? 0) + us);
+      const where = short
+        ? short
+            .split('/')
+            .slice(0, short.startsWith('@') ? 2 : 1)
+            .join('/')
+        : `(${cf.functionName || 'native'})`;
+      const key = short.startsWith('promptfoo/') ? short.split(':')[0] : where;
+      byFile.set(key, (byFile.get(key) ?? 0) + us);
+      total += us;
+    }
+  }
+  const pct = (us) => `${((us / total) * 100).toFixed(1).padStart(5)} %  ${(us / 1e6).toFixed(2).padStart(6)} s`;
+  const lines = [`sampled ${(total / 1e6).toFixed(1)} s on the main thread`, 'by file / package (self time):'];
+  for (const [k, us] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 10)) lines.push(`  ${pct(us)}  ${k}`);
+  lines.push('top functions (self time):');
+  for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${pct(us)}  ${k}`);
+  return lines;
+}
+
+/** Whether the repository's test generator (configs/lib/tests.mjs) selects every sample with MMRE_SPLIT=all. */
+async function splitAllSupported(datasetDir, total) {
+  const saved = { ...process.env };
+  const write = process.stderr.write;
+  try {
+    for (const k of Object.keys(process.env)) if (k.startsWith('MMRE_')) delete process.env[k];
+    process.env.MMRE_DATASET = datasetDir;
+    process.env.MMRE_SPLIT = 'all';
+    process.stderr.write = () => true;
+    const { generateTests } = await import(pathToFileURL(join(root, 'configs', 'lib', 'tests.mjs')).href);
+    const tests = await generateTests({});
+    return Array.isArray(tests) && tests.length === total;
+  } catch {
+    return false;
+  } finally {
+    process.stderr.write = write;
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+log(
+  `sizes ${sizes.join(', ')}; promptfoo -j ${jobs}; ${keep ? 'keeping' : 'removing'} the temp folders (MMRE_SCALE_KEEP)`,
+);
+log(`building / reusing the ${int(PAPER_SAMPLES)}-sample dataset (7:3, seed 42)…`);
+const paper = await buildScaleDataset({
+  samples: PAPER_SAMPLES,
+  split: 'paper',
+  onProgress: (d, t) => {
+    if (d % 1000 === 0 || d === t) log(`  dataset: ${int(d)}/${int(t)} samples`);
+  },
+});
+log(
+  `dataset ${paper.dir}: ${int(paper.samples)} samples (${Object.entries(paper.splits)
+    .map(([k, v]) => `${k} ${int(v)}`)
+    .join(
+      ', ',
+    )}), ${int(paper.images)} images, ${paper.cached ? 'reused from the cache' : `built in ${(paper.ms / 1000).toFixed(1)} s`}`,
+);
+if (paper.splits.test !== PAPER_TEST_SAMPLES)
+  throw new Error(`scale dataset: expected ${PAPER_TEST_SAMPLES} test samples, got ${paper.splits.test}`);
+
+const peer = await startPeerProcess({ latencyMs: 0, validation: 'light', maxImages: 16 });
+log(`peer ${peer.url} (pid ${peer.pid}): zero latency, light image validation, own process`);
+
+const results = [];
+const failures = [];
+const summary = [];
+const line = (name, value, unit, target) =>
+  summary.push(`${name}: ${value}${unit ? ` ${unit}` : ''} (target ${target})`);
+
+try {
+  for (const n of sizes) {
+    // what this size runs on
+    let datasetDir = paper.dir;
+    let selection;
+    let note;
+    if (n <= PAPER_TEST_SAMPLES) {
+      selection = { split: 'test', limit: n < PAPER_TEST_SAMPLES ? n : undefined };
+      note = n < PAPER_TEST_SAMPLES ? `test split, MMRE_LIMIT=${n}` : 'the test split (the paper)';
+    } else if (n === PAPER_SAMPLES && (await splitAllSupported(paper.dir, PAPER_SAMPLES))) {
+      selection = { split: 'all' };
+      note = 'every split (MMRE_SPLIT=all)';
+    } else {
+      const single = await buildScaleDataset({ samples: n, split: 'test' });
+      datasetDir = single.dir;
+      selection = { split: 'test' };
+      note =
+        n === PAPER_SAMPLES
+          ? 'MMRE_SPLIT=all is not supported by the test generator yet: a 5,533-sample dataset whose only split is test'
+          : `a ${int(n)}-sample dataset whose only split is test`;
+    }
+    const rows = n * 3;
+    console.log(`\n=== scale ${int(n)} samples: ${note}; ${int(rows)} rows`);
+    const work = await mkdtemp(join(tmpdir(), `mmre-scale-${n}-`));
+    const oursDir = join(work, 'ours');
+    const floorDir = join(work, 'floor');
+    await mkdir(oursDir, { recursive: true });
+    const out = join(oursDir, 'paper.json');
+    const selEnv = {
+      MMRE_DATASET: datasetDir,
+      MMRE_SPLIT: selection.split,
+      ...(selection.limit ? { MMRE_LIMIT: String(selection.limit) } : {}),
+      VLLM_BASE_URL: peer.url,
+    };
+    const row = { n, note, work };
+    results.push(row);
+    try {
+      // floor first: it also warms the OS file cache for promptfoo's own modules, like ours would be
+      const floorCfg = await writeFloorConfig(floorDir, datasetDir, selection);
+      if (floorCfg.tests !== n) throw new Error(`floor: ${floorCfg.tests} tests selected, expected ${n}`);
+      log(`floor: promptfoo eval, echo provider, ${int(rows)} rows…`);
+      row.floor = await promptfooRun(`floor ${n}`, {
+        dir: floorDir,
+        configs: [floorCfg.file],
+        out: join(floorDir, 'paper.json'),
+        expectedRows: rows,
+      });
+      log(`floor: ${fmt(row.floor.wallS)} s${row.floor.ok ? '' : ` FAILED: ${row.floor.problems.join('; ')}`}`);
+
+      log(`ours: promptfoo eval of configs/mmre-compare.yaml + configs/providers/vllm.yaml, ${int(rows)} rows…`);
+      row.ours = await promptfooRun(`ours ${n}`, {
+        dir: oursDir,
+        configs: ['configs/mmre-compare.yaml', 'configs/providers/vllm.yaml'],
+        out,
+        extraEnv: { ...selEnv, MMRE_IMAGE_STATS: join(oursDir, 'image-stats.json') },
+        peer,
+        expectedRows: rows,
+      });
+      log(`ours: ${fmt(row.ours.wallS)} s${row.ours.ok ? '' : ` FAILED: ${row.ours.problems.join('; ')}`}`);
+
+      log('rerun of ours with the same config dir and cache…');
+      row.rerun = await promptfooRun(`rerun ${n}`, {
+        dir: oursDir,
+        configs: ['configs/mmre-compare.yaml', 'configs/providers/vllm.yaml'],
+        out: join(oursDir, 'paper-rerun.json'),
+        extraEnv: { ...selEnv, MMRE_IMAGE_STATS: join(oursDir, 'image-stats-rerun.json') },
+        peer,
+        expectedRows: rows,
+      });
+      log(
+        `rerun: ${fmt(row.rerun.wallS)} s, ${int(row.rerun.requests)} requests at the peer${row.rerun.ok ? '' : ` FAILED: ${row.rerun.problems.join('; ')}`}`,
+      );
+      row.cacheBytes = await dirSize(join(oursDir, 'cache'));
+
+      if (withReport) {
+        const reportOn = row.ours.outputBytes ? out : row.rerun.outputBytes ? join(oursDir, 'paper-rerun.json') : null;
+        if (reportOn) {
+          log(`mmre report --json on ${int(MB(await sizeOf(reportOn)))} MB…`);
+          row.report = await reportRun(`report ${n}`, reportOn, ['--json'], oursDir);
+          log(`mmre report --html…`);
+          row.html = await reportRun(`report-html ${n}`, reportOn, ['--html', join(oursDir, 'report.html')], oursDir);
+          log(`report: --json ${fmt(row.report.wallS)} s, --html ${fmt(row.html.wallS)} s`);
+        } else row.reportSkipped = 'the eval wrote no output';
+      }
+
+      for (const which of ['floor', 'ours']) {
+        if (!(profile === which || profile === 'both')) continue;
+        const profDir = join(work, `${which}-cpuprof`);
+        log(`${which}: profiling run (node --cpu-prof)…`);
+        const r =
+          which === 'floor'
+            ? await promptfooRun(`floor-prof ${n}`, {
+                dir: join(work, 'floor-prof'),
+                configs: [join(floorDir, 'promptfooconfig.yaml')],
+                out: join(work, 'floor-prof', 'paper.json'),
+                expectedRows: rows,
+                cpuProf: profDir,
+              })
+            : await promptfooRun(`ours-prof ${n}`, {
+                dir: join(work, 'ours-prof'),
+                configs: ['configs/mmre-compare.yaml', 'configs/providers/vllm.yaml'],
+                out: join(work, 'ours-prof', 'paper.json'),
+                extraEnv: selEnv,
+                peer,
+                expectedRows: rows,
+                cpuProf: profDir,
+              });
+        row[`${which}Profile`] = [`${fmt(r.wallS)} s under the profiler`, ...(await summariseProfile(profDir))];
+      }
+    } catch (err) {
+      row.error = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    }
+    printSize(row);
+    if (!keep) await rm(work, { recursive: true, force: true });
+    else console.log(`kept ${work}`);
+  }
+} finally {
+  const final = await peer.close().catch(() => null);
+  if (final)
+    log(
+      `peer: ${int(final.chat)} chat requests in all, ${int(final.rejected)} rejected, ${int(final.retries)} retries, at most ${final.maxConcurrent} at once`,
+    );
+}
+
+function printSize(row) {
+  const { n, floor, ours, rerun } = row;
+  const cell = (v, w = 12) => String(v).padStart(w);
+  const head = `${'figure'.padEnd(22)}${cell('ours')}${cell('floor')}${cell('ours/floor')}${cell('rerun')}${cell('rerun/ours')}   target`;
+  const ratio = (a, b) => (a !== null && b ? `${fmt(a / b, 2)}x` : 'n/a');
+  const rowOf = (name, get, digits, target, { ratioFloor = true, ratioRerun = false } = {}) => {
+    const o = ours ? get(ours) : null;
+    const f = floor ? get(floor) : null;
+    const r = rerun ? get(rerun) : null;
+    return `${name.padEnd(22)}${cell(fmt(o, digits))}${cell(fmt(f, digits))}${cell(ratioFloor ? ratio(o, f) : '')}${cell(fmt(r, digits))}${cell(ratioRerun ? ratio(r, o) : '')}   ${target}`;
+  };
+  console.log(`\n--- scale ${int(n)}: ${row.note}`);
+  if (row.error) console.log(`bench error: ${row.error}`);
+  console.log(head);
+  console.log(
+    rowOf(
+      'eval wall (s)',
+      (x) => x.wallS,
+      1,
+      `ours ≤ ${TARGETS.eval_ratio}x floor (stretch ${TARGETS.eval_ratio_stretch}x); rerun ≤ ${TARGETS.rerun_ratio}x ours`,
+      { ratioRerun: true },
+    ),
+  );
+  console.log(rowOf('peak RSS (MiB)', (x) => x.rssMiB, 0, `≤ ${TARGETS.peak_rss}`));
+  console.log(
+    rowOf('output (MB)', (x) => (x.outputBytes === null ? null : MB(x.outputBytes)), 1, `≤ ${TARGETS.output}`),
+  );
+  console.log(rowOf('promptfoo.db growth (MB)', (x) => MB(x.dbGrowth), 1, `≤ ${TARGETS.db_growth} per run`));
+  console.log(rowOf('rows', (x) => x.rows, 0, `${int(n * 3)}`, { ratioFloor: false }));
+  console.log(rowOf('rows with errors', (x) => x.errors, 0, '0', { ratioFloor: false }));
+  console.log(rowOf('peer requests', (x) => x.requests, 0, `${int(n * 3)}, rerun 0`, { ratioFloor: false }));
+  const img = (x) => x?.imageStats;
+  const imgLine = (x) =>
+    img(x) && Number.isFinite(img(x).processed)
+      ? `${int(img(x).processed)} images encoded, ${fmt(img(x).processed ? img(x).processMs / img(x).processed : null, 2)} ms per image (sum ${fmt(img(x).processMs / 1000, 1)} s)`
+      : 'n/a (no MMRE_IMAGE_STATS file)';
+  console.log(`image encoder, ours:  ${imgLine(ours)}`);
+  console.log(`image encoder, rerun: ${imgLine(rerun)}`);
+  if (row.cacheBytes !== undefined)
+    console.log(`promptfoo disk cache after both runs: ${fmt(MB(row.cacheBytes), 1)} MB`);
+  const dbLine = (x) =>
+    x?.dbAfter ? `${fmt(MB(x.dbAfter.db), 1)} MB + ${fmt(MB(x.dbAfter.wal), 1)} MB -wal/-shm` : 'n/a';
+  console.log(`promptfoo.db after ours: ${dbLine(ours)}; after the rerun: ${dbLine(rerun)}; floor: ${dbLine(floor)}`);
+  if (row.report)
+    console.log(
+      `mmre report: --json ${fmt(row.report.wallS, 2)} s (peak ${fmt(row.report.rssMiB, 0)} MiB${row.report.ok ? '' : `, FAILED exit ${row.report.code}`}), --html ${fmt(row.html.wallS, 2)} s (peak ${fmt(row.html.rssMiB, 0)} MiB${row.html.ok ? '' : `, FAILED exit ${row.html.code}`})${TARGETS.report_s(n) ? `; target ≤ ${TARGETS.report_s(n)} s` : ''}`,
+    );
+  else if (row.reportSkipped) console.log(`mmre report: not run (${row.reportSkipped})`);
+  for (const run of [floor, ours, rerun].filter(Boolean))
+    if (!run.ok) {
+      failures.push(`${run.label}: ${run.problems.join('; ')}`);
+      console.log(
+        `\n${run.label} FAILED: ${run.problems.join('; ')}\n--- stderr/stdout tail of ${run.label}:\n${run.stderrTail}\n---`,
+      );
+    }
+  for (const r of [row.report, row.html].filter(Boolean))
+    if (!r.ok) {
+      failures.push(`mmre report ${n}: exit ${r.code}`);
+      console.log(`\nmmre report FAILED (exit ${r.code}):\n${r.stderrTail}`);
+    }
+  if (row.error) failures.push(`scale ${n}: ${row.error.split('\n')[0]}`);
+  for (const which of ['floor', 'ours'])
+    if (row[`${which}Profile`]) console.log(`\nprofile of the ${which} run:\n  ${row[`${which}Profile`].join('\n  ')}`);
+
+  // summary lines
+  const p = `scale.${n}`;
+  const v = (x, d) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
+  const okv = (run, get, d) => (run ? v(get(run), d) : 'n/a');
+  line(
+    `${p}.eval_s`,
+    okv(ours, (x) => x.wallS, 1),
+    's',
+    `report; floor ${okv(floor, (x) => x.wallS, 1)} s`,
+  );
+  line(
+    `${p}.eval_ratio`,
+    ours && floor ? v(ours.wallS / floor.wallS, 2) : 'n/a',
+    'x',
+    `≤ ${TARGETS.eval_ratio}, stretch ≤ ${TARGETS.eval_ratio_stretch}`,
+  );
+  line(
+    `${p}.peak_rss`,
+    okv(ours, (x) => x.rssMiB, 0),
+    'MiB',
+    `≤ ${TARGETS.peak_rss}; floor ${okv(floor, (x) => x.rssMiB, 0)}`,
+  );
+  line(
+    `${p}.output`,
+    okv(ours, (x) => (x.outputBytes === null ? null : MB(x.outputBytes)), 1),
+    'MB',
+    `≤ ${TARGETS.output}; floor ${okv(floor, (x) => (x.outputBytes === null ? null : MB(x.outputBytes)), 1)}`,
+  );
+  line(
+    `${p}.db_growth`,
+    okv(ours, (x) => MB(x.dbGrowth), 1),
+    'MB',
+    `≤ ${TARGETS.db_growth}; floor ${okv(floor, (x) => MB(x.dbGrowth), 1)}`,
+  );
+  line(`${p}.rerun_ratio`, ours && rerun ? v(rerun.wallS / ours.wallS, 2) : 'n/a', 'x', `≤ ${TARGETS.rerun_ratio}`);
+  line(`${p}.rerun_requests`, rerun?.requests ?? 'n/a', '', `${TARGETS.rerun_requests}`);
+  const perImage = ours?.imageStats?.processed ? ours.imageStats.processMs / ours.imageStats.processed : null;
+  line(
+    `${p}.ms_per_image`,
+    v(perImage, 2),
+    perImage === null ? '' : 'ms',
+    `report; ${ours?.imageStats ? `${int(ours.imageStats.processed)} images encoded` : 'no MMRE_IMAGE_STATS file'}`,
+  );
+  const rt = TARGETS.report_s(n);
+  line(`${p}.report_s`, row.report ? v(row.report.wallS, 2) : 'n/a', row.report ? 's' : '', rt ? `≤ ${rt}` : 'report');
+  line(`${p}.report_html_s`, row.html ? v(row.html.wallS, 2) : 'n/a', row.html ? 's' : '', 'report');
+}
+
+console.log('\n=== scale summary');
+for (const l of summary) console.log(l);
+if (failures.length) {
+  console.log(`\n${failures.length} failed run(s):`);
+  for (const f of failures) console.log(`  ${f}`);
+}
+log('done');
+process.exit(failures.length ? 1 : 0);
