@@ -6,26 +6,55 @@
  * reads is written earlier in that same call, so a result depends on the arguments only.
  */
 export class LcsWorkspace {
-  private row: Int32Array = new Int32Array(0);
   private table: Int32Array = new Int32Array(0);
+  private slot: Int32Array = new Int32Array(0);
+  private masks: Int32Array = new Int32Array(0);
+  private bits: Int32Array = new Int32Array(0);
 
-  /** LCS length of `a[0, n)` and `b[0, m)`: the last cell of rouge-score's `_lcs_table`, one row at a time. */
-  length(a: Int32Array, n: number, b: Int32Array, m: number): number {
-    if (n === 0 || m === 0) return 0;
-    if (this.row.length < m + 1) this.row = new Int32Array(Math.max(m + 1, 2 * this.row.length));
-    const row = this.row;
-    row.fill(0, 0, m + 1);
+  /**
+   * LCS length of `a[0, n)` and `b[0, m)` (ids in [0, distinct)), bit-parallel over the shorter one
+   * (Hyyrö 2004): with M[x] the positions of x in b as bits, V ← (V + (V & M[x])) | (V & ~M[x]) for each x
+   * of a, from all ones; the LCS length is the number of zero bits, the last cell of `_lcs_table`.
+   */
+  length(a: Int32Array, n: number, b: Int32Array, m: number, distinct: number): number {
+    if (m > n) return this.length(b, m, a, n, distinct);
+    if (m === 0) return 0;
+    const words = (m + 31) >>> 5;
+    if (this.slot.length < distinct) this.slot = new Int32Array(Math.max(distinct, 2 * this.slot.length));
+    const slot = this.slot;
+    slot.fill(-1, 0, distinct);
+    let slots = 0;
+    for (let j = 0; j < m; j++) if (slot[b[j]!] === -1) slot[b[j]!] = slots++;
+    if (this.masks.length < slots * words) this.masks = new Int32Array(Math.max(slots * words, 2 * this.masks.length));
+    if (this.bits.length < words) this.bits = new Int32Array(Math.max(words, 2 * this.bits.length));
+    const masks = this.masks;
+    const v = this.bits;
+    masks.fill(0, 0, slots * words);
+    for (let j = 0; j < m; j++) masks[slot[b[j]!]! * words + (j >>> 5)]! |= 1 << (j & 31);
+    v.fill(-1, 0, words);
     for (let i = 0; i < n; i++) {
-      const ai = a[i];
-      let diag = 0; // table[i][j - 1] of the previous row
-      for (let j = 1; j <= m; j++) {
-        const up = row[j]!;
-        if (ai === b[j - 1]) row[j] = diag + 1;
-        else if (row[j - 1]! > up) row[j] = row[j - 1]!;
-        diag = up;
+      const s = slot[a[i]!]!;
+      if (s < 0) continue; // no position of b matches: V is unchanged
+      const base = s * words;
+      let carry = 0;
+      for (let k = 0; k < words; k++) {
+        const x = v[k]! >>> 0;
+        const mk = masks[base + k]!;
+        const sum = x + ((x & mk) >>> 0) + carry;
+        carry = sum > 0xffffffff ? 1 : 0;
+        v[k] = (sum >>> 0) | (x & ~mk);
       }
     }
-    return row[m]!;
+    let ones = 0;
+    for (let k = 0; k < words; k++) {
+      let x = v[k]!;
+      const used = k === words - 1 ? m - 32 * k : 32;
+      if (used < 32) x &= (1 << used) - 1;
+      x -= (x >>> 1) & 0x55555555;
+      x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+      ones += Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+    }
+    return m - ones;
   }
 
   /**

@@ -167,7 +167,7 @@ export class RougeScorer {
       if (type === 'rougeL' || (type === 'rougeLsum' && !multiline(ref) && !multiline(pred))) {
         // With every token of each side on one line there is one sentence per side that has tokens,
         // and the union LCS is the LCS itself: rougeLsum equals rougeL.
-        lcs ??= lcsPrf(this.lcs.length(refIds, rl, predIds, pl), rl, pl);
+        lcs ??= lcsPrf(this.lcs.length(refIds, rl, predIds, pl, distinct), rl, pl);
         out[type] = { ...lcs };
       } else if (type === 'rougeLsum') {
         out.rougeLsum = this.summaryLevelLcs(ref, refIds, pred, predIds, distinct);
