@@ -116,6 +116,80 @@ describe('rougeScores', () => {
   });
 });
 
+describe('ROUGE-N for N = 3..9 (rouge-score accepts rouge1 … rouge9)', () => {
+  it('hand-computed trigram and 4-gram scores, with clipping', () => {
+    // trigrams of the prediction: "the cat sat", "cat sat on", "sat on the", "on the mat", "the mat the",
+    // "mat the cat" (6); of the reference: "the cat sat", "cat sat on", "sat on a", "on a mat" (4).
+    const s = rougeScores('The cat sat on the mat the cat', 'the cat sat on a mat', { types: ['rouge3', 'rouge4'] });
+    expect(Object.keys(s)).toEqual(['rouge3', 'rouge4']);
+    expect(s.rouge3).toEqual({ precision: 2 / 6, recall: 2 / 4, fmeasure: (2 * (2 / 6) * (2 / 4)) / (2 / 6 + 2 / 4) });
+    expect(s.rouge4).toMatchObject({ precision: 1 / 5, recall: 1 / 3 });
+    // "a b a" twice in the prediction, once in the reference: clipped to 1
+    expect(rougeScores('a b a b a', 'a b a', { types: ['rouge3'] }).rouge3).toMatchObject({
+      precision: 1 / 3,
+      recall: 1,
+    });
+  });
+
+  it('gives zeros when a side has fewer than N tokens (P and R divide by max(count, 1))', () => {
+    const s = rougeScores('a b c d e f g h', 'a b c d e f g h', { types: ['rouge8', 'rouge9'] });
+    expect(s.rouge8).toEqual({ precision: 1, recall: 1, fmeasure: 1 });
+    expect(s.rouge9).toEqual({ precision: 0, recall: 0, fmeasure: 0 });
+  });
+
+  it('rouge1/rouge2 are the N = 1, 2 cases, and each type is the same whatever else is asked for', () => {
+    const word = fc.constantFrom('a', 'b', 'c', 'the', 'cat', 'Cats', 'running', 'runs');
+    const text = fc.array(word, { maxLength: 40 }).map((w) => w.join(' '));
+    fc.assert(
+      fc.property(text, text, fc.boolean(), (p, r, stemmer) => {
+        const all = rougeScores(p, r, { types: ROUGE_TYPES, stemmer });
+        const def = rougeScores(p, r, { stemmer });
+        expect(all.rouge1).toEqual(def.rouge1);
+        expect(all.rouge2).toEqual(def.rouge2);
+        const tp = rougeTokenize(p, { stemmer });
+        const tr = rougeTokenize(r, { stemmer });
+        for (const t of ROUGE_TYPES) {
+          expect(rougeScores(p, r, { types: [t], stemmer })[t]).toEqual(all[t]);
+          if (t === 'rougeL' || t === 'rougeLsum') continue;
+          // Counter overlap of n-grams, as rouge-score's _score_ngrams
+          const n = Number(t.slice(5));
+          const grams = (xs: string[]) => {
+            const m = new Map<string, number>();
+            for (let i = 0; i + n <= xs.length; i++)
+              m.set(xs.slice(i, i + n).join(' '), (m.get(xs.slice(i, i + n).join(' ')) ?? 0) + 1);
+            return m;
+          };
+          const gr = grams(tr);
+          let overlap = 0;
+          for (const [g, c] of grams(tp)) overlap += Math.min(c, gr.get(g) ?? 0);
+          const pc = Math.max(tp.length - n + 1, 0);
+          const rc = Math.max(tr.length - n + 1, 0);
+          expect(all[t]).toMatchObject({ precision: overlap / Math.max(pc, 1), recall: overlap / Math.max(rc, 1) });
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps the default types at rouge1, rouge2, rougeL, rougeLsum', () => {
+    expect(DEFAULT_ROUGE_TYPES).toEqual(['rouge1', 'rouge2', 'rougeL', 'rougeLsum']);
+    expect(ROUGE_TYPES).toEqual([
+      'rouge1',
+      'rouge2',
+      'rouge3',
+      'rouge4',
+      'rouge5',
+      'rouge6',
+      'rouge7',
+      'rouge8',
+      'rouge9',
+      'rougeL',
+      'rougeLsum',
+    ]);
+    expect(Object.keys(rougeScores('a b', 'a b'))).toEqual([...DEFAULT_ROUGE_TYPES]);
+  });
+});
+
 describe('rougeLsum (summary-level LCS over "\\n" lines)', () => {
   it('takes the union of LCS hits over candidate lines', () => {
     const s = rougeScores('c d\na b', 'a b c d');
