@@ -17,7 +17,6 @@ import { TokenInterner, TokenRanges } from './tokens.js';
 
 export {
   type BleuStats,
-  SACREBLEU_MAX_ORDER,
   type SacreBleuOptions,
   type SacreBleuResult,
   type SacreBleuSmoothing,

@@ -1,3 +1,6 @@
+// The public face of @mmre/metrics: the metrics, their sufficient statistics and result types, the
+// tokenizers they are defined on, and the paired statistics. Scorer classes, buffers and the Python
+// arithmetic helpers are internal.
 export {
   NLTK_SMOOTHINGS,
   type NltkBleuOptions,
@@ -12,7 +15,6 @@ export {
 } from './bleu-nltk.js';
 export {
   type BleuStats,
-  SACREBLEU_MAX_ORDER,
   type SacreBleuOptions,
   type SacreBleuResult,
   sacreBleuFromStats,
@@ -36,13 +38,12 @@ export {
   type MacroNer,
   macroNer,
   microNer,
-  multisetIntersectionSize,
   type NerEntity,
   type NerStats,
   nerStats,
   prf,
 } from './ner.js';
-export { caseFold, collapseWhitespace, normalizeEntityText, normalizeLabel, normalizeSegment } from './normalize.js';
+export { normalizeEntityText, normalizeLabel, normalizeSegment } from './normalize.js';
 export {
   type AdditiveStatistic,
   additiveStatistic,
@@ -61,9 +62,9 @@ export {
   type RandomizationResult,
 } from './paired.js';
 export { porterStem } from './porter.js';
-export { fsum, ratioToDouble } from './pymath.js';
-export { isPyWhitespace, pyRstrip, pySplit, pyStrip } from './pysplit.js';
+export { pySplit } from './pysplit.js';
 export {
+  DEFAULT_ROUGE_TYPES,
   meanRouge,
   type PRF,
   ROUGE_TYPES,

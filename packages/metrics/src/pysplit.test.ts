@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isPyWhitespace, pyRstrip, pySplit, pyStrip } from './pysplit.js';
+import { isPyWhitespace, pyRstrip, pySplit } from './pysplit.js';
 
 // Python 3.11: [c for c in range(0x110000) if chr(c).isspace()]
 const PY_WS = [
@@ -77,11 +77,6 @@ describe('pySplit', () => {
         const s = chars.join('');
         const want = referenceSplit(s);
         expect(pySplit(s)).toEqual(want);
-        let a = 0;
-        let b = chars.length;
-        while (a < b && PY_WS.includes(chars[a]!.charCodeAt(0)) && chars[a]!.length === 1) a++;
-        while (b > a && PY_WS.includes(chars[b - 1]!.charCodeAt(0)) && chars[b - 1]!.length === 1) b--;
-        expect(pyStrip(s)).toBe(chars.slice(a, b).join(''));
         let e = chars.length;
         while (e > 0 && PY_WS.includes(chars[e - 1]!.charCodeAt(0)) && chars[e - 1]!.length === 1) e--;
         expect(pyRstrip(s)).toBe(chars.slice(0, e).join(''));
@@ -91,12 +86,11 @@ describe('pySplit', () => {
   });
 });
 
-describe('pyRstrip / pyStrip', () => {
+describe('pyRstrip', () => {
   it('strip Python whitespace only', () => {
     expect(pyRstrip('  a b \n\x1c\x85')).toBe('  a b');
     expect(pyRstrip('a\ufeff')).toBe('a\ufeff');
-    expect(pyStrip('\u3000 a b \t')).toBe('a b');
-    expect(pyStrip('   ')).toBe('');
+    expect(pyRstrip('   ')).toBe('');
     expect(pyRstrip('abc')).toBe('abc');
   });
 });

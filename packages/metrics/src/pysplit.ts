@@ -1,6 +1,6 @@
 /**
- * Python's whitespace (`str.isspace()`, Python 3.11 / Unicode 14) and `str.split()` / `str.strip()` /
- * `str.rstrip()` with no argument.
+ * Python's whitespace (`str.isspace()`, Python 3.11 / Unicode 14) and `str.split()` / `str.rstrip()`
+ * with no argument.
  *
  * This is not JavaScript's `\s`: Python counts U+001C–U+001F (file/group/record/unit separators) and
  * U+0085 (NEL) as whitespace and does not count U+FEFF (BOM); JavaScript's `\s` does the opposite.
@@ -77,14 +77,4 @@ export function pyRstrip(text: string): string {
   let end = text.length;
   while (end > 0 && isPyWhitespace(text.charCodeAt(end - 1))) end--;
   return end === text.length ? text : text.slice(0, end);
-}
-
-/** Python `text.strip()` with no argument. */
-export function pyStrip(text: string): string {
-  const n = text.length;
-  let start = 0;
-  while (start < n && isPyWhitespace(text.charCodeAt(start))) start++;
-  let end = n;
-  while (end > start && isPyWhitespace(text.charCodeAt(end - 1))) end--;
-  return start === 0 && end === n ? text : text.slice(start, end);
 }

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import * as metrics from './index.js';
+
+describe('public face', () => {
+  it('exports the metrics, their statistics, tokenizers and paired statistics, not the internals', () => {
+    expect(Object.keys(metrics).sort()).toEqual([
+      'DEFAULT_ROUGE_TYPES',
+      'NLTK_SMOOTHINGS',
+      'ROUGE_TYPES',
+      'additiveStatistic',
+      'corpusBleuAdditive',
+      'entityKey',
+      'macroNer',
+      'matchingFromCounts',
+      'matchingStats',
+      'meanAdditive',
+      'meanRouge',
+      'meanStatistic',
+      'microAccuracyAdditive',
+      'microF1Additive',
+      'microMatching',
+      'microNer',
+      'nerStats',
+      'nltkBleuFromStats',
+      'nltkBleuStats',
+      'nltkCorpusBleu',
+      'nltkSentenceBleu',
+      'normalizeEntityText',
+      'normalizeLabel',
+      'normalizeSegment',
+      'pairKey',
+      'pairedBootstrap',
+      'pairedRandomization',
+      'porterStem',
+      'prf',
+      'pySplit',
+      'quantileSorted',
+      'rougeScores',
+      'rougeScoresBoth',
+      'rougeTokenize',
+      'sacreBleuFromStats',
+      'sacreBleuStats',
+      'sacreCorpusBleu',
+      'sacreSentenceBleu',
+      'sumBleuStats',
+      'sumNltkBleuStats',
+      'tokenize13a',
+      'tokenize13aTokens',
+    ]);
+  });
+});
