@@ -12,6 +12,8 @@ import type { FixtureSample } from './__fixtures__/fixtures.js';
 import { makeSamples, promptfooJson, threeModeRows } from './__fixtures__/fixtures.js';
 import type { Report } from './build.js';
 import { buildReport, METRICS } from './build.js';
+import { galleryItems, scriptJson } from './gallery.js';
+import type { GalleryPicture } from './gallery-client.js';
 import { deltaChartSvg, markMultiset, renderHtml } from './html.js';
 import { parseResultsJson } from './load.js';
 
@@ -57,31 +59,82 @@ describe('deltaChartSvg', () => {
   });
 });
 
+/** The pictures of the embedded picture blocks, in order. */
+function pictures(html: string): GalleryPicture[] {
+  return [...html.matchAll(/<script type="application\/json" class="mmre-picture">([^<]*)<\/script>/g)].map(
+    (m) => JSON.parse(m[1] as string) as GalleryPicture,
+  );
+}
+
+describe('galleryItems', () => {
+  it('maps every paired sample; hit marks agree with the metric counts; deltas and boxes as in the report', () => {
+    const items = galleryItems(report);
+    expect(items.map((i) => i.id)).toEqual(report.samples.map((s) => s.id));
+    items.forEach((it, k) => {
+      const s = report.samples[k] as Report['samples'][0];
+      expect(it.deltas).toEqual(s.deltas);
+      expect(it.boxes.map((b) => b[0])).toEqual(s.segments.filter((g) => g.box).map((g) => g.id));
+      expect(it.gold.entities).toHaveLength(s.gold.entities.length);
+      for (const mode of ['mner', 'joint'] as const) {
+        const t2 = it.modes[mode]?.t2;
+        const ms = s.modes[mode];
+        expect(t2?.entities.pred.filter((c) => c[2] === 1)).toHaveLength(ms?.ner?.tp as number);
+        expect(t2?.entities.pred.filter((c) => c[2] === 0)).toHaveLength(ms?.ner?.fp as number);
+        expect(t2?.entities.missed).toHaveLength(ms?.ner?.fn as number);
+        expect(t2?.pairs.pred.filter((c) => c[2] === 1)).toHaveLength(ms?.matching?.correct as number);
+        expect(t2?.pairs.missed).toHaveLength((ms?.matching?.gold as number) - (ms?.matching?.correct as number));
+      }
+      expect(it.modes.summary?.t2).toBeNull();
+      expect(it.modes.mner?.t1).toBeNull();
+      expect(it.modes.joint?.t1?.rougeL).toBeCloseTo((s.modes.joint?.rouge?.rougeL as number) * 100, 6);
+    });
+  });
+
+  it('scriptJson escapes what could end or confuse a <script> element', () => {
+    const out = scriptJson({ a: '</script><!-- \u2028\u2029' });
+    expect(out).not.toMatch(/[<\u2028\u2029]/);
+    expect(JSON.parse(out)).toEqual({ a: '</script><!-- \u2028\u2029' });
+  });
+});
+
 describe('renderHtml', () => {
-  it('is self-contained: no external reference, images as data URLs, a CSP that forbids the network', async () => {
+  it('is self-contained: no external reference, thumbnails as data URLs, a CSP that forbids the network', async () => {
     const html = await renderHtml(report);
     expect(html).toContain("default-src 'none'");
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
-    expect(html.match(/<image href="data:image\/jpeg;base64,/g)).toHaveLength(samples.length);
-    expect(html).not.toContain('<img src=x');
-    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    const pics = pictures(html);
+    expect(pics).toHaveLength(samples.length);
+    for (const [href, w, h, problem] of pics) {
+      expect(href).toMatch(/^data:image\/jpeg;base64,/);
+      expect([w, h, problem]).toEqual([240, 160, null]);
+    }
+    // The answer with markup is data in the embedded JSON, never markup in the page.
+    expect(html).not.toContain('<img');
+    expect(html).toContain('\\u003cimg src=x onerror=alert(1)>');
+    expect(html).not.toContain(samples[0]?.image);
   });
 
-  it('references images relatively when asked', async () => {
+  it('references images relatively when asked, and leaves them out with none', async () => {
     const out = join(dir, 'sub', 'r.html');
     const html = await renderHtml(report, { images: 'relative', outFile: out });
-    expect(html).toContain('<image href="../images/s001.png"');
+    expect(pictures(html)[0]).toEqual(['../images/s001.png', 240, 160, null]);
+    expect(html).toContain("img-src data: 'self' file:");
+    const none = await renderHtml(report, { images: 'none' });
+    expect(pictures(none).every((p) => p[0] === null && p[1] === 240)).toBe(true);
   });
 
   it('reports an unreadable image in the card instead of failing', async () => {
-    const broken: Report = {
-      ...report,
-      samples: [{ ...(report.samples[0] as Report['samples'][0]), image: join(dir, 'nope.png') }],
-    };
-    const html = await renderHtml(broken);
-    expect(html).toMatch(/class="warn">cannot read .*nope\.png/);
+    const html = await renderHtml(broken());
+    const [p] = pictures(html);
+    expect(p?.[0]).toBeNull();
+    expect(p?.[3]).toMatch(/^cannot read .*nope\.png/);
   });
 });
+
+/** The fixture report with one sample whose image cannot be read. */
+function broken(): Report {
+  return { ...report, samples: [{ ...(report.samples[0] as Report['samples'][0]), image: join(dir, 'nope.png') }] };
+}
 
 describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
   let browser: Browser;
@@ -115,6 +168,7 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
       if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
     });
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('dialog', (d) => problems.push(`dialog: ${d.message()}`));
     page.on('request', (r) => {
       if (!r.url().startsWith('data:')) requests.push(r.url());
     });
@@ -155,46 +209,100 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
     const embedded = JSON.parse((await page.textContent('#mmre-report')) as string);
     expect(embedded.table).toEqual(JSON.parse(JSON.stringify(report.table)));
 
-    // Gallery: one card per sample with a lettered box per segment.
+    // Gallery: one card per sample (12 < the default page size) with a lettered box per segment.
     expect(await page.locator('.card').count()).toBe(samples.length);
+    expect(await page.textContent('#shown')).toBe(String(samples.length));
     const boxCount = await page.locator('.card .box').count();
     expect(boxCount).toBe(samples.reduce((n, s) => n + s.segments.length, 0));
-    expect(await page.locator('.card img').count()).toBe(0);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.locator('.card svg image').count()).toBe(samples.length);
+
+    // The answer with markup shows as text.
+    const evil = await page.textContent(`.card[data-id="${samples[0]?.id}"] tr[data-mode="joint"] p.summ`);
+    expect(evil).toBe(report.samples[0]?.modes.joint?.summary);
+    expect(evil).toContain('<img src=x onerror=alert(1)>');
 
     // Sort by Δ NER F1 descending: visible order follows the per-sample deltas.
     await page.selectOption('#sort-metric', 'nerF1');
     await page.selectOption('#sort-order', 'desc');
-    const order = await page.$$eval('.card:not([hidden])', (cs) => cs.map((c) => c.getAttribute('data-id')));
+    const order = await page.$$eval('.card', (cs) => cs.map((c) => c.getAttribute('data-id')));
     const expected = [...report.samples]
       .sort((a, b) => (b.deltas.nerF1 as number) - (a.deltas.nerF1 as number))
       .map((s) => s.deltas.nerF1);
     const shownDeltas = order.map((id) => report.samples.find((s) => s.id === id)?.deltas.nerF1);
     expect(shownDeltas).toEqual(expected);
+    expect(await page.inputValue('#filter-metric')).toBe('nerF1');
 
-    // Filter: joint better on NER F1.
+    // Filter: joint better / worse on NER F1.
     await page.selectOption('#filter', 'better');
     const better = report.samples.filter((s) => (s.deltas.nerF1 ?? 0) > 0).length;
-    expect(await page.locator('.card:not([hidden])').count()).toBe(better);
+    expect(await page.locator('.card').count()).toBe(better);
     expect(await page.textContent('#shown')).toBe(String(better));
     await page.selectOption('#filter', 'worse');
-    expect(await page.locator('.card:not([hidden])').count()).toBe(
-      report.samples.filter((s) => (s.deltas.nerF1 ?? 0) < 0).length,
+    expect(await page.locator('.card').count()).toBe(report.samples.filter((s) => (s.deltas.nerF1 ?? 0) < 0).length);
+    // Sorting by sample id keeps the filter (on the Δ it was on).
+    await page.selectOption('#sort-metric', 'id');
+    await page.selectOption('#sort-order', 'asc');
+    expect(await page.$$eval('.card', (cs) => cs.map((c) => c.getAttribute('data-id')))).toEqual(
+      report.samples.filter((s) => (s.deltas.nerF1 ?? 0) < 0).map((s) => s.id),
     );
     await page.selectOption('#filter', 'all');
     await page.selectOption('#sort-metric', 'rougeL');
     await page.selectOption('#sort-order', 'asc');
-    const first = await page.getAttribute('.card:not([hidden])', 'data-id');
+    const first = await page.getAttribute('.card', 'data-id');
     const minR = Math.min(...report.samples.map((s) => s.deltas.rougeL as number));
     expect(report.samples.find((s) => s.id === first)?.deltas.rougeL).toBe(minR);
 
-    // Hit/miss chips agree with the metric counts for every mode of every sample.
-    for (const s of report.samples.slice(0, 4)) {
+    // Search over id and text.
+    await page.fill('#search', 's01');
+    expect(await page.$$eval('.card', (cs) => cs.map((c) => c.getAttribute('data-id')).sort())).toEqual(
+      report.samples.filter((s) => s.id.includes('s01')).map((s) => s.id),
+    );
+    const word = report.samples[3]?.text.split(' ')[0] as string;
+    await page.fill('#search', word.toUpperCase());
+    expect(await page.locator('.card').count()).toBe(
+      report.samples.filter((s) => s.text.toLowerCase().includes(word.toLowerCase())).length,
+    );
+    await page.fill('#search', '');
+
+    // Paging: 10 per page, the last page holds the rest.
+    await page.selectOption('#page-size', '10');
+    expect(await page.locator('.card').count()).toBe(10);
+    await page.click('#page-next');
+    expect(await page.locator('.card').count()).toBe(samples.length - 10);
+    expect(await page.isDisabled('#page-next')).toBe(true);
+    await page.click('#page-first');
+    await page.selectOption('#page-size', '25');
+
+    // Chips: gold, and per mode hit / miss / missed gold, agreeing with the metric counts.
+    for (const s of report.samples) {
+      const cardSel = `.card[data-id="${s.id}"]`;
+      expect(await page.locator(`${cardSel} tr.gold .chip.gold`).count()).toBe(
+        s.gold.entities.length + s.gold.pairs.length,
+      );
       for (const mode of ['mner', 'joint'] as const) {
-        const hits = await page.getAttribute(`.card[data-id="${s.id}"] tr[data-mode="${mode}"] .ents`, 'data-hits');
-        expect(Number(hits)).toBe(s.modes[mode]?.ner?.tp);
+        const ms = s.modes[mode];
+        const row = `${cardSel} tr[data-mode="${mode}"]`;
+        expect(Number(await page.getAttribute(`${row} .ents`, 'data-hits'))).toBe(ms?.ner?.tp);
+        expect(await page.locator(`${row} .ents .chip.hit`).count()).toBe(ms?.ner?.tp);
+        expect(await page.locator(`${row} .ents .chip.miss`).count()).toBe(ms?.ner?.fp);
+        expect(await page.locator(`${row} .ents .chip.fn`).count()).toBe(ms?.ner?.fn);
+        expect(await page.locator(`${row} .pairs .chip.hit`).count()).toBe(ms?.matching?.correct);
+        expect(await page.locator(`${row} .pairs .chip.miss`).count()).toBe(
+          (ms?.matching?.pred ?? 0) - (ms?.matching?.correct ?? 0),
+        );
       }
     }
+
+    // Larger view on demand: the same picture and boxes in a modal dialog.
+    const zoomed = report.samples.find((s) => s.segments.length > 0) as Report['samples'][0];
+    await page.click(`.card[data-id="${zoomed.id}"] button.thumb`);
+    expect(await page.locator('dialog#zoom[open] .box').count()).toBe(zoomed.segments.length);
+    expect(await page.locator('dialog#zoom[open] svg image').count()).toBe(1);
+    await page.keyboard.press('Escape');
+    expect(await page.locator('dialog#zoom[open]').count()).toBe(0);
     expect(problems).toEqual([]);
+    expect(requests).toEqual([url]);
 
     await page.selectOption('#sort-metric', 'nerF1');
     await page.selectOption('#sort-order', 'desc');
@@ -202,9 +310,22 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
     await mkdir(artifacts, { recursive: true });
     await page.screenshot({ path: join(artifacts, 'report-html.png'), fullPage: false });
     await page
-      .locator('.card:not([hidden])')
+      .locator('.card')
       .first()
       .screenshot({ path: join(artifacts, 'report-html-card.png') });
     await page.close();
   }, 60_000);
+
+  it('shows an unreadable image as a warning in its card', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const f = join(dir, 'broken.html');
+    await writeFile(f, await renderHtml(broken(), { outFile: f }));
+    await page.goto(pathToFileURL(f).href);
+    expect(await page.textContent('.card figcaption.warn')).toMatch(/^cannot read .*nope\.png/);
+    expect(await page.locator('.card .box').count()).toBe(report.samples[0]?.segments.filter((g) => g.box).length);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

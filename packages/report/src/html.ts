@@ -1,22 +1,31 @@
 import type { Mode } from '@mmre/core';
-import { entityKey, pairKey } from '@mmre/metrics';
-import type { DeltaRow, MetricId, Report, SampleReport } from './build.js';
+import { MODE_NAMES, MODES } from '@mmre/core';
+import type { DeltaRow, MetricId, Report } from './build.js';
 import { METRIC_NAMES, METRICS } from './build.js';
 import { fmtCi, fmtDelta, fmtP, fmtPoints, fmtRate, fmtSetting } from './format.js';
-import type { ImageMode, PreparedImage } from './images.js';
-import { prepareImage } from './images.js';
-import type { ModeSample } from './score.js';
+import { galleryItems, scriptJson } from './gallery.js';
+import type { GalleryPicture } from './gallery-client.js';
+import { CARD_IMAGE_PX, GALLERY_CSS, GALLERY_SCRIPT, galleryDataHtml } from './gallery-client.js';
+import type { ImageMode } from './images.js';
+import { prepareImages, THUMBNAIL_QUALITY, THUMBNAIL_SIZE } from './images.js';
+
+export { markMultiset } from './gallery.js';
 
 export interface HtmlOptions {
   /**
-   * How the gallery shows main images: `embed` (default) downscaled JPEG data URLs, so the file is
-   * self-contained; `relative` references the image files relatively to `outFile`; `none` omits them.
+   * How the gallery shows main images: `embed` (default) small JPEG thumbnails as data URLs, so the
+   * file is self-contained; `relative` references the image files relatively to `outFile`; `none`
+   * omits them (the gold boxes are still drawn, on grey).
    */
   images?: ImageMode;
   /** Where the HTML will be written (needed for `relative` images). */
   outFile?: string;
-  /** Longest side of embedded images in pixels (default 360). */
+  /** Longest side of embedded thumbnails in pixels (default 160). */
   maxImageSize?: number;
+  /** JPEG quality of embedded thumbnails (default 60). */
+  imageQuality?: number;
+  /** Images read at once (default: the available cores, 2–4). */
+  concurrency?: number;
   /** Gallery size cap (default: every paired sample). */
   maxSamples?: number;
   title?: string;
@@ -31,36 +40,6 @@ const esc = (s: unknown): string =>
 const num = (x: number | null | undefined): string =>
   x === null || x === undefined || !Number.isFinite(x) ? '' : String(x);
 
-/** Hit/miss marking of predictions against gold as multisets (same keys as the metrics). */
-export function markMultiset<T>(
-  gold: readonly T[],
-  pred: readonly T[],
-  key: (x: T) => string,
-): { pred: { item: T; hit: boolean }[]; missed: T[] } {
-  const left = new Map<string, number>();
-  for (const g of gold) left.set(key(g), (left.get(key(g)) ?? 0) + 1);
-  const out = pred.map((item) => {
-    const k = key(item);
-    const n = left.get(k) ?? 0;
-    if (n > 0) {
-      left.set(k, n - 1);
-      return { item, hit: true };
-    }
-    return { item, hit: false };
-  });
-  const missed: T[] = [];
-  const remaining = new Map(left);
-  for (const g of gold) {
-    const k = key(g);
-    const n = remaining.get(k) ?? 0;
-    if (n > 0) {
-      missed.push(g);
-      remaining.set(k, n - 1);
-    }
-  }
-  return { pred: out, missed };
-}
-
 const CSS = `
 :root{--fg:#1d232b;--muted:#5d6875;--line:#d9dee4;--bg:#f6f7f9;--hit:#1c7c3a;--hitbg:#e3f4e8;--miss:#b42318;--missbg:#fde8e6;--gold:#7a5b00;--goldbg:#fff4d6;--acc:#2456a6}
 *{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
@@ -73,10 +52,10 @@ td.na{color:#9aa3ad}td.best{font-weight:700}.pos{color:var(--hit)}.neg{color:var
 .controls{display:flex;gap:14px;align-items:center;flex-wrap:wrap;background:#fff;border:1px solid var(--line);padding:10px 12px;position:sticky;top:0;z-index:2}
 .controls label{color:var(--muted)}select{font:inherit;padding:2px 4px}
 .gallery{display:grid;grid-template-columns:1fr;gap:14px;margin-top:12px}
-.card{background:#fff;border:1px solid var(--line);border-radius:6px;padding:12px 14px}.card[hidden]{display:none}
+.card{background:#fff;border:1px solid var(--line);border-radius:6px;padding:12px 14px}
 .card header{display:flex;justify-content:space-between;gap:12px;align-items:baseline;border-bottom:1px solid var(--line);padding-bottom:6px;margin-bottom:8px}
 .card h3{margin:0;font-size:15px}.deltas span{margin-left:12px;font-variant-numeric:tabular-nums}
-.cbody{display:grid;grid-template-columns:minmax(220px,340px) 1fr;gap:16px}
+.cbody{display:grid;grid-template-columns:${CARD_IMAGE_PX}px 1fr;gap:16px}
 figure{margin:0}figure svg{width:100%;height:auto;border:1px solid var(--line);background:#eee}
 figure .box rect{fill:none;stroke:#ffd400;stroke-width:3;vector-effect:non-scaling-stroke}
 figure .box .tag{fill:#ffd400}figure .box text{font:bold 14px system-ui,sans-serif;fill:#000}
@@ -89,31 +68,7 @@ table.cmp th{width:120px;color:var(--muted);font-weight:600}
 .chip.miss{background:var(--missbg);color:var(--miss)}.chip.fn{background:#fff;color:var(--miss);border-color:var(--miss);text-decoration:line-through}
 .chip small{opacity:.75}.summ{margin:0}.score{color:var(--muted);font-size:12px}.none{color:#9aa3ad;font-style:italic}
 .legend{color:var(--muted);font-size:12px}.warn{color:#8a5300}
-@media (max-width:760px){.cbody{grid-template-columns:1fr}}
-`;
-
-const SCRIPT = `
-(function(){
-  var gallery=document.getElementById('gallery');
-  var cards=Array.prototype.slice.call(gallery.querySelectorAll('.card'));
-  var metric=document.getElementById('sort-metric'),order=document.getElementById('sort-order'),filter=document.getElementById('filter'),count=document.getElementById('shown');
-  function val(c,m){var v=c.getAttribute('data-d-'+m);return v===''||v===null?null:Number(v);}
-  function apply(){
-    var m=metric.value,o=order.value,f=filter.value,shown=0;
-    var list=cards.slice();
-    if(m!=='id'){list.sort(function(a,b){var x=val(a,m),y=val(b,m);if(x===null&&y===null)return Number(a.dataset.idx)-Number(b.dataset.idx);if(x===null)return 1;if(y===null)return -1;return o==='asc'?x-y:y-x;});}
-    else if(o==='desc'){list.reverse();}
-    list.forEach(function(c){
-      var x=val(c,m==='id'?'rougeL':m),keep=true;
-      if(m==='id'){keep=true;}
-      else if(f==='better')keep=x!==null&&x>0;else if(f==='worse')keep=x!==null&&x<0;else if(f==='tie')keep=x!==null&&x===0;else if(f==='na')keep=x===null;
-      c.hidden=!keep;if(keep)shown++;gallery.appendChild(c);
-    });
-    count.textContent=String(shown);
-  }
-  [metric,order,filter].forEach(function(el){el.addEventListener('change',apply);});
-  apply();
-})();
+@media (max-width:760px){.cbody{grid-template-columns:1fr}.cbody figure{max-width:320px}}
 `;
 
 function mainTableHtml(report: Report): string {
@@ -251,158 +206,86 @@ function detailsHtml(report: Report): string {
   );
 }
 
-const LETTER_SIZE = 0.05;
-
-function figureHtml(sample: SampleReport, img: PreparedImage): string {
-  const { width: W, height: H } = img;
-  const fs = Math.max(12, Math.round(Math.min(W, H) * LETTER_SIZE));
-  const boxes = sample.segments
-    .filter((s) => s.box)
-    .map((s) => {
-      const b = s.box as NonNullable<typeof s.box>;
-      const w = Math.max(1, b.xmax - b.xmin);
-      const h = Math.max(1, b.ymax - b.ymin);
-      const tagW = fs * (0.75 + 0.62 * s.id.length);
-      return (
-        `<g class="box" data-segment="${esc(s.id)}"><rect x="${b.xmin}" y="${b.ymin}" width="${w}" height="${h}"/>` +
-        `<rect class="tag" x="${b.xmin}" y="${b.ymin}" width="${tagW}" height="${fs * 1.25}"/>` +
-        `<text x="${b.xmin + fs * 0.3}" y="${b.ymin + fs}" style="font-size:${fs}px">${esc(s.id)}</text></g>`
-      );
-    })
-    .join('');
-  const picture = img.href
-    ? `<image href="${esc(img.href)}" x="0" y="0" width="${W}" height="${H}" preserveAspectRatio="none"/>`
-    : `<rect width="${W}" height="${H}" fill="#ddd"/>`;
-  const caption = img.problem
-    ? `<figcaption class="warn">${esc(img.problem)}</figcaption>`
-    : `<figcaption>${W}×${H}, ${sample.segments.length} segment${sample.segments.length === 1 ? '' : 's'}</figcaption>`;
-  return `<figure><svg viewBox="0 0 ${W} ${H}" xmlns="http://www.w3.org/2000/svg">${picture}${boxes}</svg>${caption}</figure>`;
-}
-
-function entityChip(e: { label: string; text: string }, cls: string): string {
-  return `<span class="chip ${cls}">${esc(e.text)} <small>${esc(e.label)}</small></span>`;
-}
-function pairChip(p: { segment: string; entity: string }, cls: string): string {
-  return `<span class="chip ${cls}"><b>${esc(p.segment)}</b> → ${esc(p.entity)}</span>`;
-}
-
-const MODE_SHORT: Record<Mode, string> = { summary: 'Single TS', mner: 'Single MNER', joint: 'M-MRE (joint)' };
-
-function modeTask2Html(ms: ModeSample, sample: SampleReport): string {
-  const e = markMultiset(sample.gold.entities, ms.entities, entityKey);
-  const p = markMultiset(sample.gold.pairs, ms.pairs, pairKey);
-  const ents =
-    e.pred.map((x) => entityChip(x.item, x.hit ? 'hit' : 'miss')).join('') +
-    e.missed.map((x) => entityChip(x, 'fn')).join('');
-  const pairs =
-    p.pred.map((x) => pairChip(x.item, x.hit ? 'hit' : 'miss')).join('') +
-    p.missed.map((x) => pairChip(x, 'fn')).join('');
-  const acc = ms.matching?.accuracy;
-  return (
-    `<div class="ents" data-hits="${e.pred.filter((x) => x.hit).length}">${ents || '<span class="none">none</span>'} <span class="score">F1 ${fmtPoints((ms.ner?.f1 ?? 0) * 100)}</span></div>` +
-    `<div class="pairs" data-hits="${p.pred.filter((x) => x.hit).length}">${pairs || '<span class="none">none</span>'} <span class="score">acc ${acc === null || acc === undefined ? 'n/a' : fmtPoints(acc * 100)}</span></div>`
-  );
-}
-
-function cardHtml(sample: SampleReport, idx: number, img: PreparedImage): string {
-  const d = sample.deltas;
-  const deltaSpan = (label: string, v: number | null) =>
-    `<span class="${v === null ? '' : v > 0 ? 'pos' : v < 0 ? 'neg' : ''}">Δ${label} ${fmtDelta(v)}</span>`;
-  const rows: string[] = [];
-  rows.push(`<tr><th>Text</th><td><p class="text">${esc(sample.text)}</p></td></tr>`);
-  const order: Mode[] = ['summary', 'mner', 'joint'];
-  const hasT2 = order.some((m) => sample.modes[m]?.ner);
-  const hasT1 = order.some((m) => sample.modes[m]?.rouge !== undefined && sample.modes[m]?.rouge !== null);
-  if (hasT2) {
-    rows.push(
-      `<tr class="gold"><th>Gold entities</th><td>${sample.gold.entities.map((e) => entityChip(e, 'gold')).join('') || '<span class="none">none</span>'}</td></tr>`,
-    );
-    rows.push(
-      `<tr class="gold"><th>Gold pairs</th><td>${sample.gold.pairs.map((p) => pairChip(p, 'gold')).join('') || '<span class="none">none</span>'}</td></tr>`,
-    );
-    for (const m of order) {
-      const ms = sample.modes[m];
-      if (!ms?.ner) continue;
-      rows.push(`<tr data-mode="${m}"><th>${esc(MODE_SHORT[m])}</th><td>${modeTask2Html(ms, sample)}</td></tr>`);
-    }
-  }
-  if (hasT1) {
-    rows.push(
-      `<tr class="gold"><th>Gold summary</th><td><p class="summ">${esc(sample.gold.summary ?? '')}</p></td></tr>`,
-    );
-    for (const m of order) {
-      const ms = sample.modes[m];
-      if (!ms?.rouge) continue;
-      const s = ms.summary;
-      rows.push(
-        `<tr data-mode="${m}"><th>${esc(MODE_SHORT[m])}</th><td><p class="summ">${s ? esc(s) : '<span class="none">no summary</span>'}</p>` +
-          `<span class="score">R-1 ${fmtPoints(ms.rouge.rouge1 * 100)} · R-2 ${fmtPoints(ms.rouge.rouge2 * 100)} · R-L ${fmtPoints(ms.rouge.rougeL * 100)}</span></td></tr>`,
-      );
-    }
-  }
-  for (const m of order) {
-    const ms = sample.modes[m];
-    if (ms && (ms.error || !ms.compliant))
-      rows.push(
-        `<tr data-mode="${m}"><th>${esc(MODE_SHORT[m])}</th><td class="warn">${ms.error ? `error: ${esc(ms.error)}` : `format: ${esc(ms.diagnostics.join(', ') || 'non-compliant')}`}</td></tr>`,
-      );
-  }
-  return (
-    `<article class="card" data-idx="${idx}" data-id="${esc(sample.id)}" data-d-rougeL="${num(d.rougeL)}" data-d-nerF1="${num(d.nerF1)}" data-d-accuracy="${num(d.accuracy)}">` +
-    `<header><h3>${esc(sample.id)}</h3><div class="deltas">${deltaSpan('ROUGE-L', d.rougeL)}${deltaSpan('NER F1', d.nerF1)}${deltaSpan('Acc', d.accuracy)}</div></header>` +
-    `<div class="cbody">${figureHtml(sample, img)}<table class="cmp">${rows.join('')}</table></div></article>`
-  );
-}
-
 /** The report summary (everything but the samples) as JSON safe to embed in a `<script>` element. */
 function embeddedJson(report: Report): string {
   const { samples, ...rest } = report;
   void samples;
-  return JSON.stringify(rest)
-    .replace(/</g, '\\u003c')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+  return scriptJson(rest);
+}
+
+/** Card order of the modes: the single-task modes first, then joint (the row each is compared with). */
+const CARD_MODES: readonly Mode[] = [...MODES].sort((a, b) => Number(a === 'joint') - Number(b === 'joint'));
+
+const PAGE_SIZES = [10, 25, 50, 100, 250];
+const DEFAULT_PAGE_SIZE = 25;
+
+function controlsHtml(total: number, capped: string): string {
+  const deltaOptions = (withId: boolean) =>
+    [
+      ['rougeL', 'Δ ROUGE-L'],
+      ['nerF1', 'Δ NER F1'],
+      ['accuracy', 'Δ Image–Entity Acc.'],
+      ...(withId ? [['id', 'sample id']] : []),
+    ]
+      .map(([v, t]) => `<option value="${v}">${t}</option>`)
+      .join('');
+  const sizes = PAGE_SIZES.map(
+    (n) => `<option value="${n}"${n === DEFAULT_PAGE_SIZE ? ' selected' : ''}>${n}</option>`,
+  ).join('');
+  return (
+    '<div class="controls" role="search">' +
+    `<label>sort by <select id="sort-metric">${deltaOptions(true)}</select></label>` +
+    '<label>order <select id="sort-order"><option value="desc">descending</option><option value="asc">ascending</option></select></label>' +
+    '<label>show <select id="filter"><option value="all">all</option><option value="better">joint better (Δ &gt; 0)</option><option value="worse">joint worse (Δ &lt; 0)</option><option value="tie">tie (Δ = 0)</option><option value="na">Δ n/a</option></select></label>' +
+    `<label>on <select id="filter-metric" title="the Δ the filter looks at (follows the sort metric)">${deltaOptions(false)}</select></label>` +
+    '<label>search <input id="search" type="search" placeholder="id or text" autocomplete="off"></label>' +
+    `<label>per page <select id="page-size">${sizes}</select></label>` +
+    '<span class="pager"><button type="button" id="page-first" title="first page">«</button><button type="button" id="page-prev" title="previous page">‹</button>' +
+    '<label>page <input id="page-num" type="number" min="1" value="1"></label> of <span id="page-count">1</span> <span id="page-range"></span>' +
+    '<button type="button" id="page-next" title="next page">›</button><button type="button" id="page-last" title="last page">»</button></span>' +
+    `<span id="count"><b id="shown">${total}</b> of ${total} shown${capped}</span></div>`
+  );
 }
 
 /**
  * Renders the report as one self-contained HTML file: inline CSS, JS and SVG, no network request
- * (a Content-Security-Policy forbids any); main images embedded as downscaled data URLs (or
- * referenced relatively, see `images`).
+ * (a Content-Security-Policy forbids any). The tables, the delta chart and the settings are rendered
+ * here; the sample gallery is rendered in the browser, one page at a time, from an embedded JSON of
+ * compact per-sample data (see `GalleryItem`) and one small JPEG thumbnail per sample (or relative
+ * links to the image files, see `images`), so the file stays small and opens fast at full size.
  */
 export async function renderHtml(report: Report, options: HtmlOptions = {}): Promise<string> {
   const mode = options.images ?? 'embed';
-  const samples = report.samples.slice(0, options.maxSamples ?? report.samples.length);
-  const images: PreparedImage[] = [];
-  // Small batches: sharp runs on its own threads; this keeps memory flat on large reports.
-  for (let i = 0; i < samples.length; i += 8) {
-    const batch = samples.slice(i, i + 8);
-    images.push(
-      ...(await Promise.all(
-        batch.map((s) =>
-          prepareImage(s.image, { mode, outFile: options.outFile, maxWidth: options.maxImageSize ?? 360 }),
-        ),
-      )),
-    );
-  }
+  const all = galleryItems(report);
+  const items = all.slice(0, options.maxSamples ?? all.length);
+  const thumb = options.maxImageSize ?? THUMBNAIL_SIZE;
+  const images = await prepareImages(
+    items.map((it) => it.image),
+    {
+      mode,
+      outFile: options.outFile,
+      maxWidth: thumb,
+      quality: options.imageQuality ?? THUMBNAIL_QUALITY,
+      concurrency: options.concurrency,
+    },
+  );
   const title = options.title ?? 'M-MRE report: single-task vs joint';
   const imgSrc = mode === 'relative' ? "data: 'self' file:" : 'data:';
   const csp = `default-src 'none'; img-src ${imgSrc}; style-src 'unsafe-inline'; script-src 'unsafe-inline'`;
   const stemNote = report.options.stemmer ? ' (Porter stemmer)' : '';
-  const cards = samples.map((s, i) => cardHtml(s, i, images[i] as PreparedImage)).join('\n');
-  const deltaOptions = [
-    ['rougeL', 'Δ ROUGE-L'],
-    ['nerF1', 'Δ NER F1'],
-    ['accuracy', 'Δ Image–Entity Acc.'],
-    ['id', 'sample order'],
-  ]
-    .map(([v, t]) => `<option value="${v}">${t}</option>`)
-    .join('');
+  const present = CARD_MODES.filter((m) => items.some((it) => it.modes[m]));
+  const data = galleryDataHtml(
+    { images: mode, thumb, modes: present.map((m): [Mode, string] => [m, MODE_NAMES[m]]) },
+    items,
+    images.map((im): GalleryPicture => [im.href, im.width, im.height, im.problem]),
+  );
+  const capped = items.length < all.length ? ` (first ${items.length} of ${all.length} samples)` : '';
   const hasDeltas = report.deltas.length > 0;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title><style>${CSS}</style></head>
+<title>${esc(title)}</title><style>${CSS}${GALLERY_CSS}</style></head>
 <body><main>
 <h1>${esc(title)}</h1>
 <p class="note">${report.pairedSamples} paired samples; modes: ${report.table.map((t) => esc(t.name)).join(', ')}. All values in points (fraction × 100): ROUGE = mean per-sample F-measure${stemNote}, BLEU = corpus sacreBLEU, NER F1 = micro, Image–Entity Accuracy = micro (Σcorrect / Σgold). n/a: the mode does not do that task.</p>
@@ -419,18 +302,16 @@ ${deltaTableHtml(report)}`
 <h2>Per mode</h2>
 ${detailsHtml(report)}
 ${report.warnings.length ? `<h2>Warnings</h2><ul>${report.warnings.map((w) => `<li class="warn">${esc(w)}</li>`).join('')}</ul>` : ''}
-<h2>Samples</h2>
-<p class="legend"><span class="chip gold">gold</span><span class="chip hit">predicted, correct</span><span class="chip miss">predicted, wrong</span><span class="chip fn">gold, missed</span> Boxes are the gold segments, lettered as in the prompt.</p>
-<div class="controls"><label>sort by <select id="sort-metric">${deltaOptions}</select></label>
-<label>order <select id="sort-order"><option value="desc">descending</option><option value="asc">ascending</option></select></label>
-<label>show <select id="filter"><option value="all">all</option><option value="better">joint better (Δ &gt; 0)</option><option value="worse">joint worse (Δ &lt; 0)</option><option value="tie">tie (Δ = 0)</option><option value="na">Δ n/a</option></select></label>
-<span><b id="shown">${samples.length}</b> of ${samples.length} shown${samples.length < report.samples.length ? ` (first ${samples.length} of ${report.samples.length} samples)` : ''}</span></div>
-<div class="gallery" id="gallery">
-${cards}
-</div>
+<h2 id="samples">Samples</h2>
+<p class="legend"><span class="chip gold">gold</span><span class="chip hit">predicted, correct</span><span class="chip miss">predicted, wrong</span><span class="chip fn">gold, missed</span> Boxes are the gold segments, lettered as in the prompt; click a picture for a larger view.</p>
+${controlsHtml(items.length, capped)}
+<noscript><p class="note warn">The sample gallery is drawn by the page's inline script; enable JavaScript to see it.</p></noscript>
+<div class="gallery" id="gallery"></div>
+<dialog id="zoom" aria-label="larger view"></dialog>
 </main>
 <script type="application/json" id="mmre-report">${embeddedJson(report)}</script>
-<script>${SCRIPT}</script>
+${data}
+<script>${GALLERY_SCRIPT}</script>
 </body></html>
 `;
 }
