@@ -27,7 +27,8 @@
 // Env: MMRE_SCALE_SIZES="500,1660"   MMRE_SCALE_KEEP=1 (keep the temp folders)   MMRE_SCALE_CACHE=<dir>
 // (built datasets, default <tmp>/mmre-scale-datasets)   MMRE_SCALE_J=16 (promptfoo -j)
 // MMRE_SCALE_PROFILE=floor|ours|both (an extra run under node --cpu-prof, top functions by self time)
-// MMRE_SCALE_TIMEOUT_S=3600 (per promptfoo run)   MMRE_SCALE_REPORT=0 (skip the report timings)
+// MMRE_SCALE_TIMEOUT_S=3600 (per promptfoo run)   MMRE_SCALE_STALL_S=300 (a first run whose peer count stops
+// growing that long is killed and reported)   MMRE_SCALE_REPORT=0 (skip the report timings)
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -51,6 +52,18 @@ const jobs = process.env.MMRE_SCALE_J ?? '16';
 const profile = process.env.MMRE_SCALE_PROFILE ?? '';
 const timeoutMs = Number(process.env.MMRE_SCALE_TIMEOUT_S ?? 3600) * 1000;
 const withReport = process.env.MMRE_SCALE_REPORT !== '0';
+const stallMs = Number(process.env.MMRE_SCALE_STALL_S ?? 300) * 1000;
+
+// Runs are spawned in process groups of their own (see `measured`): end them with the bench.
+const activeGroups = new Set();
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+  process.on(sig, () => {
+    for (const g of activeGroups)
+      try {
+        process.kill(-g, 'SIGKILL');
+      } catch {}
+    process.exit(130);
+  });
 
 const TARGETS = {
   eval_ratio: 1.5,
@@ -190,11 +203,20 @@ async function measured(label, nodeArgs, { env, cwd, peer, stdoutFile }) {
   const timeFile = join(env.PROMPTFOO_CONFIG_DIR ?? cwd, '..', `${label.replace(/\W+/g, '-')}.time.txt`);
   await mkdir(dirname(timeFile), { recursive: true });
   const t0 = performance.now();
+  // its own process group, so a timeout or a stall kills GNU time and the node process under it together
   const child = spawn(GNU_TIME, ['-v', '-o', timeFile, process.execPath, ...nodeArgs], {
     cwd,
     env,
     stdio: ['ignore', stdoutFile ? 'ignore' : 'pipe', 'pipe'],
+    detached: true,
   });
+  const group = child.pid;
+  if (group) activeGroups.add(group);
+  const killGroup = () => {
+    try {
+      if (group) process.kill(-group, 'SIGKILL');
+    } catch {}
+  };
   let stdout = '';
   let stderr = '';
   const cap = (s, d) => (s.length > 200_000 ? s.slice(-100_000) : s) + d;
@@ -204,20 +226,30 @@ async function measured(label, nodeArgs, { env, cwd, peer, stdoutFile }) {
   child.stderr.setEncoding('utf8').on('data', (d) => {
     stderr = cap(stderr, d);
   });
+  let killed = null;
+  let lastCount = -1;
+  let lastChange = performance.now();
   const heartbeat = setInterval(async () => {
     let extra = '';
     if (peer) {
       try {
         const s = await peer.peer.stats();
-        extra = `, peer ${int(s.chat - peer.before)}${peer.expected ? ` / ${int(peer.expected)}` : ''} requests`;
+        const seen = s.chat - peer.before;
+        extra = `, peer ${int(seen)}${peer.expected ? ` / ${int(peer.expected)}` : ''} requests`;
+        if (seen !== lastCount) {
+          lastCount = seen;
+          lastChange = performance.now();
+        } else if (peer.expected && seen < peer.expected && performance.now() - lastChange > stallMs && !killed) {
+          killed = `stalled: no new request reached the peer for ${stallMs / 1000} s (${seen} of ${peer.expected}; MMRE_SCALE_STALL_S)`;
+          killGroup();
+        }
       } catch {}
     }
     log(`  ${label}: ${secondsSince(t0).toFixed(0)} s${extra}`);
   }, 30_000);
-  let killed = false;
   const killer = setTimeout(() => {
-    killed = true;
-    child.kill('SIGKILL');
+    killed = `killed after ${timeoutMs / 1000} s (MMRE_SCALE_TIMEOUT_S)`;
+    killGroup();
   }, timeoutMs);
   const [code, signal] = await new Promise((res) => {
     child.on('error', (e) => {
@@ -228,10 +260,12 @@ async function measured(label, nodeArgs, { env, cwd, peer, stdoutFile }) {
   });
   clearInterval(heartbeat);
   clearTimeout(killer);
+  if (group) activeGroups.delete(group);
   const wallS = secondsSince(t0);
   const gt = parseGnuTime(existsSync(timeFile) ? readFileSync(timeFile, 'utf8') : '');
   return {
-    code: gt.exit ?? code,
+    // GNU time reports a child killed by a signal as exit 0 plus a "terminated by signal" line
+    code: gt.signal || signal ? null : (gt.exit ?? code),
     signal: gt.signal ?? signal,
     killed,
     wallS,
@@ -242,7 +276,10 @@ async function measured(label, nodeArgs, { env, cwd, peer, stdoutFile }) {
 }
 
 /** One promptfoo eval in `dir` (config dir, cache, logs inside): the figures of the issue. */
-async function promptfooRun(label, { dir, configs, out, extraEnv = {}, peer = null, expectedRows, cpuProf = null }) {
+async function promptfooRun(
+  label,
+  { dir, configs, out, extraEnv = {}, peer = null, expectedRows, cpuProf = null, expectRequests = true },
+) {
   const env = runEnv(dir, extraEnv);
   const dbBefore = await dbSize(env.PROMPTFOO_CONFIG_DIR);
   const beforeStats = peer ? await peer.stats() : null;
@@ -262,7 +299,7 @@ async function promptfooRun(label, { dir, configs, out, extraEnv = {}, peer = nu
   const r = await measured(label, args, {
     env,
     cwd: root,
-    peer: peer ? { peer, before, expected: expectedRows } : null,
+    peer: peer ? { peer, before, expected: expectRequests ? expectedRows : 0 } : null,
   });
   const after = peer ? await peer.stats() : null;
   const outputBytes = existsSync(out) ? await sizeOf(out) : null;
@@ -281,11 +318,9 @@ async function promptfooRun(label, { dir, configs, out, extraEnv = {}, peer = nu
     } catch {}
   }
   const problems = [];
-  if (r.killed) problems.push(`killed after ${timeoutMs / 1000} s (MMRE_SCALE_TIMEOUT_S)`);
-  if (r.code !== 0)
-    problems.push(
-      `exit ${r.code}${r.signal ? ` (signal ${r.signal})` : ''}${r.code === 100 ? ' (promptfoo: some test failed)' : ''}`,
-    );
+  if (r.killed) problems.push(r.killed);
+  else if (r.signal) problems.push(`terminated by signal ${r.signal}`);
+  else if (r.code !== 0) problems.push(`exit ${r.code}${r.code === 100 ? ' (promptfoo: some test failed)' : ''}`);
   if (!outputBytes) problems.push(`no output file ${out}`);
   else if (!stats) problems.push(`output ${out} has no results.stats (truncated?)`);
   else if (stats.rows !== expectedRows) problems.push(`${stats.rows} rows in the output, expected ${expectedRows}`);
@@ -435,7 +470,7 @@ const results = [];
 const failures = [];
 const summary = [];
 const line = (name, value, unit, target) =>
-  summary.push(`${name}: ${value}${unit ? ` ${unit}` : ''} (target ${target})`);
+  summary.push(`${name}: ${value}${unit && value !== 'n/a' ? ` ${unit}` : ''} (target ${target})`);
 
 try {
   for (const n of sizes) {
@@ -505,6 +540,7 @@ try {
         extraEnv: { ...selEnv, MMRE_IMAGE_STATS: join(oursDir, 'image-stats-rerun.json') },
         peer,
         expectedRows: rows,
+        expectRequests: false,
       });
       log(
         `rerun: ${fmt(row.rerun.wallS)} s, ${int(row.rerun.requests)} requests at the peer${row.rerun.ok ? '' : ` FAILED: ${row.rerun.problems.join('; ')}`}`,
@@ -625,52 +661,73 @@ function printSize(row) {
   for (const which of ['floor', 'ours'])
     if (row[`${which}Profile`]) console.log(`\nprofile of the ${which} run:\n  ${row[`${which}Profile`].join('\n  ')}`);
 
-  // summary lines
+  // summary lines; a figure of a failed run says so in its parenthesis
   const p = `scale.${n}`;
   const v = (x, d) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
   const okv = (run, get, d) => (run ? v(get(run), d) : 'n/a');
+  const failedNote = (...runs) =>
+    runs
+      .filter((r) => r && !r.ok)
+      .map((r) => `; ${r.label} FAILED: ${r.problems[0]}`)
+      .join('');
+  const outMB = (x) => (x.outputBytes === null ? null : MB(x.outputBytes));
   line(
     `${p}.eval_s`,
     okv(ours, (x) => x.wallS, 1),
     's',
-    `report; floor ${okv(floor, (x) => x.wallS, 1)} s`,
+    `report; floor ${okv(floor, (x) => x.wallS, 1)} s${failedNote(ours, floor)}`,
   );
   line(
     `${p}.eval_ratio`,
     ours && floor ? v(ours.wallS / floor.wallS, 2) : 'n/a',
     'x',
-    `≤ ${TARGETS.eval_ratio}, stretch ≤ ${TARGETS.eval_ratio_stretch}`,
+    `≤ ${TARGETS.eval_ratio}, stretch ≤ ${TARGETS.eval_ratio_stretch}${failedNote(ours, floor)}`,
   );
   line(
     `${p}.peak_rss`,
     okv(ours, (x) => x.rssMiB, 0),
     'MiB',
-    `≤ ${TARGETS.peak_rss}; floor ${okv(floor, (x) => x.rssMiB, 0)}`,
+    `≤ ${TARGETS.peak_rss}; floor ${okv(floor, (x) => x.rssMiB, 0)}${failedNote(ours)}`,
   );
   line(
     `${p}.output`,
-    okv(ours, (x) => (x.outputBytes === null ? null : MB(x.outputBytes)), 1),
+    okv(ours, outMB, 1),
     'MB',
-    `≤ ${TARGETS.output}; floor ${okv(floor, (x) => (x.outputBytes === null ? null : MB(x.outputBytes)), 1)}`,
+    `≤ ${TARGETS.output}; floor ${okv(floor, outMB, 1)}${failedNote(ours)}`,
   );
   line(
     `${p}.db_growth`,
     okv(ours, (x) => MB(x.dbGrowth), 1),
     'MB',
-    `≤ ${TARGETS.db_growth}; floor ${okv(floor, (x) => MB(x.dbGrowth), 1)}`,
+    `≤ ${TARGETS.db_growth}; floor ${okv(floor, (x) => MB(x.dbGrowth), 1)}${failedNote(ours)}`,
   );
-  line(`${p}.rerun_ratio`, ours && rerun ? v(rerun.wallS / ours.wallS, 2) : 'n/a', 'x', `≤ ${TARGETS.rerun_ratio}`);
-  line(`${p}.rerun_requests`, rerun?.requests ?? 'n/a', '', `${TARGETS.rerun_requests}`);
+  line(
+    `${p}.rerun_ratio`,
+    ours && rerun ? v(rerun.wallS / ours.wallS, 2) : 'n/a',
+    'x',
+    `≤ ${TARGETS.rerun_ratio}${failedNote(ours, rerun)}`,
+  );
+  line(`${p}.rerun_requests`, rerun?.requests ?? 'n/a', '', `${TARGETS.rerun_requests}${failedNote(rerun)}`);
   const perImage = ours?.imageStats?.processed ? ours.imageStats.processMs / ours.imageStats.processed : null;
   line(
     `${p}.ms_per_image`,
     v(perImage, 2),
-    perImage === null ? '' : 'ms',
+    'ms',
     `report; ${ours?.imageStats ? `${int(ours.imageStats.processed)} images encoded` : 'no MMRE_IMAGE_STATS file'}`,
   );
   const rt = TARGETS.report_s(n);
-  line(`${p}.report_s`, row.report ? v(row.report.wallS, 2) : 'n/a', row.report ? 's' : '', rt ? `≤ ${rt}` : 'report');
-  line(`${p}.report_html_s`, row.html ? v(row.html.wallS, 2) : 'n/a', row.html ? 's' : '', 'report');
+  const reportNote = row.reportSkipped
+    ? `; not run: ${row.reportSkipped}`
+    : row.report && !row.report.ok
+      ? `; FAILED exit ${row.report.code}`
+      : '';
+  line(`${p}.report_s`, row.report ? v(row.report.wallS, 2) : 'n/a', 's', `${rt ? `≤ ${rt}` : 'report'}${reportNote}`);
+  line(
+    `${p}.report_html_s`,
+    row.html ? v(row.html.wallS, 2) : 'n/a',
+    's',
+    `report${row.html && !row.html.ok ? `; FAILED exit ${row.html.code}` : reportNote}`,
+  );
 }
 
 console.log('\n=== scale summary');
