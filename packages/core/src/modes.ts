@@ -2,6 +2,9 @@
 export const MODES = ['joint', 'summary', 'mner'] as const;
 export type Mode = (typeof MODES)[number];
 
+/** The order of the paper's table: Single TS, Single MNER, M-MRE (joint). */
+export const TABLE_MODES: readonly Mode[] = Object.freeze(['summary', 'mner', 'joint'] as const);
+
 /** Paper names of the modes, for tables. */
 export const MODE_NAMES: Readonly<Record<Mode, string>> = Object.freeze({
   summary: 'Single TS',

@@ -64,6 +64,15 @@ export const GoldSchema = z
   .strict();
 export type Gold = z.infer<typeof GoldSchema>;
 
+/**
+ * The one rule for "the gold has a summary": a string with something besides whitespace. Scoring
+ * (Task 1 is scored only then), validation and k-shot choice all use it, so an empty or blank
+ * gold summary is treated the same way everywhere.
+ */
+export function hasGoldSummary(gold: Pick<Gold, 'summary'> | null | undefined): gold is Gold & { summary: string } {
+  return typeof gold?.summary === 'string' && gold.summary.trim() !== '';
+}
+
 /** The one internal record shape (DESIGN.md, "Sample record"). */
 export const SampleSchema = z
   .object({

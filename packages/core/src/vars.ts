@@ -62,7 +62,10 @@ export const TestVarsSchema = z.object({
   image: z.string().min(1),
   segments: jsonString(z.array(TestSegmentSchema), 'segments').optional(),
   gold: jsonString(GoldSchema, 'gold').optional(),
-  /** Optional explicit mode, for prompts that are not PFA prompts. */
+  /**
+   * The mode of the row: set by the @mmre/pfa prompt functions on promptfoo's per-row vars; set it on
+   * the test for prompts that are not PFA prompts.
+   */
   mode: z.string().optional(),
 });
 export type DecodedTestVars = z.infer<typeof TestVarsSchema>;
@@ -103,8 +106,45 @@ export function detectPromptMode(renderedPrompt: string | undefined | null): Mod
   return null;
 }
 
-/** Resolves the mode of a test: an explicit value wins, then the prompt's anchors. */
+/**
+ * Resolves the mode of a test: an explicit value wins, then the prompt's anchors.
+ * @deprecated the mode is data (`modeOf`); kept until the assertions and the report read it as data.
+ */
 export function resolveMode(explicit: unknown, renderedPrompt?: string | null): Mode | null {
   if (isMode(explicit)) return explicit;
   return detectPromptMode(renderedPrompt);
+}
+
+/**
+ * The mode of a row, from data: the first of `candidates` that is a mode name (e.g. a provider's or
+ * assertion's `config.mode`, then `vars.mode`, which the @mmre/pfa prompt functions set on every
+ * row). Null when none is. The prompt text is never searched.
+ */
+export function modeOf(...candidates: unknown[]): Mode | null {
+  for (const c of candidates) if (isMode(c)) return c;
+  return null;
+}
+
+/**
+ * The segment letters of a test, from `vars.segments` (a JSON string or an array of `{id}`), in
+ * order; null when the vars carry no readable segment list.
+ */
+export function segmentIdsOfVars(vars: unknown): string[] | null {
+  const raw = (vars as { segments?: unknown } | null | undefined)?.segments;
+  let list: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      list = JSON.parse(raw);
+    } catch {
+      return null;
+    }
+  }
+  if (!Array.isArray(list)) return null;
+  const ids: string[] = [];
+  for (const s of list) {
+    const id = (s as { id?: unknown } | null)?.id;
+    if (typeof id !== 'string') return null;
+    ids.push(id);
+  }
+  return ids;
 }

@@ -1,24 +1,13 @@
 export {
-  cropRect,
-  DEFAULT_IMAGE_FORMAT,
-  DEFAULT_JPEG_QUALITY,
-  type EncodedImage,
-  type EncodeImageOptions,
-  encodeImage,
-  type ImageCacheStats,
-  type ImageFormat,
-  imageCacheStats,
-  PfaImageError,
-  resetImageCache,
-} from './image.js';
-export {
   buildMessages,
   buildUserContent,
   type ChatMessage,
   type ContentPart,
   decodeVars,
+  type ImageOptions,
   PfaVarsError,
   type PromptSample,
+  ShotPools,
   selectShots,
 } from './messages.js';
 export {
@@ -34,17 +23,9 @@ export {
   joint,
   mner,
   type PfaPromptFunction,
+  type PfaPromptResult,
+  type PfaRowConfig,
   type PromptFunctionContext,
   protectFromTemplating,
   summary,
 } from './prompts.js';
-export {
-  DEFAULT_MAX_PIXELS,
-  DEFAULT_MIN_PIXELS,
-  MAX_ASPECT_RATIO,
-  pyRound,
-  QWEN_FACTOR,
-  SmartResizeError,
-  type SmartResizeOptions,
-  smartResize,
-} from './smart-resize.js';

@@ -1,18 +1,21 @@
 import { DEFAULT_PFA_TEMPLATES, formatAnswer, pfaInstruction } from '@mmre/core';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parseImageRef, sharedImageEncoder } from '@mmre/images';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureDataset, makeDataset, varsOf } from './__fixtures__/dataset.js';
-import { imageCacheStats, resetImageCache } from './image.js';
 import { buildMessages, type ContentPart } from './messages.js';
 
 let ds: FixtureDataset;
 beforeAll(async () => {
   ds = await makeDataset({ train: 5, test: 2 });
 });
-beforeEach(() => resetImageCache());
 afterEach(() => {
   delete process.env.MMRE_MIN_PIXELS;
   delete process.env.MMRE_MAX_PIXELS;
+  delete process.env.MMRE_IMAGES;
 });
+
+const urlOf = (p: ContentPart | undefined) => (p as { image_url: { url: string } }).image_url.url;
+const stats = () => sharedImageEncoder().stats();
 
 const parts = (m: { content: string | ContentPart[] }) => m.content as ContentPart[];
 
@@ -27,11 +30,24 @@ describe('buildMessages', () => {
     expect(c.map((p) => p.type)).toEqual(['image_url', 'text', 'image_url', 'text', 'image_url', 'text']);
     expect(c[1]).toEqual({ type: 'text', text: 'Segment a:' });
     expect(c[3]).toEqual({ type: 'text', text: 'Segment b:' });
-    for (const i of [0, 2, 4])
-      expect((c[i] as { image_url: { url: string } }).image_url.url).toMatch(/^data:image\/jpeg;base64,/);
-    // Three different images: main, segment a's own file, segment b cropped from the main image.
-    const urls = new Set([0, 2, 4].map((i) => (c[i] as { image_url: { url: string } }).image_url.url));
-    expect(urls.size).toBe(3);
+    // Image references, not images: the main image, segment a's own file, segment b a box of the main image.
+    const refs = [0, 2, 4].map((i) => parseImageRef(urlOf(c[i])));
+    const root = ds.root;
+    expect(refs.map((r) => r.path)).toEqual([
+      `${root}/images/s05.jpg`,
+      `${root}/images/s05_a.jpg`,
+      `${root}/images/s05.jpg`,
+    ]);
+    expect(refs.map((r) => r.crop)).toEqual([null, null, { xmin: 10, ymin: 20, xmax: 110, ymax: 140 }]);
+    expect(refs[0]?.sha256).toBe(refs[2]?.sha256);
+    expect(refs[0]?.settings).toEqual({
+      factor: 28,
+      minPixels: 200704,
+      maxPixels: 1003520,
+      format: 'jpeg',
+      quality: 90,
+    });
+    expect(JSON.stringify(messages).length).toBeLessThan(3000);
     const sample = ds.samples.find((s) => s.id === 's05');
     expect(c[5]).toEqual({
       type: 'text',
@@ -61,18 +77,37 @@ describe('buildMessages', () => {
     expect((c[1] as { text: string }).text).toContain('There are no segment images');
   });
 
-  it('gives byte-identical requests across calls and processes each image once across the modes', async () => {
+  it('gives byte-identical prompts across calls; making references decodes no image', async () => {
     const vars = varsOf(ds, 's05');
+    const before = stats();
     const first = JSON.stringify(await buildMessages('joint', vars));
-    expect(imageCacheStats()).toMatchObject({ processed: 3, misses: 3, hits: 0 });
     await buildMessages('summary', vars);
     await buildMessages('mner', vars);
-    const again = JSON.stringify(await buildMessages('joint', vars));
-    expect(again).toBe(first);
-    // Warm runs do no image work: 3 more prompts, 9 lookups, all hits.
-    expect(imageCacheStats()).toMatchObject({ processed: 3, misses: 3, hits: 9 });
-    resetImageCache();
     expect(JSON.stringify(await buildMessages('joint', vars))).toBe(first);
+    expect(stats().processed).toBe(before.processed);
+    expect(stats().decoded).toBe(before.decoded);
+  });
+
+  it('inline images (option or MMRE_IMAGES=inline): data URLs, each image made once across the modes', async () => {
+    const vars = varsOf(ds, 's04');
+    const before = stats();
+    const joint = await buildMessages('joint', vars, { images: 'inline' });
+    const c = parts(joint[0] as never);
+    for (const i of [0, 2, 4]) expect(urlOf(c[i])).toMatch(/^data:image\/jpeg;base64,/);
+    expect(new Set([0, 2, 4].map((i) => urlOf(c[i]))).size).toBe(3);
+    process.env.MMRE_IMAGES = 'inline';
+    const summary = await buildMessages('summary', vars);
+    await buildMessages('mner', vars);
+    expect(urlOf(parts(summary[0] as never)[0])).toBe(urlOf(c[0]));
+    // three images (main, own segment file, box crop of the main image), two files decoded, whatever the mode
+    expect(stats().processed - before.processed).toBe(3);
+    expect(stats().decoded - before.decoded).toBe(2);
+    // the same bytes as resolving the references
+    const refs = await buildMessages('joint', vars, { images: 'ref' });
+    const resolved = await sharedImageEncoder().resolveMessages(refs);
+    expect(JSON.stringify(resolved)).toBe(JSON.stringify(joint));
+    process.env.MMRE_IMAGES = 'base64';
+    await expect(buildMessages('joint', vars)).rejects.toThrow(/MMRE_IMAGES="base64" must be ref .* or inline/);
   });
 
   it('applies template overrides and a system prompt', async () => {
@@ -126,19 +161,17 @@ describe('buildMessages', () => {
 
   it('takes pixel bounds from env, options and vars (later wins) and validates them', async () => {
     const vars = varsOf(ds, 's05');
-    const size = async (opts = {}, v: object = vars) => {
-      const url = (parts((await buildMessages('summary', v, opts))[0] as never)[0] as { image_url: { url: string } })
-        .image_url.url;
-      return url.length;
-    };
+    const size = async (opts = {}, v: object = vars) =>
+      parseImageRef(urlOf(parts((await buildMessages('summary', v, opts))[0] as never)[0])).settings;
     const base = await size();
+    expect(base).toMatchObject({ minPixels: 256 * 28 * 28, maxPixels: 1280 * 28 * 28 });
     process.env.MMRE_MAX_PIXELS = String(64 * 28 * 28);
     process.env.MMRE_MIN_PIXELS = String(4 * 28 * 28);
     const env = await size();
-    expect(env).toBeLessThan(base);
+    expect(env).toMatchObject({ minPixels: 4 * 28 * 28, maxPixels: 64 * 28 * 28 });
     const defaults = { minPixels: 256 * 28 * 28, maxPixels: 1280 * 28 * 28 };
-    expect(await size(defaults)).toBe(base);
-    expect(await size(defaults, { ...vars, minPixels: 4 * 28 * 28, maxPixels: String(64 * 28 * 28) })).toBe(env);
+    expect(await size(defaults)).toEqual(base);
+    expect(await size(defaults, { ...vars, minPixels: 4 * 28 * 28, maxPixels: String(64 * 28 * 28) })).toEqual(env);
     process.env.MMRE_MAX_PIXELS = 'lots';
     await expect(size()).rejects.toThrow(/MMRE_MAX_PIXELS="lots" must be a positive integer/);
     delete process.env.MMRE_MAX_PIXELS;

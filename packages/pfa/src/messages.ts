@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import {
   formatAnswer,
+  hasGoldSummary,
   type Mode,
   modeTasks,
   pfaInstruction,
@@ -8,8 +9,8 @@ import {
   type TestSegment,
   TestVarsSchema,
 } from '@mmre/core';
-import { loadDataset } from '@mmre/dataset';
-import { type EncodedImage, encodeImage } from './image.js';
+import { loadDataset, sampleToTest } from '@mmre/dataset';
+import { type ImageEncoder, type ImageSettings, sharedImageEncoder } from '@mmre/images';
 import {
   envPfaOptions,
   mergePfaOptions,
@@ -57,30 +58,46 @@ export function decodeVars(vars: unknown): PromptSample {
   return { id: r.data.id, text: r.data.text, image: r.data.image, segments: r.data.segments ?? [] };
 }
 
-type ImageSettings = ReturnType<typeof mergePfaOptions>['image'];
+/** What building a turn needs to know about images. */
+export interface ImageOptions {
+  image: ImageSettings;
+  /** `ref`: image references (resolved by this project's providers); `inline`: data URLs. */
+  images: 'ref' | 'inline';
+  /** The encoder (default: the process's shared one). */
+  encoder?: ImageEncoder;
+}
 
-async function segmentImage(sample: PromptSample, seg: TestSegment, image: ImageSettings): Promise<EncodedImage> {
-  if (seg.path) return encodeImage(seg.path, image);
-  if (seg.box) return encodeImage(sample.image, { ...image, crop: seg.box });
+function segmentSource(sample: PromptSample, seg: TestSegment): { path: string; crop: TestSegment['box'] } {
+  if (seg.path) return { path: seg.path, crop: null };
+  if (seg.box) return { path: sample.image, crop: seg.box };
   throw new PfaVarsError(
     `sample ${JSON.stringify(sample.id)}: segment ${seg.id} has neither a path nor a box; fix: give each segment an image path or a box in the main image`,
   );
+}
+
+/**
+ * The URLs of a turn's images (main image first, then the segments): image references, or, inline,
+ * the data URLs they resolve to (all at once, so a file and its box crops are decoded once).
+ */
+async function imageUrls(sample: PromptSample, o: ImageOptions): Promise<string[]> {
+  const encoder = o.encoder ?? sharedImageEncoder();
+  const sources = [{ path: sample.image, crop: null }, ...sample.segments.map((seg) => segmentSource(sample, seg))];
+  const refs = await Promise.all(sources.map((src) => encoder.ref(src.path, { ...o.image, crop: src.crop ?? null })));
+  if (o.images !== 'inline') return refs;
+  return (await encoder.resolveRefs(refs)).map((img) => img.dataUrl);
 }
 
 /** The content parts of one user turn: main image, `Segment a:` + image for each segment, then the PFA text. */
 export async function buildUserContent(
   mode: Mode,
   sample: PromptSample,
-  options: { templates?: ParsedPfaOptions['templates']; image: ImageSettings },
+  options: ImageOptions & { templates?: ParsedPfaOptions['templates'] },
 ): Promise<ContentPart[]> {
-  const [main, ...segs] = await Promise.all([
-    encodeImage(sample.image, options.image),
-    ...sample.segments.map((seg) => segmentImage(sample, seg, options.image)),
-  ]);
-  const parts: ContentPart[] = [{ type: 'image_url', image_url: { url: (main as EncodedImage).dataUrl } }];
+  const [main, ...segs] = await imageUrls(sample, options);
+  const parts: ContentPart[] = [{ type: 'image_url', image_url: { url: main as string } }];
   sample.segments.forEach((seg, i) => {
     parts.push({ type: 'text', text: `Segment ${seg.id}:` });
-    parts.push({ type: 'image_url', image_url: { url: (segs[i] as EncodedImage).dataUrl } });
+    parts.push({ type: 'image_url', image_url: { url: segs[i] as string } });
   });
   parts.push({
     type: 'text',
@@ -93,88 +110,99 @@ export async function buildUserContent(
   return parts;
 }
 
+interface Shot {
+  sample: PromptSample;
+  gold: Sample['gold'];
+}
+
 interface ShotPool {
   root: string;
-  samples: Sample[];
+  shots: (Shot & { hasSummary: boolean })[];
 }
 
-const shotPools = new Map<string, Promise<ShotPool>>();
+/**
+ * Loaded k-shot pools, by dataset root, split and seed. The pools of the default prompt functions are
+ * process-wide (promptfoo loads each prompt function once); `new ShotPools()` gives a fresh set.
+ */
+export class ShotPools {
+  private readonly pools = new Map<string, Promise<ShotPool>>();
 
-async function loadShotPool(shots: ShotsOptions): Promise<ShotPool> {
-  const root = resolve(shots.dataset);
-  const key = `${root}\u0000${shots.split}\u0000${shots.seed}`;
-  let pool = shotPools.get(key);
-  if (!pool) {
-    pool = loadDataset(root, { split: shots.split, seed: shots.seed }).then(
-      ({ samples }) => ({ root, samples }),
-      (err: unknown) => {
-        shotPools.delete(key);
-        throw new PfaOptionsError(
-          `option \`shots.dataset\`: cannot load dataset ${root}: ${(err as Error).message}; fix: point shots.dataset at a dataset folder (dataset.json + samples.jsonl)`,
-        );
-      },
-    );
-    shotPools.set(key, pool);
+  get(shots: ShotsOptions): Promise<ShotPool> {
+    const root = resolve(shots.dataset);
+    const key = `${root}\u0000${shots.split}\u0000${shots.seed}`;
+    let pool = this.pools.get(key);
+    if (!pool) {
+      pool = loadDataset(root, { split: shots.split, seed: shots.seed }).then(
+        ({ samples }) => {
+          const out: ShotPool['shots'] = [];
+          for (const s of samples) {
+            // The generator's path rule (paths inside the dataset, resolved from its root): a sample it refuses is no shot.
+            const test = sampleToTest(root, s);
+            if (typeof test === 'string') continue;
+            out.push({ sample: decodeVars(test.vars), gold: s.gold, hasSummary: hasGoldSummary(s.gold) });
+          }
+          return { root, shots: out };
+        },
+        (err: unknown) => {
+          this.pools.delete(key);
+          throw new PfaOptionsError(
+            `option \`shots.dataset\`: cannot load dataset ${root}: ${(err as Error).message}; fix: point shots.dataset at a dataset folder (dataset.json + samples.jsonl)`,
+          );
+        },
+      );
+      this.pools.set(key, pool);
+    }
+    return pool;
   }
-  return pool;
 }
+
+const sharedShotPools = new ShotPools();
 
 /**
  * The k-shot examples for a mode: the dataset's `split` in a seeded order (samples sorted by id,
  * then shuffled with mulberry32(seed)), skipping the sample being asked about and, for modes with
- * Task 1, samples without a gold summary; the first k remain. The same k examples serve every test.
+ * Task 1, samples without a gold summary (`hasGoldSummary`); the first k remain. The same k
+ * examples serve every test.
  */
 export async function selectShots(
   mode: Mode,
   shots: ShotsOptions,
   excludeId?: string,
-): Promise<{ root: string; samples: Sample[] }> {
-  const pool = await loadShotPool(shots);
+  pools: ShotPools = sharedShotPools,
+): Promise<{ root: string; shots: Shot[] }> {
+  const pool = await pools.get(shots);
   const needSummary = modeTasks(mode).task1;
-  const chosen: Sample[] = [];
-  for (const s of pool.samples) {
+  const chosen: Shot[] = [];
+  for (const s of pool.shots) {
     if (chosen.length >= shots.k) break;
-    if (s.id === excludeId) continue;
-    if (needSummary && !s.gold.summary) continue;
-    chosen.push(s);
+    if (s.sample.id === excludeId) continue;
+    if (needSummary && !s.hasSummary) continue;
+    chosen.push({ sample: s.sample, gold: s.gold });
   }
   if (chosen.length < shots.k)
     throw new PfaOptionsError(
       `option \`shots\`: asked for k=${shots.k} examples but split ${JSON.stringify(shots.split)} of ${pool.root} has only ${chosen.length} usable samples${needSummary ? ' (with a gold summary)' : ''}; fix: lower shots.k or use another split`,
     );
-  return { root: pool.root, samples: chosen };
-}
-
-function sampleToPrompt(root: string, s: Sample): PromptSample {
-  return {
-    id: s.id,
-    text: s.text,
-    image: resolve(root, s.image.path),
-    segments: s.segments.map((seg) => ({
-      id: seg.id,
-      path: seg.path ? resolve(root, seg.path) : null,
-      box: seg.box ?? null,
-    })),
-  };
+  return { root: pool.root, shots: chosen };
 }
 
 /** Builds the chat messages from already-merged options. */
 export async function buildMessagesFrom(
   mode: Mode,
   sample: PromptSample,
-  options: ReturnType<typeof mergePfaOptions>,
+  options: ReturnType<typeof mergePfaOptions> & { encoder?: ImageEncoder; pools?: ShotPools },
 ): Promise<ChatMessage[]> {
   const messages: ChatMessage[] = [];
   if (options.systemPrompt) messages.push({ role: 'system', content: options.systemPrompt });
   if (options.shots && options.shots.k > 0) {
-    const { root, samples } = await selectShots(mode, options.shots, sample.id);
-    const turns = await Promise.all(samples.map((s) => buildUserContent(mode, sampleToPrompt(root, s), options)));
-    samples.forEach((s, i) => {
+    const { shots } = await selectShots(mode, options.shots, sample.id, options.pools);
+    const turns = await Promise.all(shots.map((s) => buildUserContent(mode, s.sample, options)));
+    shots.forEach((s, i) => {
       messages.push({ role: 'user', content: turns[i] as ContentPart[] });
       messages.push({
         role: 'assistant',
         content: formatAnswer(
-          { summary: s.gold.summary ?? null, entities: s.gold.entities, pairs: s.gold.pairs },
+          { summary: hasGoldSummary(s.gold) ? s.gold.summary : null, entities: s.gold.entities, pairs: s.gold.pairs },
           mode,
         ),
       });
@@ -187,8 +215,8 @@ export async function buildMessagesFrom(
 /**
  * The PFA chat messages for one test: optional system prompt, optional k-shot turns, then one user
  * turn (main image, each segment preceded by `Segment x:`, the PFA instruction for the mode).
- * Option layers, later wins: defaults < env (MMRE_MIN_PIXELS, MMRE_MAX_PIXELS) < `options` < vars
- * (`minPixels`, `maxPixels`).
+ * Option layers, later wins: defaults < env (MMRE_MIN_PIXELS, MMRE_MAX_PIXELS, MMRE_IMAGES) <
+ * `options` < vars (`minPixels`, `maxPixels`).
  */
 export async function buildMessages(mode: Mode, vars: unknown, options: PfaOptions = {}): Promise<ChatMessage[]> {
   const sample = decodeVars(vars);

@@ -1,7 +1,12 @@
+import {
+  DEFAULT_IMAGE_FORMAT,
+  DEFAULT_JPEG_QUALITY,
+  DEFAULT_MAX_PIXELS,
+  DEFAULT_MIN_PIXELS,
+  type ImageSettings,
+  QWEN_FACTOR,
+} from '@mmre/images';
 import { z } from 'zod';
-import type { EncodeImageOptions } from './image.js';
-import { DEFAULT_IMAGE_FORMAT, DEFAULT_JPEG_QUALITY } from './image.js';
-import { DEFAULT_MAX_PIXELS, DEFAULT_MIN_PIXELS, QWEN_FACTOR } from './smart-resize.js';
 
 const positiveInt = z.coerce.number().int().positive();
 
@@ -40,6 +45,12 @@ export const PfaOptionsSchema = z
     factor: positiveInt.optional(),
     format: z.enum(['jpeg', 'png']).optional(),
     quality: z.coerce.number().int().min(1).max(100).optional(),
+    /**
+     * How images travel in the rendered prompt: `ref` (default) as compact references that this
+     * project's providers turn into data URLs just before sending; `inline` as data URLs, for
+     * providers that are not ours (promptfoo's built-in `openai:` provider, say). Env: MMRE_IMAGES.
+     */
+    images: z.enum(['ref', 'inline']).optional(),
   })
   .strict();
 export type PfaOptions = z.input<typeof PfaOptionsSchema>;
@@ -86,7 +97,7 @@ export function pickPfaOptions(
   return parsePfaOptions(picked, source);
 }
 
-/** Options read from the environment: MMRE_MIN_PIXELS, MMRE_MAX_PIXELS. */
+/** Options read from the environment: MMRE_MIN_PIXELS, MMRE_MAX_PIXELS, MMRE_IMAGES. */
 export function envPfaOptions(env: NodeJS.ProcessEnv = process.env): ParsedPfaOptions {
   const out: ParsedPfaOptions = {};
   for (const [name, key] of [
@@ -102,6 +113,14 @@ export function envPfaOptions(env: NodeJS.ProcessEnv = process.env): ParsedPfaOp
       );
     out[key] = r.data;
   }
+  const images = env.MMRE_IMAGES?.trim();
+  if (images) {
+    if (images !== 'ref' && images !== 'inline')
+      throw new PfaOptionsError(
+        `environment variable MMRE_IMAGES=${JSON.stringify(env.MMRE_IMAGES)} must be ref (image references, for this project's providers) or inline (data URLs, for other providers)`,
+      );
+    out.images = images;
+  }
   return out;
 }
 
@@ -114,7 +133,7 @@ export const VAR_OPTION_KEYS = ['minPixels', 'maxPixels'] as const;
  */
 export function mergePfaOptions(
   ...layers: ParsedPfaOptions[]
-): ParsedPfaOptions & { image: Required<Omit<EncodeImageOptions, 'crop'>> } {
+): ParsedPfaOptions & { image: ImageSettings; images: 'ref' | 'inline' } {
   const merged: ParsedPfaOptions = {};
   for (const layer of layers) {
     for (const [k, v] of Object.entries(layer)) {
@@ -123,7 +142,7 @@ export function mergePfaOptions(
       else (merged as Record<string, unknown>)[k] = v;
     }
   }
-  const image = {
+  const image: ImageSettings = {
     factor: merged.factor ?? QWEN_FACTOR,
     // Only a maxPixels below the default minimum: the minimum follows it down.
     minPixels: merged.minPixels ?? Math.min(DEFAULT_MIN_PIXELS, merged.maxPixels ?? DEFAULT_MIN_PIXELS),
@@ -135,5 +154,5 @@ export function mergePfaOptions(
     throw new PfaOptionsError(
       `option \`minPixels\` (${image.minPixels}) is larger than \`maxPixels\` (${image.maxPixels}); fix: lower minPixels or raise maxPixels (check MMRE_MIN_PIXELS / MMRE_MAX_PIXELS and vars too)`,
     );
-  return { ...merged, image };
+  return { ...merged, image, images: merged.images ?? 'ref' };
 }

@@ -1,10 +1,10 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseImageRef } from '@mmre/images';
 import { promptfooEval, requireDist } from '@mmre-test/promptfoo';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureDataset, makeDataset, varsOf } from './__fixtures__/dataset.js';
-import { imageCacheStats, resetImageCache } from './image.js';
 import { buildMessages, type ContentPart } from './messages.js';
 import { createPfaPrompt, joint, mner, protectFromTemplating, summary } from './prompts.js';
 
@@ -12,19 +12,26 @@ let ds: FixtureDataset;
 beforeAll(async () => {
   ds = await makeDataset({ train: 3, test: 2 });
 });
-beforeEach(() => resetImageCache());
 
 const provider = { id: 'echo' };
 
 describe('prompt functions', () => {
-  it('joint/summary/mner return the same messages as buildMessages', async () => {
-    const vars = varsOf(ds, 's03');
+  it('joint/summary/mner return the messages of buildMessages, record the row config and set vars.mode', async () => {
     for (const [fn, mode] of [
       [joint, 'joint'],
       [summary, 'summary'],
       [mner, 'mner'],
     ] as const) {
-      expect(await fn({ vars, provider })).toEqual(await buildMessages(mode, vars));
+      const vars: Record<string, unknown> = { ...varsOf(ds, 's03'), mode: 'stale' };
+      const r = await fn({ vars, provider });
+      expect(r.prompt).toEqual(await buildMessages(mode, varsOf(ds, 's03')));
+      expect(r.config.mmre).toEqual({
+        mode,
+        images: 'ref',
+        image: { factor: 28, minPixels: 200704, maxPixels: 1003520, format: 'jpeg', quality: 90 },
+      });
+      // the row's vars now say which mode this prompt asked for (the provider and assertions read it)
+      expect(vars.mode).toBe(mode);
     }
   });
 
@@ -39,9 +46,10 @@ describe('prompt functions', () => {
   it('reads the known keys of the prompt config (others belong to the provider) and lets vars win', async () => {
     const fn = createPfaPrompt('summary', { systemPrompt: 'factory' });
     const vars = varsOf(ds, 's03');
-    const m = await fn({ vars, provider, config: { systemPrompt: 'from config', temperature: 0, maxPixels: 50_000 } });
+    const m = (await fn({ vars, provider, config: { systemPrompt: 'from config', temperature: 0, maxPixels: 50_000 } }))
+      .prompt;
     expect(m[0]).toEqual({ role: 'system', content: 'from config' });
-    const first = await fn({ vars: { ...vars, maxPixels: '40000' }, provider, config: { maxPixels: 50_000 } });
+    const first = (await fn({ vars: { ...vars, maxPixels: '40000' }, provider, config: { maxPixels: 50_000 } })).prompt;
     const firstUrl = (m: { content: string | ContentPart[] } | undefined) =>
       ((m?.content ?? []) as ContentPart[]).find((p) => p.type === 'image_url')?.image_url.url;
     const direct = await buildMessages('summary', vars, { maxPixels: 40_000 });
@@ -95,13 +103,18 @@ tests:
       expect(messages).toEqual(
         await buildMessages(label as never, { ...vars, text: vars.text }, label === 'mner' ? { maxPixels: 60000 } : {}),
       );
+      // the row records the mode and the image settings as data
+      expect(r.prompt.config.mmre).toMatchObject({ mode: label, images: 'ref' });
+      expect(r.prompt.config.mmre.image.maxPixels).toBe(label === 'mner' ? 60000 : 1003520);
+      // the rendered prompt is small: images travel as references
+      expect(r.prompt.raw.length).toBeLessThan(5000);
       // the tweet (asked for by Task 2) reaches the model with its braces untouched
       if (label !== 'summary') expect(r.response.output.includes('Hi {{ nobody }} @ Spurs')).toBe(true);
     }
-    // joint and summary send the same image bytes
+    // joint and summary refer to the same image with the same settings; mner with its own maxPixels
     const img = (label: string) => JSON.parse(byLabel[label].response.output)[0].content[0].image_url.url;
     expect(img('joint')).toBe(img('summary'));
+    expect(parseImageRef(img('mner')).sha256).toBe(parseImageRef(img('joint')).sha256);
     expect(img('mner')).not.toBe(img('joint'));
-    expect(imageCacheStats().misses).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -1,4 +1,5 @@
 import { isMode, MODES, type Mode } from '@mmre/core';
+import type { ImageSettings } from '@mmre/images';
 import { buildMessagesFrom, type ChatMessage, type ContentPart, decodeVars } from './messages.js';
 import {
   envPfaOptions,
@@ -12,13 +13,34 @@ import {
 
 /** What promptfoo passes to a prompt function (`file://…/dist/index.js:joint`). */
 export interface PromptFunctionContext {
+  /** The vars of this row (promptfoo's own copy for the row: the provider and the assertions see the same object). */
   vars: object;
   provider?: { id: string; label?: string };
   /** The prompt entry's `config` from the promptfoo config file. */
   config?: Record<string, unknown>;
 }
 
-export type PfaPromptFunction = (context: PromptFunctionContext) => Promise<ChatMessage[]>;
+/**
+ * What the PFA prompts record about a row, in the prompt's `config.mmre` (promptfoo merges a prompt
+ * function's returned `config` into the row's prompt config: providers read it from
+ * `context.prompt.config`, and it is stored with every result row).
+ */
+export interface PfaRowConfig {
+  /** The mode this prompt asks for. */
+  mode: Mode;
+  /** The image settings the prompt's images were made with. */
+  image: ImageSettings;
+  /** How the images travel: references (resolved by this project's providers) or inline data URLs. */
+  images: 'ref' | 'inline';
+}
+
+/** A prompt function's result in promptfoo's `{ prompt, config }` form. */
+export interface PfaPromptResult {
+  prompt: ChatMessage[];
+  config: { mmre: PfaRowConfig };
+}
+
+export type PfaPromptFunction = (context: PromptFunctionContext) => Promise<PfaPromptResult>;
 
 const TEMPLATE_SYNTAX = /\{\{|\{%|\{#/;
 
@@ -42,7 +64,8 @@ export function protectFromTemplating(messages: ChatMessage[]): ChatMessage[] {
 
 /**
  * A promptfoo prompt function for a mode. Options (validated now, so a wrong option fails at load):
- * `templates`, `systemPrompt`, `shots`, `minPixels`, `maxPixels`, `factor`, `format`, `quality`.
+ * `templates`, `systemPrompt`, `shots`, `minPixels`, `maxPixels`, `factor`, `format`, `quality`, `images`.
+ * It returns `{ prompt: messages, config: { mmre: PfaRowConfig } }` and sets `vars.mode` on the row.
  * At call time, later layers win: defaults < env (MMRE_MIN_PIXELS, MMRE_MAX_PIXELS) < these options
  * < the prompt entry's `config` in the promptfoo config (known keys only: that object is also passed
  * to providers) < test vars (`minPixels`, `maxPixels`).
@@ -60,7 +83,11 @@ export function createPfaPrompt(mode: Mode, options: PfaOptions = {}): PfaPrompt
       pickPfaOptions(context?.config, `prompt config of the ${mode} PFA prompt`),
       pickPfaOptions(vars, `test vars of sample ${JSON.stringify(sample.id)}`, VAR_OPTION_KEYS),
     );
-    return protectFromTemplating(await buildMessagesFrom(mode, sample, merged));
+    const prompt = protectFromTemplating(await buildMessagesFrom(mode, sample, merged));
+    // The mode travels as data: promptfoo hands this row's vars object to the provider and the
+    // assertions, so they read `vars.mode` instead of searching the prompt text.
+    (vars as { mode?: Mode }).mode = mode;
+    return { prompt, config: { mmre: { mode, image: merged.image, images: merged.images } } };
   };
   Object.defineProperty(fn, 'name', { value: `pfa_${mode}` });
   return fn;

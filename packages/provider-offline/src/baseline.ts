@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { formatAnswer, MODES, resolveMode, TestVarsSchema } from '@mmre/core';
+import { formatAnswer, MODES, modeOf, TestVarsSchema } from '@mmre/core';
 import { loadDataset } from '@mmre/dataset';
 import { withResponseCache } from '@mmre/provider-transport';
 import { z } from 'zod';
@@ -18,7 +18,7 @@ export const BaselineConfigSchema = z
   .object({
     /** Dataset folder to learn from (its train split). Relative paths: from the promptfoo config's folder. */
     dataset: z.string().min(1, { message: 'must be a dataset folder path' }).optional(),
-    /** Force a mode instead of reading it from vars.mode or the prompt's answer anchors. */
+    /** Force a mode instead of reading it from vars.mode (which the @mmre/pfa prompts set). */
     mode: z.enum(MODES, { message: `must be one of ${MODES.join(', ')}` }).optional(),
     /** Split to learn from (default `train`). */
     split: z.string().min(1).default('train'),
@@ -108,10 +108,10 @@ export class BaselineProvider {
             .join('; ')}`,
         };
       const vars = parsed.data;
-      const mode = resolveMode(this.config.mode ?? vars.mode, prompt);
+      const mode = modeOf(this.config.mode, vars.mode);
       if (!mode)
         return {
-          error: `BaselineProvider: cannot tell the mode of sample ${JSON.stringify(vars.id)}: the prompt names no PFA answer anchor; fix: use the @mmre/pfa prompts, or set vars.mode or config.mode (${MODES.join(', ')})`,
+          error: `BaselineProvider: cannot tell the mode of sample ${JSON.stringify(vars.id)}: neither config.mode nor vars.mode names a mode; fix: use the @mmre/pfa prompts (they set vars.mode), or set vars.mode or config.mode (${MODES.join(', ')})`,
         };
       const root = this.datasetRoot(rawVars, vars.image);
       if (!root)

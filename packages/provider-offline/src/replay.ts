@@ -1,7 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { MODES, type Mode, resolveMode } from '@mmre/core';
+import { MODES, type Mode, modeOf } from '@mmre/core';
 import { withResponseCache } from '@mmre/provider-transport';
 import { z } from 'zod';
 import {
@@ -18,7 +18,7 @@ export const ReplayConfigSchema = z
   .object({
     /** Predictions file (JSONL `{id, mode, output}`). Relative paths: from the promptfoo config's folder. */
     path: z.string({ message: 'is required: the predictions file (JSONL of {id, mode, output})' }).min(1),
-    /** Force a mode instead of reading it from vars.mode or the prompt's answer anchors. */
+    /** Force a mode instead of reading it from vars.mode (which the @mmre/pfa prompts set). */
     mode: z.enum(MODES, { message: `must be one of ${MODES.join(', ')}` }).optional(),
   })
   .strict();
@@ -139,10 +139,10 @@ export class ReplayProvider {
       const id = typeof vars.id === 'string' || typeof vars.id === 'number' ? String(vars.id) : null;
       if (id === null)
         return { error: `ReplayProvider: the test has no vars.id; fix: give every test an id (the sample id)` };
-      const mode: Mode | null = resolveMode(this.config.mode ?? vars.mode, prompt);
+      const mode: Mode | null = modeOf(this.config.mode, vars.mode);
       if (!mode)
         return {
-          error: `ReplayProvider: cannot tell the mode of sample ${JSON.stringify(id)}: the prompt names no PFA answer anchor; fix: use the @mmre/pfa prompts, or set vars.mode or config.mode (${MODES.join(', ')})`,
+          error: `ReplayProvider: cannot tell the mode of sample ${JSON.stringify(id)}: neither config.mode nor vars.mode names a mode; fix: use the @mmre/pfa prompts (they set vars.mode), or set vars.mode or config.mode (${MODES.join(', ')})`,
         };
       // promptfoo's cache: the same question against the same predictions file (its size and mtime:
       // an edited file is a new answer set) is served from it.

@@ -39,7 +39,8 @@ const ds = (extra: Partial<QwenHostedConfigInput> = {}): QwenHostedConfigInput =
   model: 'qwen2.5-vl-7b-instruct',
   ...extra,
 });
-const ctx = { vars: {} };
+/** What promptfoo hands a provider after the joint PFA prompt: the row's vars say the mode. */
+const ctx = { vars: { mode: 'joint' } };
 
 describe('config and keys', () => {
   it('selects the DashScope region endpoint and the default key variable', () => {

@@ -1,5 +1,4 @@
-import type { Mode } from '@mmre/core';
-import { resolveMode } from '@mmre/core';
+import { modeOf } from '@mmre/core';
 import type {
   CallContext,
   ChatRequest,
@@ -8,7 +7,6 @@ import type {
   ProviderResponse,
 } from '@mmre/provider-transport';
 import {
-  chatPayload,
   estimateRequestTokens,
   OpenAIChatClient,
   openAIChatBody,
@@ -108,7 +106,7 @@ export class QwenHostedProvider {
     return `[QwenHostedProvider ${this.providerId}]`;
   }
 
-  /** The request body for a rendered prompt (never contains the key); the payload reuses the prompt's JSON text. */
+  /** The request for a rendered prompt as it is cached (never contains the key): images as the prompt carries them. */
   buildRequest(prompt: string): ChatRequest {
     const c = this.config;
     const messages = parsePrompt(prompt);
@@ -119,26 +117,23 @@ export class QwenHostedProvider {
       path: '/chat/completions',
       body,
       estimatedTokens: estimateRequestTokens(messages, c.maxTokens),
-      payload: chatPayload(body, messages, prompt),
     };
   }
 
   /**
-   * Builds and sends one request (OpenAIChatClient.call: admitted first in, first out, cached, never throws).
+   * Builds and sends one request (OpenAIChatClient.call: admitted first in, first out, cached, image
+   * references resolved on a cache miss, never throws). The mode comes from `config.mode`, else `vars.mode`.
    */
   callApi(
     prompt: string,
     context?: CallContext,
     callOptions?: { abortSignal?: AbortSignal },
   ): Promise<ProviderResponse> {
-    let mode: Mode | null = null;
+    const mode = modeOf(this.config.mode, context?.vars?.mode);
     return this.chat.call({
       context,
       signal: callOptions?.abortSignal,
-      prepare: () => {
-        mode = resolveMode(this.config.mode ?? context?.vars?.mode, typeof prompt === 'string' ? prompt : '');
-        return this.buildRequest(prompt);
-      },
+      prepare: () => this.buildRequest(prompt),
       metadata: () => ({ ...this.where(), mode }),
     });
   }

@@ -1,8 +1,8 @@
 import type { AnswerEntity, AnswerPair, Mode } from '@mmre/core';
-import { formatAnswer, LABELS, MODES, segmentId } from '@mmre/core';
+import { formatAnswer, LABELS, MODES } from '@mmre/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pfaRegex, segmentIdsOf } from './grammar.js';
+import { pfaRegex } from './grammar.js';
 
 const full = (mode: Mode, ids?: string[]) => new RegExp(`^(?:${pfaRegex(mode, ids ? { segmentIds: ids } : {})})$`, 'u');
 
@@ -93,10 +93,5 @@ describe('pfaRegex', () => {
       expect(src).not.toMatch(/[*+?]\?/); // no lazy quantifiers
       expect(src).not.toMatch(/\\[1-9]/); // no backreferences
     }
-  });
-
-  it('segmentIdsOf reads the Segment x: parts in order', () => {
-    expect(segmentIdsOf('Segment a:\nSegment b:\nSegment aa: x Segment a:')).toEqual(['a', 'b', 'aa']);
-    expect(segmentIdsOf(Array.from({ length: 30 }, (_, i) => `Segment ${segmentId(i)}:`).join(' '))).toHaveLength(30);
   });
 });

@@ -40,11 +40,3 @@ export function pfaRegex(mode: Mode, options: GrammarOptions = {}): string {
   if (tasks.task1 && tasks.task2) return `${task1}\\n${task2}`;
   return tasks.task1 ? task1 : task2;
 }
-
-/** Segment letters named by `Segment x:` text parts of a rendered prompt, in order. */
-export function segmentIdsOf(promptText: string): string[] {
-  const ids: string[] = [];
-  for (const m of promptText.matchAll(/Segment ([a-z]+):/g))
-    if (!ids.includes(m[1] as string)) ids.push(m[1] as string);
-  return ids;
-}

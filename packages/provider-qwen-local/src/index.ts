@@ -9,7 +9,7 @@ export {
   QwenLocalConfigSchema,
 } from './config.js';
 export type { GrammarOptions } from './grammar.js';
-export { escapeRegex, pfaRegex, segmentIdsOf } from './grammar.js';
+export { escapeRegex, pfaRegex } from './grammar.js';
 export type { OllamaMessage } from './ollama.js';
 export { toOllamaMessages } from './ollama.js';
 export type { CallContext, ProviderInternals, ProviderOptions } from './provider.js';

@@ -86,7 +86,7 @@ describe('config validation', () => {
 describe('vLLM backend against the vLLM-style peer', () => {
   it('sends content parts and returns output, usage, latency and metadata without secrets', async () => {
     const p = make({ baseUrl: vllm.url, maxTokens: 512, seed: 7, topP: 0.9, minPixels: 3136, maxPixels: 1003520 });
-    const r = await p.callApi(joint, vars());
+    const r = await p.callApi(joint, vars('joint'));
     expect(r.error).toBeUndefined();
     // the peer decoded all three images and echoes their sizes in order
     expect(r.output).toContain('The request carried 3 images (64x48, 32x24, 31x23) and 2 segment labels.');
@@ -111,7 +111,9 @@ describe('vLLM backend against the vLLM-style peer', () => {
   it('constrainFormat sends the PFA regex of the mode as structured_outputs (or guided_regex)', async () => {
     for (const mode of ['joint', 'summary', 'mner'] as const) {
       const prompt = await buildChatPrompt({ mode, segments: 3 });
-      const r = await make({ baseUrl: vllm.url, constrainFormat: true }).callApi(prompt, vars());
+      // the segment letters come from vars.segments, as the dataset test generator writes them
+      const segments = JSON.stringify(['a', 'b', 'c'].map((id) => ({ id, path: null, box: null })));
+      const r = await make({ baseUrl: vllm.url, constrainFormat: true }).callApi(prompt, { vars: { mode, segments } });
       expect(r.error).toBeUndefined(); // the peer checks its answer against the regex (500 otherwise)
       const so = lastBody(vllm).structured_outputs as { regex: string };
       if (mode !== 'summary') expect(so.regex).toContain("'(a|b|c)'");
@@ -119,15 +121,19 @@ describe('vLLM backend against the vLLM-style peer', () => {
       expect(so.regex.includes('Task 2 Answer:')).toBe(mode !== 'summary');
       expect(r.metadata?.mode).toBe(mode);
     }
-    const r = await make({ baseUrl: vllm.url, constrainFormat: 'guided_regex' }).callApi(joint, vars());
+    const r = await make({ baseUrl: vllm.url, constrainFormat: 'guided_regex' }).callApi(joint, vars('joint'));
     expect(r.error).toBeUndefined();
-    expect(typeof lastBody(vllm).guided_regex).toBe('string');
+    // without vars.segments any lower-case segment key is allowed
+    expect(lastBody(vllm).guided_regex).toContain("'[a-z]+'");
     expect(lastBody(vllm).structured_outputs).toBeUndefined();
   });
 
   it('constrainFormat without a known mode is a reported error; vars.mode and config.mode decide the mode', async () => {
     const r = await make({ baseUrl: vllm.url, constrainFormat: true }).callApi('Describe the picture.', vars());
     expect(r.error).toMatch(/bad-prompt: constrainFormat needs the mode/);
+    // the prompt text is never searched for the mode: a PFA prompt without vars.mode has none
+    const r1 = await make({ baseUrl: vllm.url, constrainFormat: true }).callApi(joint, vars());
+    expect(r1.error).toMatch(/bad-prompt: constrainFormat needs the mode/);
     const r2 = await make({ baseUrl: vllm.url, constrainFormat: true }).callApi('Describe it.', vars('summary'));
     expect(r2.error).toBeUndefined();
     expect(r2.metadata?.mode).toBe('summary');
@@ -226,7 +232,7 @@ describe('other OpenAI-compatible backends against the peer', () => {
       baseUrl: vllm.url,
       constrainFormat: true,
       model: 'Qwen/Qwen2.5-VL-7B-Instruct',
-    }).callApi(joint, vars());
+    }).callApi(joint, vars('joint'));
     expect(r.error).toBeUndefined();
     expect(typeof lastBody(vllm).regex).toBe('string');
   });

@@ -1,5 +1,5 @@
 import type { Mode } from '@mmre/core';
-import { resolveMode } from '@mmre/core';
+import { modeOf, segmentIdsOfVars } from '@mmre/core';
 import type {
   CallContext,
   ChatRequest,
@@ -10,18 +10,18 @@ import type {
 } from '@mmre/provider-transport';
 import {
   BadAnswerError,
-  chatPayload,
+  type ChatMessage,
   estimateRequestTokens,
   OpenAIChatClient,
   openAIChatBody,
   PromptError,
   parsePrompt,
   parseProviderConfig,
-  promptText,
+  resolveRequestImages,
 } from '@mmre/provider-transport';
 import type { LocalBackend, QwenLocalConfig } from './config.js';
 import { DEFAULT_BASE_URLS, DEFAULT_MODELS, LOCAL_CONFIG_KEYS, QwenLocalConfigSchema } from './config.js';
-import { pfaRegex, segmentIdsOf } from './grammar.js';
+import { pfaRegex } from './grammar.js';
 import { toOllamaMessages } from './ollama.js';
 
 /** promptfoo's provider options, call context, and test hooks: the shared ones of @mmre/provider-transport. */
@@ -88,8 +88,12 @@ export class QwenLocalProvider {
     return `[QwenLocalProvider ${this.providerId}]`;
   }
 
-  /** Builds the request body for a rendered prompt (exported for tests and debugging; never contains a key). */
-  buildRequest(prompt: string, mode: Mode | null): ChatRequest {
+  /**
+   * The request for a rendered prompt as it is cached (exported for tests and debugging; never contains
+   * a key): images as the prompt carries them, for Ollama too (its wire form is made by {@link wireRequest}).
+   * `segmentIds` (from `vars.segments`) are the keys the format constraint allows.
+   */
+  buildRequest(prompt: string, mode: Mode | null, segmentIds?: readonly string[] | null): ChatRequest {
     const c = this.config;
     const messages = parsePrompt(prompt);
     const estimatedTokens = estimateRequestTokens(messages, c.maxTokens);
@@ -99,7 +103,7 @@ export class QwenLocalProvider {
       if (c.seed !== undefined) options.seed = c.seed;
       return {
         path: '/api/chat',
-        body: { model: this.model, messages: toOllamaMessages(messages), stream: false, options, ...c.extraBody },
+        body: { model: this.model, messages, stream: false, options, ...c.extraBody },
         estimatedTokens,
       };
     }
@@ -113,34 +117,42 @@ export class QwenLocalProvider {
     if (c.constrainFormat !== false) {
       if (!mode)
         throw new PromptError(
-          'constrainFormat needs the mode of the prompt: set config.mode or vars.mode, or use a PFA prompt that names its answer anchors',
+          'constrainFormat needs the mode of the prompt: set config.mode or vars.mode, or use the @mmre/pfa prompts (they set vars.mode)',
         );
-      const regex = pfaRegex(mode, { segmentIds: segmentIdsOf(promptText(messages)) });
+      const regex = pfaRegex(mode, segmentIds ? { segmentIds } : {});
       if (c.backend === 'sglang') body.regex = regex;
       else if (c.constrainFormat === 'guided_regex') body.guided_regex = regex;
       else body.structured_outputs = { regex };
     }
     Object.assign(body, c.extraBody);
-    // The rendered prompt already is the JSON of the messages: the payload reuses its text.
-    return { path: '/chat/completions', body, estimatedTokens, payload: chatPayload(body, messages, prompt) };
+    return { path: '/chat/completions', body, estimatedTokens };
+  }
+
+  /** The request as sent: image references resolved to data URLs; for Ollama, its native messages. */
+  async wireRequest(req: ChatRequest): Promise<ChatRequest> {
+    const resolved = await resolveRequestImages(req);
+    if (this.backend !== 'ollama') return resolved;
+    const messages = resolved.body.messages as ChatMessage[];
+    return { ...resolved, body: { ...resolved.body, messages: toOllamaMessages(messages) } };
   }
 
   /**
    * Builds and sends one request (OpenAIChatClient.call: admitted first in, first out, cached, never throws).
+   * The mode and the segment letters come from data: `config.mode`, else `vars.mode` (set by the PFA
+   * prompts), and `vars.segments`.
    */
   callApi(
     prompt: string,
     context?: CallContext,
     callOptions?: { abortSignal?: AbortSignal },
   ): Promise<ProviderResponse> {
-    let mode: Mode | null = null;
+    const vars = context?.vars;
+    const mode = modeOf(this.config.mode, vars?.mode);
     return this.chat.call({
       context,
       signal: callOptions?.abortSignal,
-      prepare: () => {
-        mode = resolveMode(this.config.mode ?? context?.vars?.mode, typeof prompt === 'string' ? prompt : '');
-        return this.buildRequest(prompt, mode);
-      },
+      prepare: () => this.buildRequest(prompt, mode, segmentIdsOfVars(vars)),
+      send: (req) => this.wireRequest(req),
       metadata: () => ({ backend: this.backend, model: this.model, mode }),
     });
   }

@@ -1,3 +1,4 @@
+import { ImageFileError, ImageRefError } from '@mmre/images';
 import { z } from 'zod';
 import { TransportError } from './errors.js';
 
@@ -263,6 +264,7 @@ export async function neverThrow(
     if (e instanceof TransportError) reason = `${e.reason}: ${e.message}`;
     else if (e instanceof PromptError) reason = `bad-prompt: ${e.message}`;
     else if (e instanceof BadAnswerError) reason = `bad-response: ${e.message}`;
+    else if (e instanceof ImageFileError || e instanceof ImageRefError) reason = `bad-image: ${e.message}`;
     else reason = `internal: ${e instanceof Error ? e.message : String(e)}`;
     const meta = metadata();
     if (e instanceof TransportError) {

@@ -42,7 +42,7 @@ export type {
   ProviderInternals,
   ProviderOptions,
 } from './openai-chat.js';
-export { chatPayload, OpenAIChatClient, openAIChatBody } from './openai-chat.js';
+export { OpenAIChatClient, openAIChatBody, resolveRequestImages } from './openai-chat.js';
 export { TokenBucket } from './rate-limit.js';
 export type { CooldownOptions } from './replicas.js';
 export { DEFAULT_COOLDOWN, Replica, ReplicaSet } from './replicas.js';

@@ -1,3 +1,4 @@
+import { sharedImageEncoder } from '@mmre/images';
 import type { ChatMessage, Prices, ProviderResponse, TokenUsage } from './chat.js';
 import { costOf, neverThrow, openAIUsedTokens, readChatCompletion } from './chat.js';
 import type { Clock } from './clock.js';
@@ -43,12 +44,26 @@ export interface ProviderInternals {
   backoff?: Partial<BackoffOptions>;
 }
 
-/** One request, ready to send. `payload`, when given, is the exact JSON text of `body`. */
+/** One request. `payload`, when given, is the exact JSON text of `body`. */
 export interface ChatRequest {
   path: string;
   body: Record<string, unknown>;
   estimatedTokens: number;
   payload?: string;
+}
+
+/**
+ * The request as sent: image references in `body.messages` (what the @mmre/pfa prompts carry)
+ * resolved to data URLs by the process's shared ImageEncoder. A request without references is
+ * returned as it is.
+ */
+export async function resolveRequestImages(req: ChatRequest): Promise<ChatRequest> {
+  const messages = req.body.messages;
+  if (!Array.isArray(messages)) return req;
+  const resolved = await sharedImageEncoder().resolveMessages(messages as { content?: unknown }[]);
+  if (resolved.every((m, i) => m === messages[i])) return req;
+  const { payload: _cachedForm, ...rest } = req;
+  return { ...rest, body: { ...req.body, messages: resolved } };
 }
 
 /** What a provider reads from a 2xx answer (readChatCompletion's shape, or its own). */
@@ -61,7 +76,7 @@ export interface ChatReading {
 /**
  * The OpenAI chat-completions body every provider starts from: `model`, `messages`, `temperature`,
  * `max_tokens`, `stream: false`, then `top_p` and `seed` when set. Add provider options, then
- * `extraBody` (last, see {@link chatPayload}).
+ * `extraBody` (last).
  */
 export function openAIChatBody(
   model: string,
@@ -78,22 +93,6 @@ export function openAIChatBody(
   if (c.topP !== undefined) body.top_p = c.topP;
   if (c.seed !== undefined) body.seed = c.seed;
   return body;
-}
-
-const MARKER = '\u0000mmre-messages\u0000';
-const MARKER_JSON = JSON.stringify(MARKER);
-
-/**
- * The JSON text of `body`, reusing the rendered prompt: when `prompt` is a JSON array of messages and
- * `body.messages` still is the array parsed from it, the prompt's text is spliced in instead of
- * serialising the (large, image-bearing) messages a second time. Otherwise `JSON.stringify(body)`.
- */
-export function chatPayload(body: Record<string, unknown>, messages: readonly ChatMessage[], prompt: string): string {
-  const raw = prompt.trim();
-  if (!raw.startsWith('[') || body.messages !== messages) return JSON.stringify(body);
-  const head = JSON.stringify({ ...body, messages: MARKER });
-  const at = head.indexOf(MARKER_JSON);
-  return head.slice(0, at) + raw + head.slice(at + MARKER_JSON.length);
 }
 
 export interface OpenAIChatClientOptions {
@@ -119,8 +118,16 @@ export interface OpenAIChatClientOptions {
 export interface ChatCall {
   context?: CallContext | undefined;
   signal?: AbortSignal | undefined;
-  /** Builds the request (inside admission, so a burst of calls does not build every body up front); may throw. */
+  /**
+   * Builds the request as it is cached: images as the prompt carries them (references), so a cache
+   * hit makes no image. Runs inside admission, so a burst of calls does not build every body up front; may throw.
+   */
   prepare: () => ChatRequest;
+  /**
+   * Turns the prepared request into the one sent, on a cache miss only (default
+   * {@link resolveRequestImages}); a provider whose wire format is not OpenAI's (Ollama) builds it here.
+   */
+  send?: (req: ChatRequest) => Promise<ChatRequest>;
   /** The call's metadata (on success and on failure); may read what `prepare` found (e.g. the mode). */
   metadata: () => Record<string, unknown>;
 }
@@ -177,18 +184,20 @@ export class OpenAIChatClient {
         this.redact,
         async () => {
           const req = call.prepare();
-          // The exact bytes sent (never a key: it travels in a header): identical requests hit the cache.
-          const payload = req.payload ?? JSON.stringify(req.body);
+          // The request as cached (never a key: it travels in a header). Images are references naming
+          // the file's content digest and the resize settings, so the key changes with the image.
+          const cached = req.payload ?? JSON.stringify(req.body);
           return withResponseCache(
             call.context,
             {
               provider: this.cacheName,
-              parts: { ...this.cacheParts, path: req.path, body: payload },
+              parts: { ...this.cacheParts, path: req.path, body: cached },
               secrets: this.secrets,
             },
             async () => {
-              const res = await this.transport.postJson(req.path, payload, {
-                estimatedTokens: req.estimatedTokens,
+              const wire = await (call.send ?? resolveRequestImages)(req);
+              const res = await this.transport.postJson(wire.path, wire.payload ?? JSON.stringify(wire.body), {
+                estimatedTokens: wire.estimatedTokens,
                 signal: call.signal,
               });
               const answer = this.read(res.json);
