@@ -1,6 +1,7 @@
-import { type Mode, modeTasks, parseAnswer } from '@mmre/core';
+import { MODES, type Mode, modeTasks, parseAnswer } from '@mmre/core';
 import {
   matchingStats,
+  meanRouge,
   microMatching,
   microNer,
   nerStats,
@@ -9,38 +10,25 @@ import {
   sacreCorpusBleu,
   sacreSentenceBleu,
 } from '@mmre/metrics';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { FIXTURE_SAMPLES, fixtureVars, MODE_PROMPTS } from './__fixtures__/samples.js';
-import {
-  corpusBleuFromSums,
-  DERIVED,
-  evaluateDerived,
-  format,
-  type GradingResult,
-  matching,
-  ner,
-  parseCacheInfo,
-  SCORE,
-  summary,
-} from './index.js';
+import { namedScores, scoreSample } from '@mmre/scorer';
+import { describe, expect, it } from 'vitest';
+import { FIXTURE_SAMPLES, fixtureVars } from './__fixtures__/samples.js';
+import { DERIVED, evaluateDerived, format, type GradingResult, matching, mmre, ner, SCORE, summary } from './index.js';
 
-const MODES: Mode[] = ['joint', 'summary', 'mner'];
+/** The context promptfoo gives an assertion after a PFA prompt of `mode`: the row's vars carry the mode. */
 const ctx = (mode: Mode, vars: Record<string, unknown>, config?: Record<string, unknown>) => ({
-  prompt: MODE_PROMPTS[mode],
-  vars,
+  prompt: 'the rendered prompt (never searched)',
+  vars: { ...vars, mode },
   ...(config ? { config } : {}),
 });
-const close = (a: number | undefined, b: number) => expect(a as number).toBeCloseTo(b, 12);
 
 function sumInto(sums: Record<string, number>, r: GradingResult) {
   for (const [k, v] of Object.entries(r.namedScores ?? {})) sums[k] = (sums[k] ?? 0) + v;
 }
 
-describe('assertions on fixed outputs', () => {
-  beforeEach(() => parseCacheInfo.clear());
-
+describe('the mmre assertion on fixed outputs', () => {
   for (const mode of MODES) {
-    it(`mode ${mode}: named scores equal @mmre/metrics on the parsed answer; absent tasks emit nothing`, () => {
+    it(`mode ${mode}: named scores are the scorer's, equal @mmre/metrics on the parsed answer; unasked tasks emit nothing`, () => {
       const tasks = modeTasks(mode);
       const sums: Record<string, number> = {};
       const nerRows = [];
@@ -49,13 +37,16 @@ describe('assertions on fixed outputs', () => {
       const refs: string[] = [];
       for (const s of FIXTURE_SAMPLES) {
         const out = s.outputs[mode];
-        const c = ctx(mode, fixtureVars(s));
+        const r = mmre(out, ctx(mode, fixtureVars(s)));
+        sumInto(sums, r);
+        expect(r.namedScores).toEqual(namedScores(scoreSample(mode, out, s.gold)));
+        // the four single-task assertions together emit exactly the same names and values
+        const parts: Record<string, number> = {};
+        for (const f of [summary, ner, matching, format])
+          Object.assign(parts, f(out, ctx(mode, fixtureVars(s))).namedScores);
+        expect(parts).toEqual(r.namedScores);
+        const named = r.namedScores ?? {};
         const parsed = parseAnswer(out, { mode });
-        const rs = summary(out, c);
-        const rn = ner(out, c);
-        const rm = matching(out, c);
-        const rf = format(out, c);
-        for (const r of [rs, rn, rm, rf]) sumInto(sums, r);
         if (tasks.task1) {
           const pred = parsed.summary ?? '';
           const ref = s.gold.summary as string;
@@ -63,140 +54,116 @@ describe('assertions on fixed outputs', () => {
           refs.push(ref);
           const rouge = rougeScores(pred, ref, { stemmer: false });
           const st = sacreBleuStats(pred, ref);
-          expect(rs.namedScores?.[SCORE.summaryN]).toBe(1);
-          expect(rs.namedScores?.[SCORE.summaryRouge1]).toBe(rouge.rouge1.fmeasure);
-          expect(rs.namedScores?.[SCORE.summaryRougeL]).toBe(rouge.rougeL.fmeasure);
-          expect(rs.namedScores?.[SCORE.bleuScore]).toBe(sacreSentenceBleu(pred, ref).score);
-          expect(rs.namedScores?.[SCORE.bleuSysLen]).toBe(st.sysLen);
-          expect(rs.namedScores?.[SCORE.bleuRefLen]).toBe(st.refLen);
-          expect(SCORE.bleuCounts.map((k) => rs.namedScores?.[k])).toEqual(st.counts);
-          expect(SCORE.bleuTotals.map((k) => rs.namedScores?.[k])).toEqual(st.totals);
-          expect(rs.namedScores?.[SCORE.summaryMissing]).toBe(parsed.summary === null ? 1 : 0);
-          expect(rf.namedScores?.[SCORE.formatTask1]).toBe(parsed.compliance.task1 ? 1 : 0);
-        } else {
-          expect(rs.namedScores).toBeUndefined();
-          expect(rs.pass).toBe(true);
-          expect(rf.namedScores?.[SCORE.formatTask1]).toBeUndefined();
+          expect(named[SCORE.summaryN]).toBe(1);
+          expect(named[SCORE.summaryRouge1]).toBe(rouge.rouge1.fmeasure);
+          expect(named[SCORE.summaryRougeL]).toBe(rouge.rougeL.fmeasure);
+          expect([named[SCORE.bleuSysLen], named[SCORE.bleuRefLen]]).toEqual([st.sysLen, st.refLen]);
+          expect(SCORE.bleuCounts.map((k) => named[k])).toEqual(st.counts);
+          expect(SCORE.bleuTotals.map((k) => named[k])).toEqual(st.totals);
+          expect(named[SCORE.summaryMissing]).toBe(parsed.summary === null ? 1 : 0);
+          const bleu = sacreSentenceBleu(pred, ref).score;
+          expect(r.reason).toContain(`BLEU ${Number.isInteger(bleu) ? bleu : bleu.toFixed(2)}`);
         }
         if (tasks.task2) {
           const ns = nerStats(s.gold.entities, parsed.entities);
           const ms = matchingStats(s.gold.pairs, parsed.pairs);
           nerRows.push(ns);
           matchRows.push(ms);
-          expect(rn.namedScores).toEqual({
-            [SCORE.nerN]: 1,
-            [SCORE.nerTp]: ns.tp,
-            [SCORE.nerFp]: ns.fp,
-            [SCORE.nerFn]: ns.fn,
-            [SCORE.nerPrecision]: ns.precision,
-            [SCORE.nerRecall]: ns.recall,
-            [SCORE.nerF1]: ns.f1,
-          });
-          expect(rn.score).toBe(ns.f1);
-          expect(rm.namedScores?.[SCORE.matchingCorrect]).toBe(ms.correct);
-          expect(rm.namedScores?.[SCORE.matchingGold]).toBe(ms.gold);
-          expect(rm.namedScores?.[SCORE.matchingPred]).toBe(ms.pred);
-          if (ms.accuracy === null) {
-            expect(rm.namedScores).not.toHaveProperty(SCORE.matchingAccuracy);
-            expect(rm.namedScores).not.toHaveProperty(SCORE.matchingAccuracyN);
-          } else expect(rm.namedScores?.[SCORE.matchingAccuracy]).toBe(ms.accuracy);
-          expect(rf.namedScores?.[SCORE.formatNer]).toBe(parsed.compliance.ner ? 1 : 0);
-          expect(rf.namedScores?.[SCORE.formatPairs]).toBe(parsed.compliance.pairs ? 1 : 0);
-        } else {
-          expect(rn.namedScores).toBeUndefined();
-          expect(rm.namedScores).toBeUndefined();
-          expect(rn.pass && rm.pass).toBe(true);
-          expect(rf.namedScores?.[SCORE.formatNer]).toBeUndefined();
+          expect([named[SCORE.nerTp], named[SCORE.nerFp], named[SCORE.nerFn], named[SCORE.nerF1]]).toEqual([
+            ns.tp,
+            ns.fp,
+            ns.fn,
+            ns.f1,
+          ]);
+          expect([named[SCORE.matchingCorrect], named[SCORE.matchingGold], named[SCORE.matchingPred]]).toEqual([
+            ms.correct,
+            ms.gold,
+            ms.pred,
+          ]);
         }
-      }
-      // no name of an absent task, anywhere
-      for (const k of Object.keys(sums)) {
-        if (!tasks.task1) expect(k.startsWith('summary.') || k.startsWith('bleu.')).toBe(false);
-        if (!tasks.task2) expect(k.startsWith('ner.') || k.startsWith('matching.')).toBe(false);
+        for (const k of Object.keys(named)) {
+          if (!tasks.task1) expect(/^(summary|bleu)\./.test(k)).toBe(false);
+          if (!tasks.task2) expect(/^(ner|matching)\./.test(k)).toBe(false);
+        }
       }
       // corpus values from the sums, as promptfoo's derived metrics compute them
       const d = evaluateDerived(sums);
       if (tasks.task1) {
-        expect(Math.abs((d[DERIVED.corpusBleu] as number) - sacreCorpusBleu(preds, refs).score)).toBeLessThan(1e-9);
-        close(
-          d[DERIVED.meanRouge1],
-          preds.reduce((a, p, i) => a + rougeScores(p, refs[i] as string).rouge1.fmeasure, 0) / preds.length,
-        );
-      } else expect(d[DERIVED.corpusBleu]).toBeNaN();
-      if (tasks.task2) {
-        expect(d[DERIVED.nerMicroF1]).toBe(microNer(nerRows).f1);
-        expect(d[DERIVED.matchingMicroAccuracy]).toBe(microMatching(matchRows).accuracy);
+        expect(d[DERIVED.bleu]).toBe(sacreCorpusBleu(preds, refs).score);
+        const rouge = meanRouge(preds.map((p, i) => rougeScores(p, refs[i] as string)));
+        expect(d[DERIVED.rouge1]).toBeCloseTo(rouge.rouge1.fmeasure, 14);
       } else {
-        expect(d[DERIVED.nerMicroF1]).toBeNaN();
-        expect(d[DERIVED.matchingMicroAccuracy]).toBeNaN();
+        expect(d[DERIVED.bleu]).toBeNaN();
+        expect(d[DERIVED.formatTask1]).toBeNaN();
+      }
+      if (tasks.task2) {
+        expect(d[DERIVED.nerF1]).toBe(microNer(nerRows).f1);
+        expect(d[DERIVED.accuracy]).toBe(microMatching(matchRows).accuracy);
+      } else {
+        expect(d[DERIVED.nerF1]).toBeNaN();
+        expect(d[DERIVED.accuracy]).toBeNaN();
       }
     });
   }
 
-  it('parses each output once for the four assertions of a row', () => {
+  it('applies thresholds from config, per task', () => {
     const s = FIXTURE_SAMPLES[0];
     if (!s) throw new Error('fixture');
-    const c = ctx('joint', fixtureVars(s));
-    for (const f of [summary, ner, matching, format]) f(s.outputs.joint, c);
-    expect(parseCacheInfo.size()).toBe(1);
-  });
-
-  it('applies thresholds from config', () => {
-    const s = FIXTURE_SAMPLES[0];
-    if (!s) throw new Error('fixture');
-    const c = (config: Record<string, unknown>) => ctx('joint', fixtureVars(s), config);
-    expect(ner(s.outputs.joint, c({ minF1: 0.1 })).pass).toBe(true);
-    const r = ner(s.outputs.joint, c({ minF1: 0.99 }));
+    const run = (config: Record<string, unknown>, f = mmre) => f(s.outputs.joint, ctx('joint', fixtureVars(s), config));
+    expect(run({ minNerF1: 0.1 }).pass).toBe(true);
+    const r = run({ minNerF1: 0.99 });
     expect(r.pass).toBe(false);
-    expect(r.reason).toMatch(/F1 .* < 0\.99/);
-    expect(summary(s.outputs.joint, c({ minBleu: 99 })).pass).toBe(false);
-    expect(matching(s.outputs.joint, c({ minAccuracy: 0.9 })).pass).toBe(false);
-    expect(format(s.outputs.joint, c({})).pass).toBe(true);
+    expect(r.reason).toMatch(/ner: below threshold: F1 .* < 0\.99/);
+    expect(run({ minBleu: 99 }).pass).toBe(false);
+    expect(run({ minAccuracy: 0.9 }).pass).toBe(false);
+    expect(run({ minF1: 0.99 }, ner).pass).toBe(false);
+    expect(run({ minPrecision: 0.99 }, matching).pass).toBe(false);
+    expect(run({}, format).pass).toBe(true);
+    // the row score: the mean of the asked tasks' headline scores
+    const sc = scoreSample('joint', s.outputs.joint, s.gold);
+    const expected =
+      ((sc.summary?.rouge.rougeL.fmeasure ?? 0) + (sc.ner?.f1 ?? 0) + (sc.matching?.accuracy ?? 0) + 1) / 4;
+    expect(run({}).score).toBeCloseTo(expected, 14);
   });
 
-  it('explains bad config, bad vars and an unknown mode', () => {
+  it('an answer without its asked anchors fails the format check', () => {
+    const s = FIXTURE_SAMPLES.find((x) => x.id === 's5');
+    if (!s) throw new Error('fixture');
+    const r = mmre(s.outputs.joint, ctx('joint', fixtureVars(s)));
+    expect(r.pass).toBe(false);
+    expect(r.reason).toMatch(/format: below threshold: compliance .*malformed or missing: Task 1 Answer/);
+    expect(mmre(s.outputs.joint, ctx('joint', fixtureVars(s), { minCompliance: 0.5 })).pass).toBe(true);
+  });
+
+  it('an empty or blank gold summary is not scored (no summary names), and says so', () => {
+    const s = FIXTURE_SAMPLES[0];
+    if (!s) throw new Error('fixture');
+    for (const blank of ['', '  ']) {
+      const vars = { ...fixtureVars(s), gold: JSON.stringify({ ...s.gold, summary: blank }) };
+      const r = mmre(s.outputs.joint, ctx('joint', vars));
+      expect(Object.keys(r.namedScores ?? {}).some((k) => /^(summary|bleu)\./.test(k))).toBe(false);
+      expect(r.reason).toContain('summary: not scored: the sample has no gold summary');
+      expect(summary(s.outputs.summary, ctx('summary', vars)).namedScores).toBeUndefined();
+    }
+  });
+
+  it('explains bad config, bad vars and an unknown mode; the prompt text is never searched', () => {
     const s = FIXTURE_SAMPLES[0];
     if (!s) throw new Error('fixture');
     const bad = ner(s.outputs.joint, ctx('joint', fixtureVars(s), { minF1: 2 }));
     expect(bad.pass).toBe(false);
     expect(bad.reason).toMatch(/config\.minF1.*≤ 1/);
-    expect(ner(s.outputs.joint, ctx('joint', fixtureVars(s), { minF: 0.5 })).reason).toMatch(/minF/);
-    const badGold = summary(s.outputs.joint, ctx('joint', { ...fixtureVars(s), gold: '{not json' }));
+    expect(mmre(s.outputs.joint, ctx('joint', fixtureVars(s), { minF1: 0.5 })).reason).toMatch(/minF1/);
+    const badGold = mmre(s.outputs.joint, ctx('joint', { ...fixtureVars(s), gold: '{not json' }));
     expect(badGold.pass).toBe(false);
     expect(badGold.reason).toMatch(/vars\.gold/);
     expect(badGold.namedScores).toBeUndefined();
-    const noMode = format(s.outputs.joint, { prompt: 'hello', vars: fixtureVars(s) });
+    const noMode = mmre(s.outputs.joint, { prompt: 'Task 1 Answer: … Task 2 Answer: …', vars: fixtureVars(s) });
     expect(noMode.pass).toBe(false);
-    expect(noMode.reason).toMatch(/config\.mode/);
-    // an explicit mode wins over the prompt
-    const explicit = ner(s.outputs.joint, { prompt: 'hello', vars: fixtureVars(s), config: { mode: 'joint' } });
+    expect(noMode.reason).toMatch(/neither config\.mode nor vars\.mode/);
+    // an explicit mode wins over vars.mode
+    const explicit = ner(s.outputs.joint, { vars: { ...fixtureVars(s), mode: 'summary' }, config: { mode: 'joint' } });
     expect(explicit.namedScores?.[SCORE.nerN]).toBe(1);
-    expect(
-      summary(s.outputs.joint, { prompt: MODE_PROMPTS.joint, vars: { ...fixtureVars(s), mode: 'mner' } }).namedScores,
-    ).toBeUndefined();
-  });
-});
-
-describe('corpusBleuFromSums', () => {
-  it('equals sacrebleu corpus BLEU on summed stats, including zero counts and short outputs', () => {
-    const cases: [string[], string[]][] = [
-      [
-        ['the cat sat on the mat', 'a dog', 'hello world'],
-        ['the cat is on the mat', 'a dog barked', 'hello there world'],
-      ],
-      [['x'], ['y z']],
-      [[''], ['nothing here']],
-      [['one two three four five'], ['one two six four five']],
-    ];
-    for (const [preds, refs] of cases) {
-      const stats = preds.map((p, i) => sacreBleuStats(p, refs[i] as string));
-      const counts = [0, 1, 2, 3].map((n) => stats.reduce((a, s) => a + (s.counts[n] ?? 0), 0));
-      const totals = [0, 1, 2, 3].map((n) => stats.reduce((a, s) => a + (s.totals[n] ?? 0), 0));
-      const sys = stats.reduce((a, s) => a + s.sysLen, 0);
-      const ref = stats.reduce((a, s) => a + s.refLen, 0);
-      expect(Math.abs(corpusBleuFromSums(counts, totals, sys, ref) - sacreCorpusBleu(preds, refs).score)).toBeLessThan(
-        1e-9,
-      );
-    }
+    expect(summary(s.outputs.joint, ctx('mner', fixtureVars(s))).namedScores).toBeUndefined();
   });
 });

@@ -1,17 +1,12 @@
-import {
-  type DecodedTestVars,
-  type Mode,
-  modeTasks,
-  type ParseResult,
-  parseAnswer,
-  resolveMode,
-  TestVarsSchema,
-} from '@mmre/core';
-import { z } from 'zod';
+import { type DecodedTestVars, type Mode, modeOf, TestVarsSchema } from '@mmre/core';
+import type { z } from 'zod';
 
-/** The part of promptfoo's assertion context these functions read (`AssertionValueFunctionContext`). */
+/**
+ * The part of promptfoo's assertion context these functions read (`AssertionValueFunctionContext`).
+ * `vars` is the row's own vars object: the @mmre/pfa prompt functions set `vars.mode` on it.
+ */
 export interface AssertionContext {
-  /** The rendered prompt (for chat prompts: the JSON of the messages). */
+  /** The rendered prompt (never searched: the mode comes from `config.mode` or `vars.mode`). */
   prompt?: string | undefined;
   vars?: Record<string, unknown> | undefined;
   /** The assertion's `config` (a structured clone). */
@@ -40,110 +35,73 @@ export function outputText(output: unknown): string {
   }
 }
 
-const CACHE_LIMIT = 512;
-const parseCache = new Map<string, ParseResult>();
-
-/**
- * Parses an output once: the four assertions of one row share the result (keyed by mode + text;
- * the newest 512 parses are kept).
- */
-export function cachedParse(text: string, mode: Mode): ParseResult {
-  const key = `${mode}\u0000${text}`;
-  const hit = parseCache.get(key);
-  if (hit) return hit;
-  const parsed = parseAnswer(text, { mode });
-  parseCache.set(key, parsed);
-  if (parseCache.size > CACHE_LIMIT) {
-    const oldest = parseCache.keys().next().value;
-    if (oldest !== undefined) parseCache.delete(oldest);
-  }
-  return parsed;
-}
-
-/** For tests: number of cached parses, and a reset. */
-export const parseCacheInfo = {
-  size: (): number => parseCache.size,
-  clear: (): void => parseCache.clear(),
-};
-
-/** The `config.mode` option every assertion accepts. */
-export const ModeOptionSchema = z.enum(['joint', 'summary', 'mner']).optional();
-
-const ratio = (name: string) =>
-  z
-    .number({ message: `${name} must be a number between 0 and 1` })
-    .min(0, { message: `${name} must be ≥ 0` })
-    .max(1, { message: `${name} must be ≤ 1` })
-    .optional();
-
-export { ratio as ratioOption };
-
-export interface Prepared<C> {
-  kind: 'ok';
+/** What an assertion reads from its context, validated once. */
+export interface Row<C> {
   config: C;
   mode: Mode;
-  tasks: { task1: boolean; task2: boolean };
-  vars: DecodedTestVars;
+  vars: DecodedTestVars & { gold: NonNullable<DecodedTestVars['gold']> };
   text: string;
 }
 
-export type Failed = { kind: 'result'; result: GradingResult };
+/** A failing result naming the assertion and the fix. */
+export function failure(name: string, reason: string): GradingResult {
+  return { pass: false, score: 0, reason: `@mmre/assertions ${name}: ${reason}` };
+}
 
-/** Reads config, vars and mode; returns a failing result with a clear reason when something is wrong. */
-export function prepare<C extends { mode?: Mode | undefined }>(
+/** Reads config, vars and mode; a failing result with a clear reason when something is wrong. */
+export function readRow<C extends { mode?: Mode | undefined }>(
   name: string,
   schema: z.ZodType<C>,
   output: unknown,
   context: AssertionContext | undefined,
-): Prepared<C> | Failed {
-  const fail = (reason: string): Failed => ({
-    kind: 'result',
-    result: { pass: false, score: 0, reason: `@mmre/assertions ${name}: ${reason}` },
-  });
+): Row<C> | GradingResult {
   const cfg = schema.safeParse(context?.config ?? {});
   if (!cfg.success) {
     const issues = cfg.error.issues
       .map((i) => `config${i.path.length ? `.${i.path.join('.')}` : ''}: ${i.message}`)
       .join('; ');
-    return fail(`invalid assertion config (${issues}). Fix the \`config:\` of this assertion in the promptfoo config.`);
+    return failure(
+      name,
+      `invalid assertion config (${issues}). Fix the \`config:\` of this assertion in the promptfoo config.`,
+    );
   }
   const vars = TestVarsSchema.safeParse(context?.vars ?? {});
   if (!vars.success) {
     const issues = vars.error.issues
-      .map((i) => {
-        const where = i.path.length ? `vars.${i.path.join('.')}: ` : '';
-        return `${where}${i.message}`;
-      })
+      .map((i) => `${i.path.length ? `vars.${i.path.join('.')}: ` : ''}${i.message}`)
       .join('; ');
-    return fail(
+    return failure(
+      name,
       `invalid test vars (${issues}). The tests must carry the M-MRE vars (id, text, image, gold as a JSON string), e.g. from the @mmre/dataset test generator.`,
     );
   }
-  const mode = resolveMode(cfg.data.mode ?? vars.data.mode, context?.prompt);
-  if (!mode)
-    return fail(
-      'cannot tell which tasks the prompt asked for: the prompt names neither "Task 1 Answer:" nor "Task 2 Answer:". Set `config.mode` (joint, summary or mner) on the assertion or `vars.mode` on the test.',
+  if (!vars.data.gold)
+    return failure(
+      name,
+      `the test has no vars.gold (sample ${JSON.stringify(vars.data.id)}); fix: generate the tests with the @mmre/dataset test generator`,
     );
-  return { kind: 'ok', config: cfg.data, mode, tasks: modeTasks(mode), vars: vars.data, text: outputText(output) };
+  const mode = modeOf(cfg.data.mode, vars.data.mode);
+  if (!mode)
+    return failure(
+      name,
+      'the row does not say which mode it asked for: neither config.mode nor vars.mode is joint, summary or mner. Use the @mmre/pfa prompts (they set vars.mode), or set `config.mode` on the assertion or `vars.mode` on the test.',
+    );
+  return { config: cfg.data, mode, vars: vars.data as Row<C>['vars'], text: outputText(output) };
 }
 
-/** The neutral result of an assertion whose task the mode did not ask for: passes, no named scores. */
-export function notAsked(name: string, mode: Mode, task: string): GradingResult {
-  return { pass: true, score: 1, reason: `${name}: mode "${mode}" did not ask for ${task}; not scored` };
-}
-
-/** Formats a number for reasons. */
 /** A threshold check: label, value (null: not defined on this sample) and the configured minimum. */
-export type MinimumCheck = readonly [label: string, value: number | null, min: number | undefined];
+export type MinimumCheck = readonly [label: string, value: number | null | undefined, min: number | undefined];
 
 /** The checks whose value is below its configured minimum, as `label value < min`. */
 export function belowMinimums(checks: readonly MinimumCheck[]): string[] {
   const failures: string[] = [];
   for (const [label, value, min] of checks)
-    if (min !== undefined && value !== null && value < min) failures.push(`${label} ${fmt(value)} < ${min}`);
+    if (min !== undefined && value !== null && value !== undefined && value < min)
+      failures.push(`${label} ${fmt(value)} < ${min}`);
   return failures;
 }
 
+/** Formats a number for reasons. */
 export function fmt(x: number, digits = 4): string {
   return Number.isInteger(x) ? String(x) : x.toFixed(digits);
 }

@@ -106,10 +106,3 @@ export function fixtureVars(s: FixtureSample): Record<string, string> {
     output_mner: s.outputs.mner,
   };
 }
-
-/** Rendered prompts per mode: they name the answer anchors of the tasks they ask for, as PFA prompts do. */
-export const MODE_PROMPTS: Record<Mode, string> = {
-  joint: 'Answer both tasks. Answer as: Task 1 Answer: <summary>\nTask 2 Answer: NER: … image-entity pair: {…}\nText: {{text}}',
-  summary: 'Summarize the main image. Answer as: Task 1 Answer: <summary>\nText: {{text}}',
-  mner: 'Extract entities and match segments. Answer as: Task 2 Answer: NER: … image-entity pair: {…}\nText: {{text}}',
-};
