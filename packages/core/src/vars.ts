@@ -107,15 +107,6 @@ export function detectPromptMode(renderedPrompt: string | undefined | null): Mod
 }
 
 /**
- * Resolves the mode of a test: an explicit value wins, then the prompt's anchors.
- * @deprecated the mode is data (`modeOf`); kept until the assertions and the report read it as data.
- */
-export function resolveMode(explicit: unknown, renderedPrompt?: string | null): Mode | null {
-  if (isMode(explicit)) return explicit;
-  return detectPromptMode(renderedPrompt);
-}
-
-/**
  * The mode of a row, from data: the first of `candidates` that is a mode name (e.g. a provider's or
  * assertion's `config.mode`, then `vars.mode`, which the @mmre/pfa prompt functions set on every
  * row). Null when none is. The prompt text is never searched.

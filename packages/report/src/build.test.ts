@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureRow, FixtureSample } from './__fixtures__/fixtures.js';
 import { makeSamples, promptfooJson, threeModeRows, writeJson } from './__fixtures__/fixtures.js';
 import { buildReport } from './build.js';
-import { loadResults, parseResultsJson } from './load.js';
+import { loadResults, mergeResults, parseResultsJson } from './load.js';
 import { renderJson, renderMarkdown } from './markdown.js';
 
 let dir: string;
@@ -42,21 +42,25 @@ describe('loadResults', () => {
     };
     const rows = json.results.results;
     (rows[1] as { vars: Record<string, unknown> }).vars = { ...rows[1]?.vars, gold: '{not json' };
-    (rows[2] as { prompt: { raw: string } }).prompt.raw = 'no anchors here';
+    // the mode is data (the PFA prompts record it): a row without it is skipped, the prompt text is never searched
+    (rows[2] as { prompt: unknown }).prompt = { raw: 'Task 1 Answer: Task 2 Answer:', label: 'mine', config: {} };
     const loaded = parseResultsJson(json, 'x.json');
     expect(loaded.rows).toHaveLength(4);
     expect(loaded.warnings.join('\n')).toMatch(/x\.json: results\.results\[1\]\.vars\.gold.*not valid JSON/);
-    expect(loaded.warnings.join('\n')).toMatch(/results\.results\[2\]: cannot tell the mode/);
+    expect(loaded.warnings.join('\n')).toMatch(/results\.results\[2\]: the row does not say its mode/);
   });
 
-  it('falls back to the prompt label when promptfoo stripped the prompt text (PROMPTFOO_STRIP_PROMPT_TEXT)', () => {
+  it('takes the mode from the prompt config, else vars.mode, else a prompt label that names a mode', () => {
     const json = promptfooJson(threeModeRows(samples.slice(0, 2))) as {
-      results: { results: { prompt: { raw: string; label: string } }[] };
+      results: { results: { prompt: { raw: string; label: string; config: object }; vars: Record<string, unknown> }[] };
     };
-    for (const r of json.results.results) {
+    json.results.results.forEach((r, i) => {
+      const mode = (r.prompt.config as { mmre: { mode: string } }).mmre.mode;
       r.prompt.raw = '[prompt stripped]';
-      r.prompt.label = r.prompt.label.replace('pfa-', '');
-    }
+      r.prompt.config = {};
+      if (i % 2 === 0) r.prompt.label = mode;
+      else r.vars = { ...r.vars, mode };
+    });
     const loaded = parseResultsJson(json, 'x.json');
     expect(loaded.warnings).toEqual([]);
     expect(loaded.rows.map((r) => r.mode)).toEqual(['joint', 'summary', 'mner', 'joint', 'summary', 'mner']);
@@ -194,12 +198,22 @@ describe('buildReport', () => {
 
     const partial = buildReport(await loadResults([files[0] as string, files[2] as string, files[3] as string]), FAST);
     expect(partial.pairedSamples).toBe(10);
-    expect(partial.warnings.join('\n')).toMatch(
-      /sample sets differ \(summary 24, mner 24, joint 10\).*10 samples.*14 dropped/,
+    expect(partial.warnings.join('\n')).toMatch(/10 of 24 samples have an answer in every mode/);
+    // each mode's table is over all its answered rows; the deltas over the 10 paired samples
+    expect(partial.table.find((t) => t.mode === 'summary')?.metrics).toEqual(
+      whole.table.find((t) => t.mode === 'summary')?.metrics,
     );
+    expect(partial.deltas.every((d) => d.n <= 10)).toBe(true);
+    // the file order changes nothing
+    const reordered = buildReport(
+      await loadResults([files[3] as string, files[0] as string, files[2] as string]),
+      FAST,
+    );
+    expect(reordered.table).toEqual(partial.table);
+    expect(reordered.deltas).toEqual(partial.deltas);
   });
 
-  it('counts errors and cache hits, scores an errored call as an empty answer, warns on duplicates', () => {
+  it('counts errors and cache hits: an errored call is not scored and its sample leaves the paired set', () => {
     const rows = threeModeRows(samples.slice(0, 6));
     const errRow = rows.findIndex((r) => r.mode === 'mner');
     rows[errRow] = { ...(rows[errRow] as FixtureRow), output: undefined, error: 'HTTP 500' };
@@ -207,12 +221,29 @@ describe('buildReport', () => {
     rows.push({ ...(rows[0] as FixtureRow) });
     const report = buildReport(parseResultsJson(promptfooJson(rows), 'f.json'), FAST);
     const mner = report.table.find((t) => t.mode === 'mner');
-    expect(mner?.counts).toMatchObject({ paired: 6, errors: 1, cached: 0 });
-    expect(report.table.find((t) => t.mode === 'joint')?.counts.cached).toBe(6);
+    expect(mner?.counts).toMatchObject({ rows: 6, scored: 5, errors: 1, paired: 5, cached: 0 });
+    expect(mner?.values.nerF1).not.toBeNull();
+    expect(report.table.find((t) => t.mode === 'joint')?.counts).toMatchObject({ scored: 6, paired: 5, cached: 6 });
+    expect(report.pairedSamples).toBe(5);
     const s = report.samples.find((x) => x.id === rows[errRow]?.sample.id);
-    expect(s?.modes.mner?.ner?.tp).toBe(0);
-    expect(s?.modes.mner?.compliant).toBe(false);
-    expect(report.warnings.join('\n')).toMatch(/1 duplicate result row/);
+    expect(s?.modes.mner).toMatchObject({ error: 'HTTP 500', ner: null, compliant: false });
+    expect(s?.deltas.nerF1).toBeNull();
+    expect(report.warnings.join('\n')).toMatch(/1 repeated result row/);
+    // an answer is preferred over an error for the same sample and mode, whichever file comes first
+    const retry = promptfooJson([
+      { ...(rows[errRow] as FixtureRow), error: undefined, output: 'Task 2 Answer: NER: image-entity pair: {}' },
+    ]);
+    const a = buildReport(
+      mergeResults([parseResultsJson(promptfooJson(rows), 'a.json'), parseResultsJson(retry, 'b.json')]),
+      FAST,
+    );
+    const b = buildReport(
+      mergeResults([parseResultsJson(retry, 'b.json'), parseResultsJson(promptfooJson(rows), 'a.json')]),
+      FAST,
+    );
+    expect(a.table.find((t) => t.mode === 'mner')?.counts).toMatchObject({ scored: 6, errors: 0 });
+    expect(b.table).toEqual(a.table);
+    expect(b.deltas).toEqual(a.deltas);
   });
 
   it('refuses to pair two providers in one mode unless told which, then uses the chosen one', () => {

@@ -1,25 +1,33 @@
-import type { Gold, Mode, TestSegment } from '@mmre/core';
-import { MODE_NAMES, modeTasks } from '@mmre/core';
-import type { BleuStats } from '@mmre/metrics';
+import type { AnswerEntity, AnswerPair, Gold, Mode, TestSegment } from '@mmre/core';
+import { MODE_NAMES, modeTasks, TABLE_MODES } from '@mmre/core';
+import { type BleuStats, pairedBootstrap, pairedRandomization } from '@mmre/metrics';
 import {
-  macroNer,
-  microMatching,
-  microNer,
-  pairedBootstrap,
-  pairedRandomization,
-  sacreBleuFromStats,
-  sumBleuStats,
-} from '@mmre/metrics';
+  type CorpusMetricId,
+  corpusMetric,
+  corpusStatistic,
+  corpusValues,
+  namedScores,
+  type SampleScore,
+  scoreSample,
+  sumNamedScores,
+} from '@mmre/scorer';
 import type { LoadedResults, ProviderSettings, ResultRow, RunInfo } from './load.js';
-import type { ModeSample } from './score.js';
-import { scoreAnswer } from './score.js';
 
 /** Table order: Single TS, Single MNER, M-MRE (joint). */
-export const REPORT_MODES: readonly Mode[] = Object.freeze(['summary', 'mner', 'joint'] as const);
+export const REPORT_MODES: readonly Mode[] = TABLE_MODES;
 
-export const METRICS = ['rouge1', 'rouge2', 'rougeL', 'bleu', 'nerF1', 'accuracy'] as const;
+/** The paper's table columns (corpus metrics of @mmre/scorer). */
+export const METRICS = [
+  'rouge1',
+  'rouge2',
+  'rougeL',
+  'bleu',
+  'nerF1',
+  'accuracy',
+] as const satisfies readonly CorpusMetricId[];
 export type MetricId = (typeof METRICS)[number];
 
+/** Column names of the paper's table (NER F1 is micro, accuracy is micro: see the note under the table). */
 export const METRIC_NAMES: Readonly<Record<MetricId, string>> = Object.freeze({
   rouge1: 'ROUGE-1',
   rouge2: 'ROUGE-2',
@@ -58,9 +66,9 @@ export interface DeltaRow {
   single: Mode;
   singleValue: number | null;
   jointValue: number | null;
-  /** joint − single, in points (×100). */
+  /** joint − single, in points. */
   delta: number | null;
-  /** 95 % (1 − alpha) paired bootstrap percentile interval of the delta. */
+  /** (1 − alpha) paired bootstrap percentile interval of the delta. */
   low: number | null;
   high: number | null;
   /** Two-sided paired approximate-randomization p-value. */
@@ -85,25 +93,62 @@ export interface ModeSummary {
     pairPrecision: number | null;
     pairF1: number | null;
   };
-  /** Format compliance (fractions 0–1) over the paired samples: all asked anchors, and per anchor. */
+  /** Format compliance (fractions 0–1): all asked anchors, and per anchor (null: not asked). */
   compliance: { all: number | null; task1: number | null; ner: number | null; pairs: number | null };
+  /** Every corpus value of @mmre/scorer, unrounded, in its own unit (fractions; BLEU 0–100), as promptfoo's derived metrics. */
+  values: Record<CorpusMetricId, number | null>;
   counts: {
-    /** Rows read for this mode (after de-duplication). */
+    /** Samples with a row for this mode (after de-duplication). */
     rows: number;
-    /** Rows in the paired sample set. */
-    paired: number;
-    /** Paired rows whose call errored (scored as empty answers). */
+    /** Rows with an answer: the ones scored (the table is computed over these). */
+    scored: number;
+    /** Rows whose call errored: not scored, and their samples left out of the paired comparison. */
     errors: number;
-    /** Paired rows served from promptfoo's cache. */
+    /** Samples in the paired set (an answer in every mode). */
+    paired: number;
+    /** Scored rows served from promptfoo's cache. */
     cached: number;
-    /** Paired samples with a gold summary (ROUGE/BLEU denominators). */
+    /** Scored rows with a gold summary (ROUGE/BLEU denominators). */
     withSummary: number;
-    /** Paired samples with at least one gold pair. */
+    /** Scored rows with at least one gold pair. */
     withPairs: number;
   };
   provider: ProviderSettings | null;
-  /** Settings from the prompt entry's `config` (e.g. PFA minPixels/maxPixels), when any. */
+  /** Settings from the prompt entry's `config` (e.g. the PFA image settings), when any. */
   promptSettings: Record<string, unknown>;
+}
+
+/** One mode's answer to one sample, as the report and the HTML show it (a view of its SampleScore). */
+export interface ModeSample {
+  /** Raw model output ('' when the call errored). */
+  output: string;
+  error: string | null;
+  cached: boolean;
+  /** What the PFA parser read. */
+  summary: string | null;
+  entities: AnswerEntity[];
+  pairs: AnswerPair[];
+  /** Format compliance of each anchor the mode asked for (absent: not asked). */
+  compliance: { task1?: boolean; ner?: boolean; pairs?: boolean };
+  /** Every asked anchor compliant. */
+  compliant: boolean;
+  /** Parser diagnostic codes. */
+  diagnostics: string[];
+  /** ROUGE F-measures (fractions), when the row is scored on Task 1. */
+  rouge: { rouge1: number; rouge2: number; rougeL: number; rougeLsum: number } | null;
+  /** sacreBLEU statistics of the summary (same condition as `rouge`). */
+  bleu: BleuStats | null;
+  /** NER counts and per-sample P/R/F1, when the mode asked for Task 2. */
+  ner: { tp: number; fp: number; fn: number; precision: number; recall: number; f1: number } | null;
+  /** Image–entity matching counts, when the mode asked for Task 2. `accuracy` null without gold pairs. */
+  matching: {
+    correct: number;
+    gold: number;
+    pred: number;
+    accuracy: number | null;
+    precision: number;
+    f1: number;
+  } | null;
 }
 
 export interface SampleReport {
@@ -115,75 +160,43 @@ export interface SampleReport {
   segments: TestSegment[];
   gold: Gold;
   modes: Partial<Record<Mode, ModeSample>>;
-  /** Per-sample joint − single deltas in points; null when a side is missing or undefined. */
+  /** Per-sample joint − single deltas in points; null when a side is missing, errored or undefined. */
   deltas: { rougeL: number | null; nerF1: number | null; accuracy: number | null };
 }
 
 export interface Report {
   format: 'mmre-report';
-  version: 1;
-  /** Every metric value and delta is in points: fraction × 100 (BLEU is sacrebleu's 0–100 score). */
+  version: 2;
+  /** Table values and deltas are in points: fraction × 100 (BLEU is sacrebleu's 0–100 score). */
   unit: 'points';
   options: { bootstrap: number; seed: number; alpha: number; stemmer: boolean; providers: string[] };
   modes: Mode[];
   table: ModeSummary[];
   deltas: DeltaRow[];
-  /** Number of samples present in every mode (the paired set). */
+  /** Number of samples with an answer in every mode (the paired set of the deltas). */
   pairedSamples: number;
   runs: RunInfo[];
   warnings: string[];
+  /** Every sample with a row in any mode, in id order (natural sort). */
   samples: SampleReport[];
 }
 
-const pts = (x: number | null | undefined): number | null =>
-  x === null || x === undefined || !Number.isFinite(x) ? null : x * 100;
-
-/** Corpus sacreBLEU (sacrebleu `corpus_bleu` defaults: exp smoothing, no effective order). */
-function bleuScore(stats: BleuStats): number {
-  return sacreBleuFromStats(stats).score;
-}
-
-/** Corpus statistics over per-sample rows (the functions the bootstrap recomputes on every resample). */
-type Stat<T> = (rows: readonly T[]) => number | null;
-const meanOf: Stat<number> = (rows) => {
-  if (rows.length === 0) return null;
-  let s = 0;
-  for (const x of rows) s += x;
-  return (s / rows.length) * 100;
-};
-const bleuOf: Stat<BleuStats> = (rows) => (rows.length === 0 ? null : bleuScore(sumBleuStats(rows)));
-const nerOf: Stat<NonNullable<ModeSample['ner']>> = (rows) => (rows.length === 0 ? null : microNer(rows).f1 * 100);
-const accOf: Stat<NonNullable<ModeSample['matching']>> = (rows) => {
-  const accuracy = microMatching(rows).accuracy;
-  return accuracy === null ? null : accuracy * 100;
-};
-
-interface MetricSpec<T> {
-  pick: (s: ModeSample) => T | null;
-  stat: Stat<T>;
-}
-const SPECS: { [K in MetricId]: MetricSpec<unknown> } = {
-  rouge1: { pick: (s) => s.rouge?.rouge1 ?? null, stat: meanOf } as MetricSpec<number> as MetricSpec<unknown>,
-  rouge2: { pick: (s) => s.rouge?.rouge2 ?? null, stat: meanOf } as MetricSpec<number> as MetricSpec<unknown>,
-  rougeL: { pick: (s) => s.rouge?.rougeL ?? null, stat: meanOf } as MetricSpec<number> as MetricSpec<unknown>,
-  bleu: { pick: (s) => s.bleu, stat: bleuOf } as MetricSpec<BleuStats> as MetricSpec<unknown>,
-  nerF1: { pick: (s) => s.ner, stat: nerOf } as MetricSpec<unknown>,
-  accuracy: { pick: (s) => s.matching, stat: accOf } as MetricSpec<unknown>,
-};
-
-function metricApplies(mode: Mode, metric: MetricId): boolean {
-  const t = modeTasks(mode);
-  return METRIC_SINGLE_MODE[metric] === 'summary' ? t.task1 : t.task2;
-}
-
 const ID_ORDER = new Intl.Collator('en', { numeric: true, sensitivity: 'variant' });
+const byPlace = (a: ResultRow, b: ResultRow) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.index - b.index);
 
-function rowKey(r: ResultRow): string {
-  return `${r.mode}\u0000${r.id}`;
+/** A scored row: its SampleScore and named scores, computed once. */
+interface Scored {
+  row: ResultRow;
+  score: SampleScore | null;
+  named: Record<string, number> | null;
 }
 
-/** Chooses, de-duplicates and pairs rows; returns the paired sample ids in first-seen order. */
-function selectRows(loaded: LoadedResults, options: BuildOptions, warnings: string[]) {
+/**
+ * Chooses the rows: provider filter, one provider per mode, and one row per (mode, sample): an
+ * answer is preferred over an error, and among rows of the same kind the first by (file, row) wins,
+ * so the choice does not depend on the order the files were given in.
+ */
+function selectRows(loaded: LoadedResults, options: BuildOptions, warnings: string[]): Map<string, ResultRow> {
   let rows = loaded.rows;
   const wanted = options.providers ?? [];
   if (wanted.length > 0) {
@@ -207,40 +220,88 @@ function selectRows(loaded: LoadedResults, options: BuildOptions, warnings: stri
         `mode ${mode} (${MODE_NAMES[mode]}) has results from ${set.size} providers (${[...set].join(', ')}); ` +
           'a paired comparison needs one per mode: pass --provider <label> (repeatable) to choose',
       );
-  const byKey = new Map<string, ResultRow>();
-  let dupes = 0;
+  const groups = new Map<string, ResultRow[]>();
   for (const r of rows) {
-    const k = rowKey(r);
-    if (byKey.has(k)) {
-      dupes++;
-      continue;
+    const k = `${r.mode}\u0000${r.id}`;
+    const g = groups.get(k);
+    if (g) g.push(r);
+    else groups.set(k, [r]);
+  }
+  const chosen = new Map<string, ResultRow>();
+  let repeats = 0;
+  let conflicts = 0;
+  const conflictNotes: string[] = [];
+  for (const [k, g] of groups) {
+    g.sort(byPlace);
+    const answered = g.filter((r) => r.error === null);
+    const pick = answered[0] ?? (g[0] as ResultRow);
+    chosen.set(k, pick);
+    if (g.length > 1) repeats += g.length - 1;
+    const differing = answered.filter((r) => r.output !== pick.output);
+    if (differing.length > 0) {
+      conflicts++;
+      if (conflictNotes.length < 5)
+        conflictNotes.push(
+          `${pick.mode} ${pick.id}: ${[pick, ...differing].map((r) => `${r.file}[${r.index}]`).join(' vs ')}`,
+        );
     }
-    byKey.set(k, r);
   }
-  if (dupes > 0)
+  if (repeats > 0)
     warnings.push(
-      `${dupes} duplicate result row(s) (same sample id and mode, e.g. overlapping shards or repeats); kept the first of each`,
+      `${repeats} repeated result row(s) (same sample id and mode: overlapping shards or reruns); kept one per sample and mode, an answer before an error`,
     );
-  const idsByMode = new Map<Mode, string[]>();
-  for (const r of byKey.values()) {
-    const list = idsByMode.get(r.mode) ?? [];
-    list.push(r.id);
-    idsByMode.set(r.mode, list);
-  }
-  const modes = REPORT_MODES.filter((m) => idsByMode.has(m));
-  if (modes.length === 0) throw new Error('no usable M-MRE result rows (see the warnings above)');
-  const sets = modes.map((m) => new Set(idsByMode.get(m)));
-  // A canonical order (natural sort of ids), so the numbers and the resampling streams do not depend
-  // on the order of files, shards or rows.
-  const allIds = [...new Set(modes.flatMap((m) => idsByMode.get(m) as string[]))].sort(ID_ORDER.compare);
-  const paired = allIds.filter((id) => sets.every((s) => s.has(id)));
-  const differ = modes.some((m) => (idsByMode.get(m) as string[]).length !== paired.length);
-  if (differ)
+  if (conflicts > 0)
     warnings.push(
-      `the modes' sample sets differ (${modes.map((m) => `${m} ${(idsByMode.get(m) as string[]).length}`).join(', ')}); ` +
-        `using the ${paired.length} samples present in every mode (${allIds.length - paired.length} dropped)`,
+      `${conflicts} sample(s) have different answers in different files for the same mode (${conflictNotes.join('; ')}${conflicts > conflictNotes.length ? '; …' : ''}); the first by file name and row was used`,
     );
-  return { byKey, modes, paired, idsByMode };
+  return chosen;
+}
+
+function modeSample(s: Scored): ModeSample {
+  const { row, score } = s;
+  if (!score)
+    return {
+      output: row.output ?? '',
+      error: row.error,
+      cached: row.cached,
+      summary: null,
+      entities: [],
+      pairs: [],
+      compliance: {},
+      compliant: false,
+      diagnostics: [],
+      rouge: null,
+      bleu: null,
+      ner: null,
+      matching: null,
+    };
+  const compliance: ModeSample['compliance'] = {};
+  if (score.format.task1 !== undefined) compliance.task1 = score.format.task1;
+  if (score.format.ner !== undefined) compliance.ner = score.format.ner;
+  if (score.format.pairs !== undefined) compliance.pairs = score.format.pairs;
+  const r = score.summary?.rouge;
+  return {
+    output: row.output ?? '',
+    error: null,
+    cached: row.cached,
+    summary: score.answer.summary,
+    entities: score.answer.entities,
+    pairs: score.answer.pairs,
+    compliance,
+    compliant: score.format.ok,
+    diagnostics: score.format.diagnostics,
+    rouge: r
+      ? {
+          rouge1: r.rouge1.fmeasure,
+          rouge2: r.rouge2.fmeasure,
+          rougeL: r.rougeL.fmeasure,
+          rougeLsum: r.rougeLsum.fmeasure,
+        }
+      : null,
+    bleu: score.summary?.bleu ?? null,
+    ner: score.ner,
+    matching: score.matching,
+  };
 }
 
 /** Compares the decoded vars of one sample across modes, so a shard from another dataset is noticed. */
@@ -248,11 +309,15 @@ function sameSample(a: ResultRow, b: ResultRow): boolean {
   return a.vars.text === b.vars.text && JSON.stringify(a.vars.gold) === JSON.stringify(b.vars.gold);
 }
 
+const points = (metric: CorpusMetricId, v: number | null) => (v === null ? null : v * corpusMetric(metric).scale);
+
 /**
- * Builds the report: per mode, per-sample sufficient statistics recomputed from the outputs and the
- * gold in the vars (never from promptfoo's averages); the corpus table; joint − single deltas with a
- * paired bootstrap CI (corpus metrics recomputed from resampled per-sample statistics) and a paired
- * approximate-randomization p-value.
+ * Builds the report. Each answered row is scored once with `scoreSample` of @mmre/scorer (the
+ * assertions' scorer); per mode, the corpus values come from the sums of its rows' named scores
+ * (`corpusValues`, the function behind promptfoo's derived metrics), over every answered row of the
+ * mode. The joint − single deltas are computed on the samples answered in both modes, with a paired
+ * bootstrap CI and a paired approximate-randomization p-value that resample the same named-score
+ * vectors. Rows whose call errored are counted, not scored.
  */
 export function buildReport(input: LoadedResults | readonly ResultRow[], options: BuildOptions = {}): Report {
   const loaded: LoadedResults = Array.isArray(input)
@@ -266,42 +331,69 @@ export function buildReport(input: LoadedResults | readonly ResultRow[], options
     throw new RangeError(`--bootstrap must be a positive integer, got ${bootstrap}`);
   if (!Number.isInteger(seed)) throw new RangeError(`--seed must be an integer, got ${seed}`);
   const warnings = [...loaded.warnings];
-  const { byKey, modes, paired, idsByMode } = selectRows(loaded, options, warnings);
+  const chosen = selectRows(loaded, options, warnings);
+
+  // Score every answered row once.
+  const byMode = new Map<Mode, Map<string, Scored>>();
+  for (const row of chosen.values()) {
+    const score = row.error === null ? scoreSample(row.mode, row.output ?? '', row.vars.gold, { stemmer }) : null;
+    const m = byMode.get(row.mode) ?? new Map<string, Scored>();
+    m.set(row.id, { row, score, named: score ? namedScores(score) : null });
+    byMode.set(row.mode, m);
+  }
+  const modes = REPORT_MODES.filter((m) => byMode.has(m));
+  if (modes.length === 0)
+    throw new Error(
+      loaded.warnings.length > 0
+        ? 'no usable M-MRE result row (see the warnings above)'
+        : 'no usable M-MRE result row: the files hold no rows',
+    );
+  const rowsOf = (mode: Mode) => byMode.get(mode) as Map<string, Scored>;
+  const allIds = [...new Set(modes.flatMap((m) => [...rowsOf(m).keys()]))].sort(ID_ORDER.compare);
+  const paired = allIds.filter((id) => modes.every((m) => rowsOf(m).get(id)?.score));
+  const unanswered = allIds.length - paired.length;
+  if (unanswered > 0)
+    warnings.push(
+      `${paired.length} of ${allIds.length} samples have an answer in every mode (${modes
+        .map(
+          (m) =>
+            `${m}: ${[...rowsOf(m).values()].filter((s) => s.score).length} answered, ${[...rowsOf(m).values()].filter((s) => !s.score).length} errored`,
+        )
+        .join('; ')}); the deltas use those ${paired.length}, each mode's table all its answered rows`,
+    );
 
   let mismatched = 0;
-  const samples: SampleReport[] = paired.map((id) => {
-    const rows = modes.map((m) => byKey.get(`${m}\u0000${id}`) as ResultRow);
-    const base = rows[0] as ResultRow;
-    if (rows.some((r) => !sameSample(base, r))) mismatched++;
-    const gold = base.vars.gold as Gold;
+  const samples: SampleReport[] = allIds.map((id) => {
+    const entries = modes.map((m) => rowsOf(m).get(id)).filter((s): s is Scored => s !== undefined);
+    const base = (entries[0] as Scored).row;
+    if (entries.some((s) => !sameSample(base, s.row))) mismatched++;
     const sample: SampleReport = {
       id,
       split: base.vars.split ?? null,
       text: base.vars.text,
       image: base.vars.image,
       segments: base.vars.segments ?? [],
-      gold,
+      gold: base.vars.gold,
       modes: {},
       deltas: { rougeL: null, nerF1: null, accuracy: null },
     };
-    for (const r of rows)
-      sample.modes[r.mode] = scoreAnswer(r.mode, r.output, gold, { error: r.error, cached: r.cached }, { stemmer });
+    for (const s of entries) sample.modes[s.row.mode] = modeSample(s);
     const j = sample.modes.joint;
-    const s = sample.modes.summary;
-    const n = sample.modes.mner;
-    if (j?.rouge && s?.rouge) sample.deltas.rougeL = (j.rouge.rougeL - s.rouge.rougeL) * 100;
-    if (j?.ner && n?.ner) sample.deltas.nerF1 = (j.ner.f1 - n.ner.f1) * 100;
-    if (j?.matching?.accuracy != null && n?.matching?.accuracy != null)
-      sample.deltas.accuracy = (j.matching.accuracy - n.matching.accuracy) * 100;
+    const su = sample.modes.summary;
+    const mn = sample.modes.mner;
+    if (j?.rouge && su?.rouge) sample.deltas.rougeL = (j.rouge.rougeL - su.rouge.rougeL) * 100;
+    if (j?.ner && mn?.ner) sample.deltas.nerF1 = (j.ner.f1 - mn.ner.f1) * 100;
+    if (j?.matching?.accuracy != null && mn?.matching?.accuracy != null)
+      sample.deltas.accuracy = (j.matching.accuracy - mn.matching.accuracy) * 100;
     return sample;
   });
   if (mismatched > 0)
     warnings.push(
-      `${mismatched} sample id(s) have a different text or gold in different modes: the files come from different datasets or versions; the first mode's gold is used`,
+      `${mismatched} sample id(s) have a different text or gold in different modes: the files come from different datasets or versions; the first mode's gold is shown`,
     );
 
   const providerOf = (mode: Mode): ProviderSettings | null => {
-    const row = [...byKey.values()].find((r) => r.mode === mode);
+    const row = rowsOf(mode).values().next().value?.row;
     if (!row) return null;
     for (const run of loaded.runs) {
       if (run.file !== row.file) continue;
@@ -312,55 +404,47 @@ export function buildReport(input: LoadedResults | readonly ResultRow[], options
     return { key: row.provider, id: row.providerId, label: null, model, settings: {} };
   };
 
+  const pairedSet = new Set(paired);
   const table: ModeSummary[] = modes.map((mode) => {
-    const ms = samples.map((s) => s.modes[mode] as ModeSample);
+    const all = [...rowsOf(mode).values()];
+    const answered = all.filter((s) => s.named);
+    const ids = answered.map((s) => s.row.id).sort(ID_ORDER.compare);
+    // Sums in id order: the same numbers whatever the order of files and rows.
+    const sums = sumNamedScores(ids.map((id) => rowsOf(mode).get(id)?.named as Record<string, number>));
+    const values = corpusValues(sums);
     const metrics = {} as Record<MetricId, number | null>;
-    for (const metric of METRICS) {
-      if (!metricApplies(mode, metric)) {
-        metrics[metric] = null;
-        continue;
-      }
-      const spec = SPECS[metric];
-      const values = ms.map(spec.pick).filter((v) => v !== null);
-      metrics[metric] = values.length === 0 ? null : spec.stat(values);
-    }
-    const ner = ms.map((s) => s.ner).filter((x) => x !== null);
-    const match = ms.map((s) => s.matching).filter((x) => x !== null);
-    const rouge = ms.map((s) => s.rouge).filter((x) => x !== null);
-    const microN = ner.length ? microNer(ner) : null;
-    const macroN = ner.length ? macroNer(ner) : null;
-    const microM = match.length ? microMatching(match) : null;
+    for (const m of METRICS) metrics[m] = points(m, values[m]);
     const t = modeTasks(mode);
-    const rate = (pick: (s: ModeSample) => boolean | undefined, asked: boolean) =>
-      asked && ms.length > 0 ? ms.filter((s) => pick(s) === true).length / ms.length : null;
     return {
       mode,
       name: MODE_NAMES[mode],
       metrics,
       extra: {
-        rougeLsum: rouge.length ? (meanOf(rouge.map((r) => r.rougeLsum)) ?? null) : null,
-        nerPrecision: pts(microN?.precision),
-        nerRecall: pts(microN?.recall),
-        nerMacroF1: pts(macroN?.f1),
-        pairPrecision: microM && microM.pred + microM.gold > 0 ? pts(microM.precision) : null,
-        pairF1: microM && microM.gold > 0 ? pts(microM.f1) : null,
+        rougeLsum: points('rougeLsum', values.rougeLsum),
+        nerPrecision: points('nerPrecision', values.nerPrecision),
+        nerRecall: points('nerRecall', values.nerRecall),
+        nerMacroF1: points('nerMacroF1', values.nerMacroF1),
+        pairPrecision: points('pairPrecision', values.pairPrecision),
+        pairF1: points('pairF1', values.pairF1),
       },
       compliance: {
-        all: rate((s) => s.compliant, true),
-        task1: rate((s) => s.compliance.task1, t.task1),
-        ner: rate((s) => s.compliance.ner, t.task2),
-        pairs: rate((s) => s.compliance.pairs, t.task2),
+        all: values.formatOk,
+        task1: t.task1 ? values.formatTask1 : null,
+        ner: t.task2 ? values.formatNer : null,
+        pairs: t.task2 ? values.formatPairs : null,
       },
+      values,
       counts: {
-        rows: (idsByMode.get(mode) ?? []).length,
-        paired: ms.length,
-        errors: ms.filter((s) => s.error !== null).length,
-        cached: ms.filter((s) => s.cached).length,
-        withSummary: t.task1 ? rouge.length : 0,
-        withPairs: t.task2 ? match.filter((m) => m.gold > 0).length : 0,
+        rows: all.length,
+        scored: answered.length,
+        errors: all.length - answered.length,
+        paired: all.filter((s) => pairedSet.has(s.row.id)).length,
+        cached: answered.filter((s) => s.row.cached).length,
+        withSummary: answered.filter((s) => s.score?.summary).length,
+        withPairs: answered.filter((s) => (s.score?.matching?.gold ?? 0) > 0).length,
       },
       provider: providerOf(mode),
-      promptSettings: [...byKey.values()].find((r) => r.mode === mode)?.promptSettings ?? {},
+      promptSettings: rowsOf(mode).values().next().value?.row.promptSettings ?? {},
     };
   });
 
@@ -369,18 +453,19 @@ export function buildReport(input: LoadedResults | readonly ResultRow[], options
     for (const metric of METRICS) {
       const single = METRIC_SINGLE_MODE[metric];
       if (!modes.includes(single)) continue;
-      const spec = SPECS[metric];
-      const a: unknown[] = [];
-      const b: unknown[] = [];
-      for (const s of samples) {
-        const x = spec.pick(s.modes.joint as ModeSample);
-        const y = spec.pick(s.modes[single] as ModeSample);
-        if (x === null || y === null) continue;
+      const count = corpusMetric(metric).count;
+      const a: Record<string, number>[] = [];
+      const b: Record<string, number>[] = [];
+      for (const id of paired) {
+        const x = rowsOf('joint').get(id)?.named as Record<string, number>;
+        const y = rowsOf(single).get(id)?.named as Record<string, number>;
+        if (!x[count] || !y[count]) continue;
         a.push(x);
         b.push(y);
       }
-      const jointValue = a.length ? spec.stat(a) : null;
-      const singleValue = b.length ? spec.stat(b) : null;
+      const scale = corpusMetric(metric).scale;
+      const jointValue = a.length ? points(metric, corpusValues(sumNamedScores(a))[metric]) : null;
+      const singleValue = b.length ? points(metric, corpusValues(sumNamedScores(b))[metric]) : null;
       if (a.length === 0) {
         deltas.push({
           metric,
@@ -396,16 +481,18 @@ export function buildReport(input: LoadedResults | readonly ResultRow[], options
         });
         continue;
       }
-      const bs = pairedBootstrap(a, b, spec.stat, { iterations: bootstrap, seed, alpha });
-      const rt = pairedRandomization(a, b, spec.stat, { iterations: bootstrap, seed: seed + 1 });
+      const stat = corpusStatistic(metric);
+      const bs = pairedBootstrap(a, b, stat, { iterations: bootstrap, seed, alpha });
+      const rt = pairedRandomization(a, b, stat, { iterations: bootstrap, seed: seed + 1 });
+      const pts = (v: number | null) => (v === null ? null : v * scale);
       deltas.push({
         metric,
         single,
         singleValue,
         jointValue,
-        delta: bs.delta,
-        low: bs.low,
-        high: bs.high,
+        delta: pts(bs.delta),
+        low: pts(bs.low),
+        high: pts(bs.high),
         pValue: rt.pValue,
         n: a.length,
         valid: bs.valid,
@@ -415,7 +502,7 @@ export function buildReport(input: LoadedResults | readonly ResultRow[], options
 
   return {
     format: 'mmre-report',
-    version: 1,
+    version: 2,
     unit: 'points',
     options: { bootstrap, seed, alpha, stemmer, providers: [...(options.providers ?? [])] },
     modes,

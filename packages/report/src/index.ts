@@ -6,6 +6,7 @@ export {
   METRIC_SINGLE_MODE,
   METRICS,
   type MetricId,
+  type ModeSample,
   type ModeSummary,
   REPORT_MODES,
   type Report,
@@ -22,7 +23,7 @@ export {
   parseResultsJson,
   pickSettings,
   type ResultRow,
+  ResultsFileError,
   type RunInfo,
 } from './load.js';
 export { renderDeltaTable, renderJson, renderMainTable, renderMarkdown } from './markdown.js';
-export { type ModeSample, type ScoreOptions, scoreAnswer } from './score.js';

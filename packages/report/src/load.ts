@@ -1,13 +1,16 @@
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import type { DecodedTestVars, Mode } from '@mmre/core';
-import { isMode, resolveMode, TestVarsSchema } from '@mmre/core';
+import { modeOf, TestVarsSchema } from '@mmre/core';
+import { JSONParser } from '@streamparser/json';
 import { z } from 'zod';
 
-/** One promptfoo result row, reduced to what the report needs. */
+/** One promptfoo result row, reduced to what the report needs (prompt text, grading and the rest are dropped while reading). */
 export interface ResultRow {
   /** File the row was read from. */
   file: string;
-  /** Index of the row in `results.results[]` of that file. */
+  /** Index of the row in that file (results.results[i], or line i of a JSONL file). */
   index: number;
   /** Sample id (`vars.id`). */
   id: string;
@@ -24,12 +27,10 @@ export interface ResultRow {
   cached: boolean;
   latencyMs: number | null;
   tokens: { prompt: number; completion: number; total: number } | null;
-  vars: DecodedTestVars;
-  /** Named scores the assertions emitted (kept for cross-checks; the report recomputes everything). */
-  namedScores: Record<string, number>;
+  vars: DecodedTestVars & { gold: NonNullable<DecodedTestVars['gold']> };
   /** `response.metadata` (model name, decoding settings, … as the provider reports them). */
   responseMetadata: Record<string, unknown>;
-  /** Settings in the prompt entry's `config` (e.g. the PFA image resolution: minPixels/maxPixels). */
+  /** Settings in the prompt entry's `config` (e.g. the PFA image settings in `mmre`). */
   promptSettings: Record<string, unknown>;
 }
 
@@ -66,19 +67,17 @@ const RowSchema = z
     vars: z.record(z.string(), z.unknown()).optional(),
     testCase: z
       .object({ vars: z.record(z.string(), z.unknown()).optional() })
-      .passthrough()
+      .loose()
       .optional(),
     prompt: z
       .object({
-        raw: z.string().optional(),
         label: z.string().optional(),
-        id: z.string().optional(),
         config: z.record(z.string(), z.unknown()).optional(),
       })
-      .passthrough()
+      .loose()
       .optional(),
     provider: z
-      .union([z.string(), z.object({ id: z.string().optional(), label: z.string().optional() }).passthrough()])
+      .union([z.string(), z.object({ id: z.string().optional(), label: z.string().optional() }).loose()])
       .optional(),
     response: z
       .object({
@@ -87,39 +86,27 @@ const RowSchema = z
         cached: z.boolean().optional(),
         metadata: z.record(z.string(), z.unknown()).optional(),
       })
-      .passthrough()
+      .loose()
       .nullable()
       .optional(),
     error: z.unknown().optional(),
+    failureReason: z.number().optional(),
     latencyMs: z.number().optional(),
     tokenUsage: z
       .object({ prompt: z.number().optional(), completion: z.number().optional(), total: z.number().optional() })
-      .passthrough()
+      .loose()
       .optional(),
-    namedScores: z.record(z.string(), z.number()).optional(),
   })
-  .passthrough();
+  .loose();
 
-const FileSchema = z
-  .object({
-    evalId: z.string().nullable().optional(),
-    results: z
-      .object({
-        version: z.number().optional(),
-        timestamp: z.string().optional(),
-        results: z.array(z.unknown()),
-      })
-      .passthrough(),
-    config: z.record(z.string(), z.unknown()).optional(),
-    metadata: z.record(z.string(), z.unknown()).optional(),
-  })
-  .passthrough();
+/** promptfoo's ResultFailureReason.ASSERT: the row answered and an assertion failed. */
+const ASSERT_FAILURE = 1;
 
 /** Keys never copied into the report (credentials). */
 const SECRET_KEY = /api_?key|secret|password|passwd|auth|bearer|cookie|headers|credential|access_?token/i;
 /** Provider config keys kept as decoding / resolution settings. */
 const SETTING_KEY =
-  /temperature|top_?p|top_?k|min_?p|max_?(new_?)?tokens|max_?completion|seed|repetition|presence|frequency|penalty|stop|pixels|resolution|detail|image|num_?ctx|base_?urls?|api_?base|backend|region|constrain|regex|grammar|extra_?body|concurrency|timeout|retries|mode|dtype|quant|dataset|split|^provider$/i;
+  /temperature|top_?p|top_?k|min_?p|max_?(new_?)?tokens|max_?completion|seed|repetition|presence|frequency|penalty|stop|pixels|resolution|detail|image|num_?ctx|base_?urls?|api_?base|backend|region|constrain|regex|grammar|extra_?body|concurrency|timeout|retries|mode|dtype|quant|dataset|split|^provider$|^mmre$/i;
 
 function stringOutput(value: unknown): string | null {
   if (value === undefined || value === null) return null;
@@ -150,8 +137,15 @@ export function pickSettings(config: unknown): Record<string, unknown> {
   return out;
 }
 
-function providersFromConfig(config: Record<string, unknown> | undefined): ProviderSettings[] {
-  const raw = config?.providers;
+function modelOf(cfg: Record<string, unknown>, id: string): string | null {
+  for (const k of ['model', 'modelName', 'model_name']) if (typeof cfg[k] === 'string') return cfg[k] as string;
+  // `openai:chat:Qwen/Qwen2.5-VL-7B-Instruct` style ids carry the model after the last provider prefix.
+  const m = /^(?:openai|openrouter|vllm|ollama|dashscope|alibaba):(?:chat:|completion:)?(.+)$/.exec(id);
+  return m?.[1] ?? null;
+}
+
+function providersFromConfig(config: unknown): ProviderSettings[] {
+  const raw = (config as { providers?: unknown } | null | undefined)?.providers;
   const list: unknown[] = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
   const out: ProviderSettings[] = [];
   for (const p of list) {
@@ -177,75 +171,77 @@ function providersFromConfig(config: Record<string, unknown> | undefined): Provi
   return out;
 }
 
-function modelOf(cfg: Record<string, unknown>, id: string): string | null {
-  for (const k of ['model', 'modelName', 'model_name']) if (typeof cfg[k] === 'string') return cfg[k] as string;
-  // `openai:chat:Qwen/Qwen2.5-VL-7B-Instruct` style ids carry the model after the last provider prefix.
-  const m = /^(?:openai|openrouter|vllm|ollama|dashscope|alibaba):(?:chat:|completion:)?(.+)$/.exec(id);
-  return m?.[1] ?? null;
-}
+/** Warnings kept per file; the rest are counted. */
+const MAX_WARNINGS = 20;
 
-/**
- * Reads one parsed promptfoo output file (`promptfoo eval -o out.json`). Rows that cannot be used
- * (no vars, vars not in the M-MRE test-vars shape, no recognisable mode) are skipped with a warning
- * naming the file, row and field.
- */
-export function parseResultsJson(json: unknown, file: string): LoadedResults {
-  const warnings: string[] = [];
-  const parsed = FileSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(
-      `${file}: not a promptfoo results file (${issue?.path.join('.') || 'top level'}: ${issue?.message}); ` +
-        'write one with `promptfoo eval -o results.json`',
-    );
+/** Reads rows one at a time into ResultRows, collecting warnings. */
+class RowReader {
+  readonly rows: ResultRow[] = [];
+  readonly warnings: string[] = [];
+  private skipped = 0;
+
+  constructor(readonly file: string) {}
+
+  warn(message: string): void {
+    if (this.warnings.length < MAX_WARNINGS) this.warnings.push(message);
+    else this.skipped++;
   }
-  const data = parsed.data;
-  const providers = providersFromConfig(data.config);
-  const rows: ResultRow[] = [];
-  data.results.results.forEach((rawRow, index) => {
-    const where = `${file}: results.results[${index}]`;
+
+  /** Final warnings, with a count of the ones left out. */
+  allWarnings(): string[] {
+    return this.skipped > 0
+      ? [...this.warnings, `${this.file}: … and ${this.skipped} more row warnings like the above`]
+      : this.warnings;
+  }
+
+  add(rawRow: unknown, index: number, where: string): void {
     const r = RowSchema.safeParse(rawRow);
     if (!r.success) {
       const issue = r.error.issues[0];
-      warnings.push(`${where}.${issue?.path.join('.')}: ${issue?.message}; row skipped`);
+      this.warn(`${where}.${issue?.path.join('.')}: ${issue?.message}; row skipped`);
       return;
     }
     const row = r.data;
     const rawVars = row.vars ?? row.testCase?.vars;
     if (!rawVars) {
-      warnings.push(`${where}: no vars; row skipped (M-MRE rows carry vars id, text, image, segments, gold)`);
+      this.warn(`${where}: no vars; row skipped (M-MRE rows carry vars id, text, image, segments, gold)`);
       return;
     }
     const v = TestVarsSchema.safeParse(rawVars);
     if (!v.success) {
       const issue = v.error.issues[0];
-      warnings.push(
+      this.warn(
         `${where}.vars.${issue?.path.join('.') ?? ''}: ${issue?.message}; row skipped (use the @mmre/dataset test generator)`,
       );
       return;
     }
     const vars = v.data;
     if (!vars.gold) {
-      warnings.push(`${where}: vars.gold is missing (sample ${vars.id}); row skipped`);
+      this.warn(`${where}: vars.gold is missing (sample ${vars.id}); row skipped`);
       return;
     }
-    let mode = resolveMode(vars.mode, row.prompt?.raw);
-    if (!mode && isMode(row.prompt?.label)) mode = row.prompt?.label as Mode;
+    // The mode as data: what the PFA prompt recorded in the row's prompt config, else vars.mode
+    // (set on the test for other prompts), else a prompt label that is a mode name.
+    const promptConfig = row.prompt?.config ?? {};
+    const recorded = (promptConfig.mmre as { mode?: unknown } | undefined)?.mode;
+    const mode = modeOf(recorded, vars.mode, row.prompt?.label);
     if (!mode) {
-      warnings.push(
-        `${where}: cannot tell the mode (prompt names neither "Task 1 Answer:" nor "Task 2 Answer:" and vars.mode is unset); row skipped`,
+      this.warn(
+        `${where}: the row does not say its mode (no prompt.config.mmre.mode from the @mmre/pfa prompts, no vars.mode, and the prompt label ${JSON.stringify(row.prompt?.label ?? null)} is not joint, summary or mner); row skipped`,
       );
       return;
     }
     const prov = row.provider;
     const providerId = typeof prov === 'string' ? prov : (prov?.id ?? 'unknown');
-    const providerLabel = typeof prov === 'string' ? null : (prov?.label ?? null);
+    const providerLabel = typeof prov === 'string' ? null : prov?.label || null;
     const response = row.response ?? null;
     const output = response ? stringOutput(response.output) : null;
-    const error = errorText(row.error) ?? errorText(response?.error);
+    // A provider or evaluation error (promptfoo's failureReason 2), not a failed assertion: promptfoo also
+    // writes the reason of a failed assertion into `error` (failureReason 1), and that row has an answer.
+    const error = errorText(response?.error) ?? (row.failureReason === ASSERT_FAILURE ? null : errorText(row.error));
     const tu = row.tokenUsage;
-    rows.push({
-      file,
+    this.rows.push({
+      file: this.file,
       index,
       id: vars.id,
       mode,
@@ -257,30 +253,151 @@ export function parseResultsJson(json: unknown, file: string): LoadedResults {
       cached: response?.cached === true,
       latencyMs: row.latencyMs ?? null,
       tokens: tu ? { prompt: tu.prompt ?? 0, completion: tu.completion ?? 0, total: tu.total ?? 0 } : null,
-      vars,
-      namedScores: row.namedScores ?? {},
+      vars: vars as ResultRow['vars'],
       responseMetadata: response?.metadata ?? {},
-      promptSettings: pickSettings(row.prompt?.config),
+      promptSettings: pickSettings(promptConfig),
     });
-  });
-  // Fill in model names the config did not state from the responses' metadata.
+  }
+}
+
+interface FileTop {
+  evalId?: unknown;
+  config?: unknown;
+  metadata?: unknown;
+  timestamp?: unknown;
+}
+
+function runInfo(file: string, top: FileTop, reader: RowReader): RunInfo {
+  const providers = providersFromConfig(top.config);
+  // Fill in model names the config did not state (or, in JSONL files, every provider) from the rows.
+  const known = new Set(providers.map((p) => p.key));
+  for (const r of reader.rows) {
+    if (known.has(r.provider)) continue;
+    known.add(r.provider);
+    providers.push({
+      key: r.provider,
+      id: r.providerId,
+      label: r.provider === r.providerId ? null : r.provider,
+      model: null,
+      settings: {},
+    });
+  }
   for (const p of providers) {
     if (p.model) continue;
-    const hit = rows.find((r) => r.provider === p.key && typeof r.responseMetadata.model === 'string');
+    const hit = reader.rows.find((r) => r.provider === p.key && typeof r.responseMetadata.model === 'string');
     if (hit) p.model = hit.responseMetadata.model as string;
   }
-  const meta = data.metadata ?? {};
-  const run: RunInfo = {
+  const meta = (top.metadata ?? {}) as Record<string, unknown>;
+  const config = (top.config ?? {}) as Record<string, unknown>;
+  return {
     file,
-    evalId: data.evalId ?? null,
+    evalId: typeof top.evalId === 'string' ? top.evalId : null,
     promptfooVersion: typeof meta.promptfooVersion === 'string' ? meta.promptfooVersion : null,
     createdAt:
-      typeof meta.evaluationCreatedAt === 'string' ? meta.evaluationCreatedAt : (data.results.timestamp ?? null),
-    description: typeof data.config?.description === 'string' ? data.config.description : null,
-    rows: rows.length,
+      typeof meta.evaluationCreatedAt === 'string'
+        ? meta.evaluationCreatedAt
+        : typeof top.timestamp === 'string'
+          ? top.timestamp
+          : null,
+    description: typeof config.description === 'string' ? config.description : null,
+    rows: reader.rows.length,
     providers,
   };
-  return { rows, runs: [run], warnings };
+}
+
+/** Thrown for a results file that cannot be read; the message names the file and the fix. */
+export class ResultsFileError extends Error {
+  override name = 'ResultsFileError';
+}
+
+const HOW = 'write one with `promptfoo eval -o results.json` (or `-o results.jsonl`)';
+
+/**
+ * Reads one already-parsed promptfoo output object (`promptfoo eval -o out.json`). Rows that cannot
+ * be used (no vars, vars not in the M-MRE shape, no mode) are skipped with a warning naming the file,
+ * row and field. For files, use `loadResults`, which streams them.
+ */
+export function parseResultsJson(json: unknown, file: string): LoadedResults {
+  const data = json as {
+    results?: { results?: unknown; timestamp?: unknown };
+    evalId?: unknown;
+    config?: unknown;
+    metadata?: unknown;
+  } | null;
+  if (!data || typeof data !== 'object' || !Array.isArray(data.results?.results))
+    throw new ResultsFileError(`${file}: not a promptfoo results file (no results.results array); ${HOW}`);
+  const reader = new RowReader(file);
+  data.results.results.forEach((row, i) => {
+    reader.add(row, i, `${file}: results.results[${i}]`);
+  });
+  const run = runInfo(file, { ...data, timestamp: data.results.timestamp }, reader);
+  return { rows: reader.rows, runs: [run], warnings: reader.allWarnings() };
+}
+
+/** Streams a promptfoo `-o out.json` file: rows are read one at a time, never the whole file. */
+async function streamJson(file: string): Promise<LoadedResults> {
+  const reader = new RowReader(file);
+  const top: FileTop = {};
+  let rows = 0;
+  let sawResults = false;
+  const parser = new JSONParser({
+    paths: ['$.evalId', '$.config', '$.metadata', '$.results.timestamp', '$.results.results', '$.results.results.*'],
+    keepStack: false,
+  });
+  parser.onValue = ({ value, key, stack }) => {
+    if (stack.length === 3 && typeof key === 'number') {
+      reader.add(value, key, `${file}: results.results[${key}]`);
+      rows++;
+    } else if (stack.length === 2 && key === 'results') sawResults = true;
+    else if (stack.length === 2 && key === 'timestamp') top.timestamp = value;
+    else if (stack.length === 1 && (key === 'evalId' || key === 'config' || key === 'metadata')) top[key] = value;
+  };
+  let ended = false;
+  parser.onEnd = () => {
+    ended = true;
+  };
+  try {
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) parser.write(chunk as Buffer);
+    if (!ended) parser.end();
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    const partial = rows > 0 ? ` after ${rows} rows: the file is cut off or damaged (an interrupted eval?)` : '';
+    throw new ResultsFileError(
+      `${file}: not valid JSON${partial} (${msg}); promptfoo writes JSON for \`-o results.json\` and JSON lines for \`-o results.jsonl\`; rerun the eval, or pass the file promptfoo wrote`,
+    );
+  }
+  if (!sawResults)
+    throw new ResultsFileError(`${file}: not a promptfoo results file (no results.results array); ${HOW}`);
+  return { rows: reader.rows, runs: [runInfo(file, top, reader)], warnings: reader.allWarnings() };
+}
+
+/** Streams a promptfoo `-o out.jsonl` file: one result row per line. */
+async function streamJsonl(file: string): Promise<LoadedResults> {
+  const reader = new RowReader(file);
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let i = 0;
+  let bad = 0;
+  for await (const line of lines) {
+    const index = i++;
+    if (line.trim() === '') continue;
+    let row: unknown;
+    try {
+      row = JSON.parse(line);
+    } catch (err) {
+      bad++;
+      reader.warn(`${file}:${index + 1}: not JSON (${(err as Error).message}); line skipped`);
+      continue;
+    }
+    reader.add(row, index, `${file}:${index + 1}`);
+  }
+  if (reader.rows.length === 0 && bad > 0 && bad === i) throw new ResultsFileError(`${file}: no line is JSON; ${HOW}`);
+  return { rows: reader.rows, runs: [runInfo(file, {}, reader)], warnings: reader.allWarnings() };
+}
+
+/** What a file starts with, to tell JSON from JSON lines whatever its name. */
+async function firstBytes(file: string): Promise<string> {
+  for await (const chunk of createReadStream(file, { start: 0, end: 4095, encoding: 'utf8' })) return chunk as string;
+  return '';
 }
 
 /** Merges several loaded files (separate runs per mode, or shards of one run). */
@@ -292,27 +409,39 @@ export function mergeResults(parts: readonly LoadedResults[]): LoadedResults {
   };
 }
 
-/** Reads and merges promptfoo output files. */
+/**
+ * Reads and merges promptfoo output files, streaming each (`-o out.json` or `-o out.jsonl`, told
+ * apart by their content): memory holds the reduced rows, never a whole file. A file that cannot be
+ * read is a ResultsFileError naming the fix.
+ */
 export async function loadResults(paths: readonly string[]): Promise<LoadedResults> {
-  if (paths.length === 0) throw new Error('no results files given; pass one or more `promptfoo eval -o` JSON files');
+  if (paths.length === 0)
+    throw new ResultsFileError(
+      `no results files given; pass one or more files that ${HOW.replace('write one with', 'come from')}`,
+    );
   const parts: LoadedResults[] = [];
   for (const path of paths) {
-    let text: string;
     try {
-      text = await readFile(path, 'utf8');
+      const st = await stat(path);
+      if (!st.isFile()) throw new Error('not a file');
+      if (st.size === 0)
+        throw new ResultsFileError(`${path}: the file is empty (did the eval stop before writing it?); ${HOW}`);
     } catch (err) {
-      throw new Error(`${path}: cannot read (${err instanceof Error ? err.message : String(err)})`);
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      throw new Error(
-        `${path}: not valid JSON (${err instanceof Error ? err.message : String(err)}); ` +
-          'promptfoo writes JSON for `-o results.json` (not .jsonl/.csv)',
+      if (err instanceof ResultsFileError) throw err;
+      throw new ResultsFileError(
+        `${path}: cannot read (${err instanceof Error ? err.message : String(err)}); check the path`,
       );
     }
-    parts.push(parseResultsJson(json, path));
+    const head = (await firstBytes(path)).replace(/^\uFEFF/, '').trimStart();
+    if (head.startsWith('<')) throw new ResultsFileError(`${path}: this is HTML or XML, not promptfoo's JSON; ${HOW}`);
+    // A JSON lines file starts with a row object; a JSON file with the output object, whose first keys
+    // are not those of a row.
+    const jsonl = path.endsWith('.jsonl') || /^\{[^\n]*\}\s*\n\s*\{/.test(head);
+    if (!head.startsWith('{'))
+      throw new ResultsFileError(
+        `${path}: not promptfoo JSON (it starts with ${JSON.stringify(head.slice(0, 20))}; CSV?); ${HOW}`,
+      );
+    parts.push(jsonl ? await streamJsonl(path) : await streamJson(path));
   }
   return mergeResults(parts);
 }

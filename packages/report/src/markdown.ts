@@ -40,7 +40,8 @@ export function renderMarkdown(report: Report): string {
   out.push(
     `${report.pairedSamples} paired samples. All values in points (fraction × 100): ROUGE = mean per-sample F-measure` +
       `${report.options.stemmer ? ' (Porter stemmer)' : ''}, BLEU = corpus sacreBLEU, NER F1 = micro, ` +
-      'Image–Entity Accuracy = micro (Σcorrect / Σgold). n/a: the mode does not do that task.',
+      'Image–Entity Accuracy = micro (Σcorrect / Σgold); each mode over its answered rows, the deltas over the paired samples. ' +
+      'n/a: the mode does not do that task.',
   );
   out.push('');
   out.push(renderMainTable(report));
@@ -66,7 +67,7 @@ export function renderMarkdown(report: Report): string {
     table(
       [
         'Mode',
-        'samples',
+        'answered',
         'errors',
         'cached',
         'format ok',
@@ -79,7 +80,7 @@ export function renderMarkdown(report: Report): string {
       ],
       report.table.map((t) => [
         t.name,
-        `${t.counts.paired}${t.counts.rows !== t.counts.paired ? ` of ${t.counts.rows}` : ''}`,
+        `${t.counts.scored}${t.counts.rows !== t.counts.scored ? ` of ${t.counts.rows}` : ''}`,
         String(t.counts.errors),
         String(t.counts.cached),
         fmtRate(t.compliance.all),

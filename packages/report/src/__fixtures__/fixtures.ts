@@ -132,7 +132,8 @@ export function promptfooJson(
       id: `row-${i}`,
       latencyMs: 3,
       namedScores: {},
-      prompt: { raw, label: `pfa-${row.mode}`, config: {} },
+      // as the @mmre/pfa prompts record it: the mode (and image settings) in the row's prompt config
+      prompt: { raw, label: `pfa-${row.mode}`, config: { mmre: { mode: row.mode, images: 'ref' } } },
       promptId: `p-${row.mode}`,
       promptIdx: prompts.indexOf(row.mode),
       provider,
