@@ -74,6 +74,17 @@ describe('buildTests', () => {
     expect(decoded.gold?.entities).toHaveLength(4);
   });
 
+  it('MMRE_SPLIT=all selects every split; a split the dataset does not have is one error listing its splits', async () => {
+    const all = await buildTests({ dataset: small }, { MMRE_SPLIT: 'all' }, []);
+    const test = await buildTests({ dataset: small, split: 'test' }, {}, []);
+    const train = await buildTests({ dataset: small, split: 'train' }, {}, []);
+    expect(all.tests).toHaveLength(test.tests.length + train.tests.length);
+    expect(new Set(all.tests.map((t) => t.metadata.split))).toEqual(new Set(['train', 'test']));
+    await expect(buildTests({ dataset: small }, { MMRE_SPLIT: 'tset' }, [])).rejects.toThrow(
+      /has no split "tset"; its splits are train \(\d+\), test \(\d+\); fix: set MMRE_SPLIT .* or to all/,
+    );
+  });
+
   it('ids, seed and config over env', async () => {
     const byIds = await buildTests({ dataset: small, ids: ['s9', 's1'] }, { MMRE_SPLIT: 'train' }, []);
     expect(byIds.tests.map((t) => t.description)).toEqual(['s1']);

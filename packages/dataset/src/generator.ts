@@ -5,7 +5,10 @@ import { z } from 'zod';
 import type { Diagnostic } from './diagnostics.js';
 import { formatDiagnostic } from './issues.js';
 import { resolveInside } from './paths.js';
-import { loadDataset, MANIFEST_FILE } from './store.js';
+import { loadDataset, MANIFEST_FILE, readManifest } from './store.js';
+
+/** The `split` value that selects every split. */
+export const ALL_SPLITS = 'all';
 
 const intish = z
   .union([z.number(), z.string().regex(/^\d+$/, { message: 'must be a whole number' })])
@@ -16,7 +19,7 @@ export const GeneratorOptionsSchema = z
   .object({
     /** Dataset folder: absolute, or relative to the promptfoo config's folder (see `resolveDatasetDir`). Env: MMRE_DATASET. */
     dataset: z.string().min(1, { message: 'dataset must name a dataset folder' }).optional(),
-    /** Keep only this split (e.g. `test`). Env: MMRE_SPLIT. */
+    /** Keep only this split (e.g. `test`); `all`: every split. Env: MMRE_SPLIT. */
     split: z.string().min(1).optional(),
     /** At most this many tests. Env: MMRE_LIMIT. */
     limit: intish.pipe(z.number().int().positive({ message: 'limit must be a positive integer' })).optional(),
@@ -158,8 +161,16 @@ export async function buildTests(
       'mmre test generator: no dataset; fix: `tests: [{path: "file://…/dist/index.js:generateTests", config: {dataset: "../datasets/mmre-sample"}}]` or set MMRE_DATASET',
     );
   const dir = resolveDatasetDir(o.dataset, { ...(o.configDir ? { configDir: o.configDir } : {}), argv });
+  const manifest = await readManifest(dir);
+  const splits = Object.keys(manifest.splits);
+  // `all` means every split, unless the dataset has a split of that name.
+  const split = o.split === ALL_SPLITS && !splits.includes(ALL_SPLITS) ? undefined : o.split;
+  if (split !== undefined && !splits.includes(split))
+    throw new Error(
+      `mmre test generator: dataset ${dir} has no split ${JSON.stringify(split)}; its splits are ${splits.map((x) => `${x} (${manifest.splits[x]})`).join(', ') || 'none'}; fix: set MMRE_SPLIT (or config.split) to one of them, or to ${ALL_SPLITS} for every split`,
+    );
   const loaded = await loadDataset(dir, {
-    ...(o.split !== undefined ? { split: o.split } : {}),
+    ...(split !== undefined ? { split } : {}),
     ...(o.ids !== undefined ? { ids: o.ids } : {}),
     ...(o.limit !== undefined ? { limit: o.limit } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),

@@ -19,6 +19,7 @@ export {
   toLlavaRecord,
 } from './export.js';
 export {
+  ALL_SPLITS,
   buildTests,
   type GenerateResult,
   type GeneratorOptions,
