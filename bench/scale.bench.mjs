@@ -631,7 +631,7 @@ function printSize(row) {
   const img = (x) => x?.imageStats;
   const imgLine = (x) =>
     img(x) && Number.isFinite(img(x).processed)
-      ? `${int(img(x).processed)} images encoded, ${fmt(img(x).processed ? img(x).processMs / img(x).processed : null, 2)} ms per image (sum ${fmt(img(x).processMs / 1000, 1)} s)`
+      ? `${int(img(x).processed)} images encoded, ${fmt(img(x).processed ? img(x).processMs / img(x).processed : null, 2)} ms per image (processMs / processed: the sum of per-image times, ${fmt(img(x).processMs / 1000, 1)} s in a ${fmt(x.wallS, 1)} s run; concurrent encodes overlap)`
       : 'n/a (no MMRE_IMAGE_STATS file)';
   console.log(`image encoder, ours:  ${imgLine(ours)}`);
   console.log(`image encoder, rerun: ${imgLine(rerun)}`);
