@@ -3,6 +3,7 @@
 // Python references on this kind of machine: sacrebleu 2.6.0 sentence_bleu ≈ 3,800 pairs/s and
 // corpus_bleu ≈ 3,800 lines/s on distinct text. Targets: ≥ 20× each (76,000/s), single-threaded.
 // NLTK figures are printed for information (NLTK itself is slower than sacrebleu).
+import { mulberry32 } from '@mmre/core';
 import {
   nltkBleuFromStats,
   nltkBleuStats,
@@ -16,17 +17,6 @@ import {
 
 const N_PAIRS = 10_000;
 const RUNS = 5;
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = (
   'the a an of in on at to with and by from for is are was were has have shows showing picture image photo ' +
