@@ -57,6 +57,22 @@ function myLog(x: number): number {
   return x === 0 ? -9999999999 : Math.log(x);
 }
 
+/** The smoothing method of `options` (default `exp`), checked. */
+export function smoothMethodOf(options: SacreBleuOptions): SacreBleuSmoothing {
+  const method: string = options.smoothMethod ?? 'exp';
+  if (method !== 'exp' && method !== 'floor' && method !== 'add-k' && method !== 'none') {
+    throw new Error(
+      `sacreBleuFromStats: unknown smoothMethod ${JSON.stringify(method)} (use exp, floor, add-k or none)`,
+    );
+  }
+  return method;
+}
+
+/** The smoothing value of `options`, with sacrebleu's defaults: floor 0.1, add-k 1. */
+export function smoothValueOf(options: SacreBleuOptions, method: SacreBleuSmoothing): number {
+  return options.smoothValue ?? (method === 'floor' ? 0.1 : method === 'add-k' ? 1 : 0);
+}
+
 /**
  * sacrebleu's `BLEU.compute_bleu(correct, total, sys_len, ref_len, smooth_method, smooth_value,
  * effective_order)`, operation for operation. `counts`/`totals` of the result include the `k` that
@@ -64,24 +80,36 @@ function myLog(x: number): number {
  * `effectiveOrder` defaults to false here (`corpus_bleu`); `sentence_bleu` turns it on.
  */
 export function sacreBleuFromStats(stats: BleuStats, options: SacreBleuOptions = {}): SacreBleuResult {
-  const method: string = options.smoothMethod ?? 'exp';
-  if (method !== 'exp' && method !== 'floor' && method !== 'add-k' && method !== 'none') {
-    throw new Error(
-      `sacreBleuFromStats: unknown smoothMethod ${JSON.stringify(method)} (use exp, floor, add-k or none)`,
-    );
-  }
-  const smoothValue = options.smoothValue ?? (method === 'floor' ? 0.1 : method === 'add-k' ? 1 : 0);
+  const method = smoothMethodOf(options);
   if (stats.counts.length < SACREBLEU_MAX_ORDER || stats.totals.length < SACREBLEU_MAX_ORDER) {
     throw new Error(
       `sacreBleuFromStats: counts and totals need ${SACREBLEU_MAX_ORDER} entries (orders 1..4), got ${stats.counts.length} and ${stats.totals.length}`,
     );
   }
-  const correct = stats.counts.slice(0, SACREBLEU_MAX_ORDER);
-  const total = stats.totals.slice(0, SACREBLEU_MAX_ORDER);
-  const sysLen = stats.sysLen;
-  const refLen = stats.refLen;
-  const effectiveOrder = options.effectiveOrder ?? false;
+  return computeBleu(
+    stats.counts.slice(0, SACREBLEU_MAX_ORDER),
+    stats.totals.slice(0, SACREBLEU_MAX_ORDER),
+    stats.sysLen,
+    stats.refLen,
+    method,
+    smoothValueOf(options, method),
+    options.effectiveOrder ?? false,
+  );
+}
 
+/**
+ * `compute_bleu` on arrays of 4 orders that it keeps and modifies: they become the result's
+ * `counts`/`totals` (so the caller passes fresh arrays).
+ */
+export function computeBleu(
+  correct: number[],
+  total: number[],
+  sysLen: number,
+  refLen: number,
+  method: SacreBleuSmoothing,
+  smoothValue: number,
+  effectiveOrder: boolean,
+): SacreBleuResult {
   let bp = 1.0;
   if (sysLen < refLen) bp = sysLen > 0 ? Math.exp(1 - refLen / sysLen) : 0.0;
 

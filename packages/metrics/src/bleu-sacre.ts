@@ -5,10 +5,12 @@
  */
 import {
   type BleuStats,
+  computeBleu,
   SACREBLEU_MAX_ORDER,
   type SacreBleuOptions,
   type SacreBleuResult,
-  sacreBleuFromStats,
+  smoothMethodOf,
+  smoothValueOf,
 } from './bleu-compute.js';
 import { NgramMatcher } from './ngram-matches.js';
 import { pyRstrip } from './pysplit.js';
@@ -60,6 +62,8 @@ export function sacreBleuStats(prediction: string, reference: string): BleuStats
   return shared.scorer.stats(prediction, reference);
 }
 
+// The statistics' arrays are fresh and no one else sees them: `computeBleu` may keep them.
+
 /**
  * sacrebleu `sentence_bleu(prediction, [reference])`: defaults `smooth_method='exp'`,
  * `use_effective_order=True`, 13a, case-sensitive.
@@ -69,10 +73,10 @@ export function sacreSentenceBleu(
   reference: string,
   options: SacreBleuOptions = {},
 ): SacreBleuResult {
-  return sacreBleuFromStats(sacreBleuStats(prediction, reference), {
-    ...options,
-    effectiveOrder: options.effectiveOrder ?? true,
-  });
+  const method = smoothMethodOf(options);
+  const s = sacreBleuStats(prediction, reference);
+  const effectiveOrder = options.effectiveOrder ?? true;
+  return computeBleu(s.counts, s.totals, s.sysLen, s.refLen, method, smoothValueOf(options, method), effectiveOrder);
 }
 
 /**
@@ -89,6 +93,7 @@ export function sacreCorpusBleu(
       `sacreCorpusBleu: ${predictions.length} predictions but ${references.length} references; pass one reference per prediction`,
     );
   }
+  const method = smoothMethodOf(options);
   const scorer = new SacreBleuScorer();
   const counts = [0, 0, 0, 0];
   const totals = [0, 0, 0, 0];
@@ -103,5 +108,13 @@ export function sacreCorpusBleu(
     sysLen += s.sysLen;
     refLen += s.refLen;
   }
-  return sacreBleuFromStats({ counts, totals, sysLen, refLen }, options);
+  return computeBleu(
+    counts,
+    totals,
+    sysLen,
+    refLen,
+    method,
+    smoothValueOf(options, method),
+    options.effectiveOrder ?? false,
+  );
 }

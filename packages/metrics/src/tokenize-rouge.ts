@@ -36,7 +36,7 @@ export function rougeTokenRanges(text: string, out: TokenRanges): TokenRanges {
         if (!isLowerAlnum(d)) break;
         h = hashStep(h, d);
       }
-      out.push(start, i, h, line);
+      out.pushOnLine(start, i, h, line);
       continue;
     }
     if (c === 10) line++;

@@ -13,12 +13,6 @@ export function hashStep(h: number, c: number): number {
   return Math.imul(h ^ c, 0x01000193);
 }
 
-function grown(a: Int32Array, size: number): Int32Array {
-  const b = new Int32Array(size);
-  b.set(a);
-  return b;
-}
-
 /**
  * The tokens of one text: token k is `text.slice(start[k], end[k])`, on "\n"-line `line[k]` (kept by
  * the ROUGE tokenizer only), for k < `count`. `reset` starts a new list; entries at or past `count`
@@ -32,27 +26,33 @@ export class TokenRanges {
   hash: Int32Array = new Int32Array(64);
   line: Int32Array = new Int32Array(64);
 
+  /** Starts an empty list over `text`, with room for its tokens (at most one per character). */
   reset(text: string): this {
     this.text = text;
     this.count = 0;
+    if (this.start.length < text.length) {
+      const size = Math.max(text.length, 2 * this.start.length);
+      this.start = new Int32Array(size);
+      this.end = new Int32Array(size);
+      this.hash = new Int32Array(size);
+      this.line = new Int32Array(size);
+    }
     return this;
   }
 
-  /** Appends the token `text[s, e)`, whose hash is `h`, on line `line`. */
-  push(s: number, e: number, h: number, line = 0): void {
+  /** Appends the token `text[s, e)` (non-empty), whose hash is `h`. */
+  push(s: number, e: number, h: number): void {
     const k = this.count;
-    if (k === this.start.length) {
-      const size = 2 * k;
-      this.start = grown(this.start, size);
-      this.end = grown(this.end, size);
-      this.hash = grown(this.hash, size);
-      this.line = grown(this.line, size);
-    }
     this.start[k] = s;
     this.end[k] = e;
     this.hash[k] = h;
-    this.line[k] = line;
     this.count = k + 1;
+  }
+
+  /** `push` with the token's line. */
+  pushOnLine(s: number, e: number, h: number, line: number): void {
+    this.line[this.count] = line;
+    this.push(s, e, h);
   }
 
   token(k: number): string {
