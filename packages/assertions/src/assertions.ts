@@ -39,6 +39,11 @@ export const MmreConfigSchema = z
     minPairF1: ratio('minPairF1'),
     /** Minimum fraction of the asked anchors that are well-formed (default 1: all). */
     minCompliance: ratio('minCompliance'),
+    /**
+     * Emit the named scores in the grading result (default true). The M-MRE extension writes them into
+     * the row instead; with it, `false` keeps promptfoo from storing them three more times per row.
+     */
+    namedScores: z.boolean({ message: 'namedScores must be true or false' }).optional(),
   })
   .strict();
 export type MmreConfig = z.infer<typeof MmreConfigSchema>;
@@ -155,7 +160,7 @@ function grade(name: string, tasks: readonly Task[], s: SampleScore, c: MmreConf
     score: scored.length === 0 ? 1 : scored.reduce((a, [, o]) => a + (o.score as number), 0) / scored.length,
     reason: failed.length ? `${name} below threshold: ${reason}` : reason,
   };
-  if (Object.keys(named).length > 0) result.namedScores = named;
+  if (c.namedScores !== false && Object.keys(named).length > 0) result.namedScores = named;
   return result;
 }
 

@@ -17,3 +17,4 @@ export {
 } from './assertions.js';
 export { type AssertionContext, type AssertionFunction, type GradingResult, outputText } from './context.js';
 export { DERIVED, type DerivedMetric, derivedMetrics, evaluateDerived } from './derived.js';
+export { extension, rowNamedScores } from './extension.js';
