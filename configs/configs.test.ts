@@ -121,7 +121,7 @@ describe.skipIf(!built)('configs/', () => {
       expect(names.some((n) => n.startsWith('summary.'))).toBe(r.prompt.label !== 'mner');
       expect(names.some((n) => n.startsWith('ner.'))).toBe(r.prompt.label !== 'summary');
     }
-    // Corpus values from derivedMetrics (added by configs/lib/derived.mjs) agree with `mmre report`.
+    // Corpus values from derivedMetrics (added by configs/lib/extension.mjs) agree with `mmre report`.
     const report = buildReport(await loadResults([first]), { bootstrap: 200 });
     const prompts = a.results.prompts as { label: string; metrics: { namedScores: Record<string, number> } }[];
     const joint = prompts.find((p) => p.label === 'joint')?.metrics.namedScores ?? {};
