@@ -1,6 +1,9 @@
 // The smallest promptfoo provider for M-MRE: it sends the PFA chat messages that promptfoo renders to an
 // OpenAI-compatible /chat/completions endpoint and returns the model's text. Parsing, metrics and the
-// report are shared; a provider only has to answer, never throw, and report usage and latency.
+// report are shared; a provider only has to answer, never throw, and report usage and latency. The PFA
+// prompts carry images as references (@mmre/images): resolve them to data URLs just before sending.
+import { sharedImageEncoder } from '@mmre/images';
+
 export interface MinimalConfig {
   baseUrl: string;
   model?: string;
@@ -32,6 +35,7 @@ export class MinimalProvider {
         messages = [{ role: 'user', content: prompt }]; // plain text prompt
       }
       if (!Array.isArray(messages)) messages = [{ role: 'user', content: prompt }];
+      messages = await sharedImageEncoder().resolveMessages(messages as { content?: unknown }[]);
       const res = await fetch(`${this.config.baseUrl}/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
