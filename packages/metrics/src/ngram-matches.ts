@@ -17,6 +17,32 @@ function slotOf(a: number, b: number, mask: number): number {
 }
 
 /**
+ * Counts the matches of orders from..maxN of hypothesis position i with the n-grams at reference
+ * position p (each at most once: `used[(m − 2) · rl + p]`), up to the first order that does not match.
+ */
+function countFrom(
+  ref: Int32Array,
+  rl: number,
+  hyp: Int32Array,
+  hl: number,
+  used: Int32Array,
+  maxN: number,
+  correct: number[],
+  i: number,
+  p: number,
+  from: number,
+): void {
+  for (let m = from; m <= maxN; m++) {
+    if (i + m > hl || p + m > rl || hyp[i + m - 1] !== ref[p + m - 1]) return;
+    const u = (m - 2) * rl + p;
+    if (used[u] === 0) {
+      used[u] = 1;
+      correct[m - 1]!++;
+    }
+  }
+}
+
+/**
  * For n = 1..maxN: `correct[n-1]` = Σ over distinct n-grams g of min(#g in hyp, #g in ref) and
  * `total[n-1]` = number of hypothesis n-grams, max(0, |hyp| − n + 1).
  *
@@ -41,7 +67,7 @@ export class NgramMatcher {
   /** per id: reference count (what is left of it while matching), and its position when single */
   private counts: Int32Array = new Int32Array(0);
   private single: Int32Array = new Int32Array(0);
-  /** reference positions whose n-gram is repeated there, and that n-gram's id */
+  /** reference positions whose n-gram is repeated there (in no particular order), and that n-gram's id */
   private refAlive: Int32Array = new Int32Array(0);
   private refGram: Int32Array = new Int32Array(0);
   /** hypothesis positions whose n-gram is repeated in the reference, and its id */
@@ -74,32 +100,26 @@ export class NgramMatcher {
     const { counts, single, refAlive, refGram, hypAlive, hypKey, used } = this;
     used.fill(0, 0, (maxN - 1) * rl);
 
-    /** Counts the matches of orders from..maxN of hypothesis position i with the n-grams at p. */
-    const countFrom = (i: number, p: number, from: number): void => {
-      for (let m = from; m <= maxN; m++) {
-        if (i + m > hl || p + m > rl || hyp[i + m - 1] !== ref[p + m - 1]) return;
-        const u = (m - 2) * rl + p;
-        if (used[u] === 0) {
-          used[u] = 1;
-          correct[m - 1]!++;
-        }
-      }
-    };
-
     // n = 1: the ids are the token ids
     counts.fill(0, 0, distinct);
     single.fill(ABSENT, 0, distinct);
-    for (let i = 0; i < rl; i++) {
-      const t = ref[i]!;
-      single[t] = counts[t]!++ === 0 ? i : REPEATED;
-    }
+    // the positions of repeated tokens, in any order: a token's first position joins at its second
     let refN = 0;
     for (let i = 0; i < rl; i++) {
       const t = ref[i]!;
-      if (single[t] === REPEATED) {
-        refGram[i] = t;
-        refAlive[refN++] = i;
+      const seen = counts[t]!++;
+      if (seen === 0) {
+        single[t] = i;
+        continue;
       }
+      if (seen === 1) {
+        const first = single[t]!;
+        refGram[first] = t;
+        refAlive[refN++] = first;
+        single[t] = REPEATED;
+      }
+      refGram[i] = t;
+      refAlive[refN++] = i;
     }
     let hypN = 0;
     for (let i = 0; i < hl; i++) {
@@ -111,7 +131,7 @@ export class NgramMatcher {
         correct[0]!++;
       }
       if (p >= 0) {
-        countFrom(i, p, 2);
+        countFrom(ref, rl, hyp, hl, used, maxN, correct, i, p, 2);
       } else {
         hypKey[i] = t;
         hypAlive[hypN++] = i;
@@ -166,7 +186,7 @@ export class NgramMatcher {
         }
         const p = single[g]!;
         if (p >= 0) {
-          countFrom(i, p, n + 1);
+          countFrom(ref, rl, hyp, hl, used, maxN, correct, i, p, n + 1);
         } else {
           hypKey[i] = g;
           hypAlive[hypK++] = i;
