@@ -116,8 +116,10 @@ describe('the mmre assertion on fixed outputs', () => {
     expect(r.reason).toMatch(/ner: below threshold: F1 .* < 0\.99/);
     expect(run({ minBleu: 99 }).pass).toBe(false);
     expect(run({ minAccuracy: 0.9 }).pass).toBe(false);
-    expect(run({ minF1: 0.99 }, ner).pass).toBe(false);
-    expect(run({ minPrecision: 0.99 }, matching).pass).toBe(false);
+    expect(run({ minNerF1: 0.99 }, ner).pass).toBe(false);
+    expect(run({ minPairPrecision: 0.99 }, matching).pass).toBe(false);
+    // a single-task assertion takes only its task's options
+    expect(run({ minAccuracy: 0.5 }, ner).reason).toMatch(/invalid assertion config .*minAccuracy/);
     expect(run({}, format).pass).toBe(true);
     // the row score: the mean of the asked tasks' headline scores
     const sc = scoreSample('joint', s.outputs.joint, s.gold);
@@ -150,10 +152,12 @@ describe('the mmre assertion on fixed outputs', () => {
   it('explains bad config, bad vars and an unknown mode; the prompt text is never searched', () => {
     const s = FIXTURE_SAMPLES[0];
     if (!s) throw new Error('fixture');
-    const bad = ner(s.outputs.joint, ctx('joint', fixtureVars(s), { minF1: 2 }));
+    const bad = ner(s.outputs.joint, ctx('joint', fixtureVars(s), { minNerF1: 2 }));
     expect(bad.pass).toBe(false);
-    expect(bad.reason).toMatch(/config\.minF1.*≤ 1/);
-    expect(mmre(s.outputs.joint, ctx('joint', fixtureVars(s), { minF1: 0.5 })).reason).toMatch(/minF1/);
+    expect(bad.reason).toMatch(/config\.minNerF1.*≤ 1/);
+    expect(mmre(s.outputs.joint, ctx('joint', fixtureVars(s), { minF1: 0.5 })).reason).toMatch(
+      /unrecognized key.*minF1|minF1/,
+    );
     const badGold = mmre(s.outputs.joint, ctx('joint', { ...fixtureVars(s), gold: '{not json' }));
     expect(badGold.pass).toBe(false);
     expect(badGold.reason).toMatch(/vars\.gold/);

@@ -164,18 +164,17 @@ function grade(name: string, tasks: readonly Task[], s: SampleScore, c: MmreConf
   return result;
 }
 
-function run<C extends { mode?: (typeof MODES)[number] | undefined; stemmer?: boolean | undefined }>(
+function run(
   name: string,
-  schema: z.ZodType<C>,
+  schema: z.ZodType<MmreConfig>,
   tasks: readonly Task[],
-  toMmre: (c: C) => MmreConfig,
   output: unknown,
   context: AssertionContext | undefined,
 ): GradingResult {
   const row = readRow(name, schema, output, context);
   if ('pass' in row) return row;
   const s = scoreSample(row.mode, row.text, row.vars.gold, { stemmer: row.config.stemmer ?? false });
-  return grade(name, tasks, s, toMmre(row.config));
+  return grade(name, tasks, s, row.config);
 }
 
 /**
@@ -187,68 +186,52 @@ function run<C extends { mode?: (typeof MODES)[number] | undefined; stemmer?: bo
  * (`minCompliance`, default 1).
  */
 export function mmre(output: unknown, context?: AssertionContext): GradingResult {
-  return run('mmre', MmreConfigSchema, ['summary', 'ner', 'matching', 'format'], (c) => c, output, context);
+  return run('mmre', MmreConfigSchema, ['summary', 'ner', 'matching', 'format'], output, context);
 }
 
-export const SummaryConfigSchema = z
-  .object({
-    mode: modeOption,
-    stemmer: stemmerOption,
-    minRouge1: ratio('minRouge1'),
-    minRouge2: ratio('minRouge2'),
-    minRougeL: ratio('minRougeL'),
-    minRougeLsum: ratio('minRougeLsum'),
-    minBleu: bleuMin('minBleu'),
-  })
-  .strict();
-export const NerConfigSchema = z
-  .object({
-    mode: modeOption,
-    minPrecision: ratio('minPrecision'),
-    minRecall: ratio('minRecall'),
-    minF1: ratio('minF1'),
-  })
-  .strict();
-export const MatchingConfigSchema = z
-  .object({
-    mode: modeOption,
-    minAccuracy: ratio('minAccuracy'),
-    minPrecision: ratio('minPrecision'),
-    minF1: ratio('minF1'),
-  })
-  .strict();
-export const FormatConfigSchema = z.object({ mode: modeOption, minCompliance: ratio('minCompliance') }).strict();
+/** The single-task assertions take the `mmre` options of their task (same names, same meaning). */
+export const SummaryConfigSchema = MmreConfigSchema.pick({
+  mode: true,
+  stemmer: true,
+  minRouge1: true,
+  minRouge2: true,
+  minRougeL: true,
+  minRougeLsum: true,
+  minBleu: true,
+  namedScores: true,
+});
+export const NerConfigSchema = MmreConfigSchema.pick({
+  mode: true,
+  minNerPrecision: true,
+  minNerRecall: true,
+  minNerF1: true,
+  namedScores: true,
+});
+export const MatchingConfigSchema = MmreConfigSchema.pick({
+  mode: true,
+  minAccuracy: true,
+  minPairPrecision: true,
+  minPairF1: true,
+  namedScores: true,
+});
+export const FormatConfigSchema = MmreConfigSchema.pick({ mode: true, minCompliance: true, namedScores: true });
 
 /** Task 1 alone (the Task 1 part of `mmre`): ROUGE-1/2/L/Lsum F and sentence BLEU; score = ROUGE-L F. */
 export function summary(output: unknown, context?: AssertionContext): GradingResult {
-  return run('summary', SummaryConfigSchema, ['summary'], (c) => c, output, context);
+  return run('summary', SummaryConfigSchema, ['summary'], output, context);
 }
 
 /** Task 2a alone (the NER part of `mmre`): P/R/F1 against the gold entities; score = F1. */
 export function ner(output: unknown, context?: AssertionContext): GradingResult {
-  return run(
-    'ner',
-    NerConfigSchema,
-    ['ner'],
-    (c) => ({ mode: c.mode, minNerPrecision: c.minPrecision, minNerRecall: c.minRecall, minNerF1: c.minF1 }),
-    output,
-    context,
-  );
+  return run('ner', NerConfigSchema, ['ner'], output, context);
 }
 
 /** Task 2b alone (the matching part of `mmre`): image–entity accuracy, pair precision and F1; score = accuracy. */
 export function matching(output: unknown, context?: AssertionContext): GradingResult {
-  return run(
-    'matching',
-    MatchingConfigSchema,
-    ['matching'],
-    (c) => ({ mode: c.mode, minAccuracy: c.minAccuracy, minPairPrecision: c.minPrecision, minPairF1: c.minF1 }),
-    output,
-    context,
-  );
+  return run('matching', MatchingConfigSchema, ['matching'], output, context);
 }
 
 /** PFA compliance alone (the format part of `mmre`); score = fraction of asked anchors well-formed. */
 export function format(output: unknown, context?: AssertionContext): GradingResult {
-  return run('format', FormatConfigSchema, ['format'], (c) => c, output, context);
+  return run('format', FormatConfigSchema, ['format'], output, context);
 }

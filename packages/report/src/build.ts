@@ -1,6 +1,6 @@
 import type { AnswerEntity, AnswerPair, Gold, Mode, TestSegment } from '@mmre/core';
 import { MODE_NAMES, modeTasks, TABLE_MODES } from '@mmre/core';
-import { type BleuStats, pairedBootstrap, pairedRandomization } from '@mmre/metrics';
+import { type BleuStats, type MatchingStats, type NerStats, pairedBootstrap, pairedRandomization } from '@mmre/metrics';
 import {
   type CorpusMetricId,
   corpusMetric,
@@ -139,16 +139,9 @@ export interface ModeSample {
   /** sacreBLEU statistics of the summary (same condition as `rouge`). */
   bleu: BleuStats | null;
   /** NER counts and per-sample P/R/F1, when the mode asked for Task 2. */
-  ner: { tp: number; fp: number; fn: number; precision: number; recall: number; f1: number } | null;
+  ner: NerStats | null;
   /** Image–entity matching counts, when the mode asked for Task 2. `accuracy` null without gold pairs. */
-  matching: {
-    correct: number;
-    gold: number;
-    pred: number;
-    accuracy: number | null;
-    precision: number;
-    f1: number;
-  } | null;
+  matching: MatchingStats | null;
 }
 
 export interface SampleReport {

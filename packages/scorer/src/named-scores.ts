@@ -271,11 +271,17 @@ export function corpusMetric(id: CorpusMetricId): CorpusMetric {
  */
 export function corpusValue(metric: CorpusMetric | CorpusMetricId, sums: NamedScoreSums): number | null {
   const m = typeof metric === 'string' ? corpusMetric(metric) : metric;
-  if (!((sums[m.count] ?? 0) > 0)) return null;
-  const v = m.fromSums(
+  return evaluate(
+    m,
     (name) => sums[name] ?? 0,
     (name) => sums[name] !== undefined,
   );
+}
+
+/** `fromSums` of a metric, null when no row carried it or the value is not finite. */
+function evaluate(m: CorpusMetric, get: (name: string) => number, has: (name: string) => boolean): number | null {
+  if (!(get(m.count) > 0)) return null;
+  const v = m.fromSums(get, has);
   return v === null || !Number.isFinite(v) ? null : v;
 }
 
@@ -302,16 +308,14 @@ export function corpusStatistic(
     (row, out) => {
       for (let i = 0; i < names.length; i++) out[i] = row[names[i] as string] ?? 0;
     },
-    (sums) => {
-      if (!((sums[0] as number) > 0)) return null;
-      const v = m.fromSums(
+    (sums) =>
+      evaluate(
+        m,
         (name) => {
           const i = index.get(name);
           return i === undefined ? 0 : (sums[i] as number);
         },
         (name) => index.has(name),
-      );
-      return v === null || !Number.isFinite(v) ? null : v;
-    },
+      ),
   );
 }
