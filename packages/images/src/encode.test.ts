@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -124,6 +124,43 @@ describe('ImageEncoder.encodeFile', () => {
     const full = await sharp(join(dir, 'big.jpg')).toBuffer();
     await writeFile(join(dir, 'truncated.jpg'), full.subarray(0, Math.floor(full.length / 2)));
     await expect(enc.encodeFile(join(dir, 'truncated.jpg'))).rejects.toThrow(/cannot decode image .*truncated\.jpg/);
+  });
+
+  it('sends a file as it is when only the grid rounding would change it, and makes it otherwise', async () => {
+    const enc = new ImageEncoder();
+    const file = join(dir, 'vga.jpg');
+    await writePatternImage(file, 640, 480, 6);
+    const bytes = await readFile(file);
+    const same = await enc.encodeFile(file);
+    expect(same).toMatchObject({ passthrough: true, width: 640, height: 480, mime: 'image/jpeg', bytes: bytes.length });
+    expect(decode(same.dataUrl).buf.equals(bytes)).toBe(true);
+    // what the server's processor makes of it: the grid size this package would have resized to
+    const made = await enc.encodeFile(file, { passthrough: false });
+    expect(made).toMatchObject({ passthrough: false, width: 644, height: 476 });
+    expect(decode(made.dataUrl).buf.equals(bytes)).toBe(false);
+    // the bounds in play (min above 644x476, max below it), a crop, a PNG with alpha, a greyscale JPEG,
+    // an EXIF rotation and a file cut short are made here
+    const notSame = [
+      await enc.encodeFile(file, { minPixels: 644 * 476 + 1, maxPixels: 2_000_000 }),
+      await enc.encodeFile(file, { maxPixels: 644 * 476 - 1, minPixels: 3136 }),
+      await enc.encodeFile(file, { crop: { xmin: 0, ymin: 0, xmax: 560, ymax: 448 } }),
+      await enc.encodeFile(join(dir, 'alpha.png'), { minPixels: 3136 }),
+    ];
+    const grey = join(dir, 'grey.jpg');
+    await sharp(file).toColourspace('b-w').jpeg().toFile(grey);
+    expect((await sharp(grey).metadata()).channels).toBe(1);
+    const rotated = join(dir, 'rotated.jpg');
+    await sharp(file).withMetadata({ orientation: 6 }).jpeg().toFile(rotated);
+    notSame.push(await enc.encodeFile(grey), await enc.encodeFile(rotated));
+    for (const img of notSame) expect(img.passthrough).toBe(false);
+    expect([notSame[2]?.width, notSame[2]?.height]).toEqual([560, 448]);
+    const cut = join(dir, 'cut.jpg');
+    await writeFile(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    await expect(enc.encodeFile(cut)).rejects.toThrow(/cannot decode image .*cut\.jpg/);
+    // an RGB PNG passes as PNG
+    const png = join(dir, 'vga.png');
+    await writePatternImage(png, 640, 480, 6, 'png');
+    expect(await enc.encodeFile(png)).toMatchObject({ passthrough: true, mime: 'image/png' });
   });
 
   it('bounds the cache by data-URL size', async () => {

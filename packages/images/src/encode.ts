@@ -9,7 +9,10 @@ export interface EncodedImage {
   /** `data:image/jpeg;base64,…` or `data:image/png;base64,…`. */
   dataUrl: string;
   mime: 'image/jpeg' | 'image/png';
-  /** Size sent to the model (after crop and smart_resize). */
+  /**
+   * Size sent (after crop and smart_resize; for a passthrough, the file's own size, which the
+   * server's processor rounds to the same grid smart_resize would).
+   */
   width: number;
   height: number;
   /** Size of the region that was resized (the crop, or the whole image). */
@@ -17,6 +20,8 @@ export interface EncodedImage {
   sourceHeight: number;
   /** Encoded bytes (before base64). */
   bytes: number;
+  /** The file's own bytes, sent as they are (see ImageSettings.passthrough). */
+  passthrough: boolean;
 }
 
 /** One output wanted from a source image. */
@@ -46,13 +51,8 @@ interface Decoded {
   channels: 1 | 2 | 3 | 4;
 }
 
-/**
- * Decodes an image file's bytes to 8-bit pixels, once, in its stored orientation (as Qwen's
- * preprocessing, PIL `Image.open` without EXIF transpose, sees it). No shrink-on-load: every
- * variant is resized from the full-resolution pixels, so the result does not depend on which
- * other variants were made from the same decode.
- */
-async function decode(path: string, bytes: Buffer): Promise<Decoded> {
+/** The header of an image file (sharp reads it without decoding the pixels). */
+async function readHeader(path: string, bytes: Buffer): Promise<Metadata> {
   let meta: Metadata;
   try {
     meta = await sharp(bytes).metadata();
@@ -63,8 +63,18 @@ async function decode(path: string, bytes: Buffer): Promise<Decoded> {
   }
   if (!meta.width || !meta.height)
     throw new ImageFileError(`image ${path} has no size in its header; fix: re-encode the file`);
+  return meta;
+}
+
+/**
+ * Decodes an image file's bytes to 8-bit pixels, once, in its stored orientation (as Qwen's
+ * preprocessing, PIL `Image.open` without EXIF transpose, sees it). No shrink-on-load: every
+ * variant is resized from the full-resolution pixels, so the result does not depend on which
+ * other variants were made from the same decode.
+ */
+async function decode(path: string, bytes: Buffer): Promise<Decoded> {
   try {
-    const { data, info } = await sharp(bytes, { failOn: 'error' })
+    const { data, info } = await sharp(bytes, { failOn: 'error', sequentialRead: true })
       .toColourspace('srgb')
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
@@ -74,6 +84,53 @@ async function decode(path: string, bytes: Buffer): Promise<Decoded> {
       `cannot decode image ${path}: ${(err as Error).message}; fix: re-encode the file (it may be truncated or corrupt)`,
     );
   }
+}
+
+/** Whether the file ends as a whole JPEG (EOI marker) or PNG (IEND chunk) does. */
+function endsComplete(bytes: Buffer, format: 'jpeg' | 'png'): boolean {
+  const n = bytes.length;
+  if (format === 'jpeg') return n > 4 && bytes[n - 2] === 0xff && bytes[n - 1] === 0xd9;
+  return n > 12 && bytes.toString('latin1', n - 8, n - 4) === 'IEND';
+}
+
+/**
+ * The file itself, when the variant allows it (`settings.passthrough`) and resizing here would only
+ * round its size to the patch grid: no crop, a single-image JPEG or PNG, 8-bit sRGB RGB without alpha,
+ * palette, embedded ICC profile or EXIF rotation, and smart_resize's bounds not in play. Qwen's
+ * processor rounds it to the same size on the server, with PIL's bicubic (what qwen_vl_utils does
+ * before the processor sees the image); null when the image must be made here.
+ */
+function passthrough(bytes: Buffer, meta: Metadata, v: Variant): EncodedImage | null {
+  const s = v.settings;
+  if (!s.passthrough || v.crop) return null;
+  if (meta.format !== 'jpeg' && meta.format !== 'png') return null;
+  if (meta.channels !== 3 || meta.hasAlpha || meta.depth !== 'uchar' || meta.space !== 'srgb') return null;
+  if (meta.isPalette || meta.icc || (meta.orientation ?? 1) !== 1 || (meta.pages ?? 1) !== 1) return null;
+  // A file cut short is decoded here, so that it fails as a bad image instead of at the server.
+  if (!endsComplete(bytes, meta.format)) return null;
+  const width = meta.width as number;
+  const height = meta.height as number;
+  let h: number;
+  let w: number;
+  try {
+    [h, w] = smartResize(height, width, s);
+  } catch {
+    return null; // the encoding path reports it
+  }
+  // The bounds are not in play when the result is the plain rounding to the grid.
+  const [hr, wr] = smartResize(height, width, { factor: s.factor, minPixels: 1, maxPixels: Number.MAX_SAFE_INTEGER });
+  if (h !== hr || w !== wr) return null;
+  const mime = meta.format === 'png' ? 'image/png' : 'image/jpeg';
+  return {
+    dataUrl: `data:${mime};base64,${bytes.toString('base64')}`,
+    mime,
+    width,
+    height,
+    sourceWidth: width,
+    sourceHeight: height,
+    bytes: bytes.length,
+    passthrough: true,
+  };
 }
 
 async function encodeVariant(path: string, px: Decoded, v: Variant): Promise<EncodedImage> {
@@ -108,7 +165,15 @@ async function encodeVariant(path: string, px: Decoded, v: Variant): Promise<Enc
   pipeline =
     s.format === 'png'
       ? pipeline.png({ compressionLevel: 6, adaptiveFiltering: false, palette: false })
-      : pipeline.jpeg({ quality: s.quality, chromaSubsampling: '4:2:0', mozjpeg: false, progressive: false });
+      : // Baseline JPEG with the standard Huffman tables: optimised tables make the file a few percent
+        // smaller but double the encoding time, and the model decodes the same pixels either way.
+        pipeline.jpeg({
+          quality: s.quality,
+          chromaSubsampling: '4:2:0',
+          mozjpeg: false,
+          progressive: false,
+          optimiseCoding: false,
+        });
   let out: Buffer;
   try {
     // No metadata (EXIF, ICC, XMP) is written: sharp keeps none unless asked.
@@ -125,6 +190,7 @@ async function encodeVariant(path: string, px: Decoded, v: Variant): Promise<Enc
     sourceWidth: srcW,
     sourceHeight: srcH,
     bytes: out.length,
+    passthrough: false,
   };
 }
 
@@ -138,11 +204,32 @@ export async function encodeVariants(
   bytes: Buffer,
   variants: readonly Variant[],
 ): Promise<PromiseSettledResult<EncodedImage>[]> {
+  let meta: Metadata;
+  try {
+    meta = await readHeader(path, bytes);
+  } catch (err) {
+    return variants.map(() => ({ status: 'rejected', reason: err }));
+  }
+  const out: (PromiseSettledResult<EncodedImage> | undefined)[] = variants.map((v) => {
+    const same = passthrough(bytes, meta, v);
+    return same ? { status: 'fulfilled', value: same } : undefined;
+  });
+  if (out.every((r) => r !== undefined)) return out as PromiseSettledResult<EncodedImage>[];
   let px: Decoded;
   try {
     px = await decode(path, bytes);
   } catch (err) {
-    return variants.map(() => ({ status: 'rejected', reason: err }));
+    return out.map((r) => r ?? { status: 'rejected', reason: err });
   }
-  return Promise.allSettled(variants.map((v) => encodeVariant(path, px, v)));
+  return Promise.all(
+    variants.map(async (v, i): Promise<PromiseSettledResult<EncodedImage>> => {
+      const ready = out[i];
+      if (ready) return ready;
+      try {
+        return { status: 'fulfilled', value: await encodeVariant(path, px, v) };
+      } catch (reason) {
+        return { status: 'rejected', reason };
+      }
+    }),
+  );
 }

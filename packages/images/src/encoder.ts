@@ -9,7 +9,7 @@ import { formatImageRef, type ImageRef, isImageRef, parseImageRef } from './ref.
 import { type ImageSettings, imageSettings, variantIdentity } from './settings.js';
 
 export interface ImageEncoderOptions {
-  /** Bound of the cache of encoded images, in data-URL characters (default MMRE_IMAGE_CACHE_MB or 256 MiB). */
+  /** Bound of the cache of encoded images, in data-URL characters (default MMRE_IMAGE_CACHE_MB or 64 MiB). */
   maxBytes?: number;
   /** Source images decoded at the same time (each holds its pixels until its variants are encoded; default 8). */
   maxConcurrentDecodes?: number;
@@ -20,13 +20,17 @@ export interface ImageEncoderStats {
   hits: number;
   /** Images that had to be made. */
   misses: number;
-  /** Source files decoded (one decode serves every variant of a file asked for together). */
+  /** Source files read (one read, and at most one decode, serves every variant of a file asked for together). */
   decoded: number;
-  /** Images resized and encoded (the real work); misses minus failures. */
+  /** Images made (misses minus failures): `encoded` plus `passedThrough`. */
   processed: number;
+  /** Images decoded, (cropped,) resized and encoded by sharp. */
+  encoded: number;
+  /** Images sent as the file's own bytes (already at the size `smartResize` asks for; see `passthrough`). */
+  passedThrough: number;
   /** Failures (not cached: the next call tries again). */
   failures: number;
-  /** Milliseconds from reading a source to its variants encoded, summed over sources (work overlaps). */
+  /** Wall milliseconds from reading a source to its variants made, summed over sources (work overlaps). */
   processMs: number;
   /** Entries and data-URL characters held now, and the bound. */
   entries: number;
@@ -58,7 +62,9 @@ function limiter(n: number) {
   };
 }
 
-const DEFAULT_CACHE_BYTES = Number(process.env.MMRE_IMAGE_CACHE_MB ?? 256) * 1024 * 1024;
+// promptfoo runs the modes of a sample one after another, so the images of the samples in flight are
+// all a run needs at once (-j 16: about 16 × 4 images ≈ 10 MB); the rest serves k-shot turns and retries.
+const DEFAULT_CACHE_BYTES = Number(process.env.MMRE_IMAGE_CACHE_MB ?? 64) * 1024 * 1024;
 
 /**
  * Makes the images a model is sent: from image references (see `formatImageRef`) or from files,
@@ -71,7 +77,16 @@ export class ImageEncoder {
   private readonly cache: LRUCache<string, Promise<EncodedImage>>;
   private readonly digests = new FileDigests();
   private readonly decodeSlot: <T>(fn: () => Promise<T>) => Promise<T>;
-  private readonly counters = { hits: 0, misses: 0, decoded: 0, processed: 0, failures: 0, processMs: 0 };
+  private readonly counters = {
+    hits: 0,
+    misses: 0,
+    decoded: 0,
+    processed: 0,
+    encoded: 0,
+    passedThrough: 0,
+    failures: 0,
+    processMs: 0,
+  };
 
   constructor(options: ImageEncoderOptions = {}) {
     this.cache = new LRUCache<string, Promise<EncodedImage>>({
@@ -193,6 +208,8 @@ export class ImageEncoder {
       const entry = pending.then(
         (img) => {
           this.counters.processed++;
+          if (img.passthrough) this.counters.passedThrough++;
+          else this.counters.encoded++;
           // Re-insert with its real size (a new settled promise: lru-cache does not re-measure a value set again).
           if (this.cache.peek(job.identity) === entry)
             this.cache.set(job.identity, Promise.resolve(img), { size: img.dataUrl.length });

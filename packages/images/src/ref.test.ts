@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -31,11 +31,18 @@ describe('image references', () => {
             fc.integer({ min: 0, max: 9999 }),
           ),
         ),
-        (name, format, quality, box) => {
+        fc.boolean(),
+        (name, format, quality, box, passthrough) => {
           const ref = {
             sha256: sha256Hex(Buffer.from(name)),
             path: `/data/${name}`,
-            settings: imageSettings({ format: format as 'jpeg' | 'png', quality, minPixels: 3136, maxPixels: 802816 }),
+            settings: imageSettings({
+              format: format as 'jpeg' | 'png',
+              quality,
+              minPixels: 3136,
+              maxPixels: 802816,
+              passthrough,
+            }),
             crop: box ? { xmin: box[0], ymin: box[1], xmax: box[2], ymax: box[3] } : null,
           };
           const url = formatImageRef(ref);
@@ -57,6 +64,8 @@ describe('image references', () => {
     expect(() => parseImageRef(good.replace('format=jpeg', 'format=gif'))).toThrow(/format must be jpeg or png/);
     expect(() => parseImageRef(`${good}&crop=1,2,3`)).toThrow(ImageRefError);
     expect(() => parseImageRef(good.replace('path=%2Fx.jpg&', ''))).toThrow(/no path/);
+    expect(() => parseImageRef(good.replace('&pass=1', ''))).toThrow(/pass must be 0 or 1/);
+    expect(() => parseImageRef(good.replace('&pass=1', '&pass=yes'))).toThrow(/pass must be 0 or 1/);
   });
 });
 
@@ -105,7 +114,10 @@ describe('ImageEncoder references', () => {
     await expect(new ImageEncoder().resolveRef(before)).rejects.toThrow(/changed after the prompt was rendered/);
     const after = await enc.ref(path);
     expect(after).not.toBe(before);
-    await expect(enc.resolveRef(after)).resolves.toMatchObject({ width: 644 });
+    // 640x480 only needs the grid rounding: the (new) file itself is sent
+    const img = await enc.resolveRef(after);
+    expect(img).toMatchObject({ width: 640, height: 480, passthrough: true });
+    expect(Buffer.from(img.dataUrl.split(',')[1] as string, 'base64').equals(await readFile(path))).toBe(true);
   });
 
   it('resolveMessages replaces references in image parts and leaves everything else as it is', async () => {

@@ -3,7 +3,7 @@ import type { ImageFormat, ImageSettings } from './settings.js';
 
 /**
  * A compact reference to an image, written into a PFA prompt instead of the image itself:
- * `mmre-image:<sha256 of the file>?path=<absolute path>&min=…&max=…&factor=…&format=…&q=…[&crop=x0,y0,x1,y1]`.
+ * `mmre-image:<sha256 of the file>?path=<absolute path>&min=…&max=…&factor=…&format=…&q=…&pass=0|1[&crop=x0,y0,x1,y1]`.
  * A provider of this project turns it into a data URL just before sending (see ImageEncoder);
  * the digest makes the reference, and so promptfoo's response cache key, change with the file's
  * content. About 200 characters instead of ~130 KB of base64 per image.
@@ -29,6 +29,7 @@ export function formatImageRef(ref: ImageRef): string {
   const s = ref.settings;
   let url = `${IMAGE_REF_SCHEME}${ref.sha256}?path=${encodeURIComponent(ref.path)}&min=${s.minPixels}&max=${s.maxPixels}&factor=${s.factor}&format=${s.format}`;
   if (s.format === 'jpeg') url += `&q=${s.quality}`;
+  url += `&pass=${s.passthrough ? 1 : 0}`;
   if (ref.crop) url += `&crop=${ref.crop.xmin},${ref.crop.ymin},${ref.crop.xmax},${ref.crop.ymax}`;
   return url;
 }
@@ -70,7 +71,10 @@ export function parseImageRef(url: string): ImageRef {
     factor: int('factor'),
     format: format as ImageFormat,
     quality: format === 'jpeg' ? int('q') : 90,
+    passthrough: params.get('pass') === '1',
   };
+  const pass = params.get('pass');
+  if (pass !== '0' && pass !== '1') bad('pass must be 0 or 1');
   if (settings.format === 'jpeg' && settings.quality > 100) bad('q must be at most 100');
   if (settings.minPixels > settings.maxPixels) bad('min must not exceed max');
   let crop: Box | null = null;

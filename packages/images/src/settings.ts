@@ -14,6 +14,15 @@ export interface ImageSettings {
   format: ImageFormat;
   /** JPEG quality 1–100 (ignored for png). */
   quality: number;
+  /**
+   * Send a file as it is when nothing but the patch-grid rounding would change it: a JPEG or PNG,
+   * 8-bit sRGB RGB without alpha or EXIF rotation, not cropped, whose rounded size is already within
+   * [minPixels, maxPixels]. Qwen's processor on the server (vLLM, transformers, llama.cpp, Ollama)
+   * rounds it to the same size with PIL's bicubic, the resample qwen_vl_utils applies, so the model sees
+   * the paper pipeline's pixels without a second JPEG generation (default true). `false` always
+   * resizes and re-encodes here.
+   */
+  passthrough: boolean;
 }
 
 export const DEFAULT_IMAGE_FORMAT: ImageFormat = 'jpeg';
@@ -25,6 +34,7 @@ export const DEFAULT_IMAGE_SETTINGS: Readonly<ImageSettings> = Object.freeze({
   maxPixels: DEFAULT_MAX_PIXELS,
   format: DEFAULT_IMAGE_FORMAT,
   quality: DEFAULT_JPEG_QUALITY,
+  passthrough: true,
 });
 
 /** Settings with defaults filled in. */
@@ -35,6 +45,7 @@ export function imageSettings(partial: Partial<ImageSettings> = {}): ImageSettin
     maxPixels: partial.maxPixels ?? DEFAULT_IMAGE_SETTINGS.maxPixels,
     format: partial.format ?? DEFAULT_IMAGE_SETTINGS.format,
     quality: partial.quality ?? DEFAULT_IMAGE_SETTINGS.quality,
+    passthrough: partial.passthrough ?? DEFAULT_IMAGE_SETTINGS.passthrough,
   };
 }
 
@@ -45,5 +56,5 @@ export function imageSettings(partial: Partial<ImageSettings> = {}): ImageSettin
 export function variantIdentity(sha256: string, settings: ImageSettings, crop: Box | null): string {
   const q = settings.format === 'jpeg' ? `q${settings.quality}` : '';
   const c = crop ? `${crop.xmin},${crop.ymin},${crop.xmax},${crop.ymax}` : '';
-  return `${sha256}|${settings.factor}|${settings.minPixels}|${settings.maxPixels}|${settings.format}${q}|${c}`;
+  return `${sha256}|${settings.factor}|${settings.minPixels}|${settings.maxPixels}|${settings.format}${q}|p${settings.passthrough ? 1 : 0}|${c}`;
 }
