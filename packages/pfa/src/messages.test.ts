@@ -46,6 +46,7 @@ describe('buildMessages', () => {
       maxPixels: 1003520,
       format: 'jpeg',
       quality: 90,
+      passthrough: true,
     });
     expect(JSON.stringify(messages).length).toBeLessThan(3000);
     const sample = ds.samples.find((s) => s.id === 's05');
@@ -108,6 +109,30 @@ describe('buildMessages', () => {
     expect(JSON.stringify(resolved)).toBe(JSON.stringify(joint));
     process.env.MMRE_IMAGES = 'base64';
     await expect(buildMessages('joint', vars)).rejects.toThrow(/MMRE_IMAGES="base64" must be ref .* or inline/);
+  });
+
+  it('passthrough (option or MMRE_IMAGE_PASSTHROUGH): on by default, carried by every reference, refused when malformed', async () => {
+    const vars = varsOf(ds, 's04');
+    const imageUrls = async (options?: object) =>
+      parts((await buildMessages('joint', vars, options))[0] as never)
+        .filter((p) => p.type === 'image_url')
+        .map((p) => urlOf(p));
+    const on = await imageUrls();
+    expect(on.length).toBe(3);
+    for (const u of on) expect(u).toContain('&pass=1');
+    const off = await imageUrls({ passthrough: false });
+    for (const u of off) expect(u).toContain('&pass=0');
+    process.env.MMRE_IMAGE_PASSTHROUGH = '0';
+    try {
+      expect(await imageUrls()).toEqual(off);
+      expect(await imageUrls({ passthrough: true })).toEqual(on);
+      process.env.MMRE_IMAGE_PASSTHROUGH = 'sometimes';
+      await expect(buildMessages('joint', vars)).rejects.toThrow(
+        /MMRE_IMAGE_PASSTHROUGH="sometimes" must be 1 .* or 0/,
+      );
+    } finally {
+      delete process.env.MMRE_IMAGE_PASSTHROUGH;
+    }
   });
 
   it('applies template overrides and a system prompt', async () => {

@@ -46,6 +46,12 @@ export const PfaOptionsSchema = z
     format: z.enum(['jpeg', 'png']).optional(),
     quality: z.coerce.number().int().min(1).max(100).optional(),
     /**
+     * Send an image file as it is when resizing here would only round it to the patch grid (the
+     * server's Qwen processor does the same rounding); `false` resizes and re-encodes every image
+     * here. Default true. Env: MMRE_IMAGE_PASSTHROUGH=0|1.
+     */
+    passthrough: z.boolean().optional(),
+    /**
      * How images travel in the rendered prompt: `ref` (default) as compact references that this
      * project's providers turn into data URLs just before sending; `inline` as data URLs, for
      * providers that are not ours (promptfoo's built-in `openai:` provider, say). Env: MMRE_IMAGES.
@@ -97,7 +103,7 @@ export function pickPfaOptions(
   return parsePfaOptions(picked, source);
 }
 
-/** Options read from the environment: MMRE_MIN_PIXELS, MMRE_MAX_PIXELS, MMRE_IMAGES. */
+/** Options read from the environment: MMRE_MIN_PIXELS, MMRE_MAX_PIXELS, MMRE_IMAGES, MMRE_IMAGE_PASSTHROUGH. */
 export function envPfaOptions(env: NodeJS.ProcessEnv = process.env): ParsedPfaOptions {
   const out: ParsedPfaOptions = {};
   for (const [name, key] of [
@@ -120,6 +126,14 @@ export function envPfaOptions(env: NodeJS.ProcessEnv = process.env): ParsedPfaOp
         `environment variable MMRE_IMAGES=${JSON.stringify(env.MMRE_IMAGES)} must be ref (image references, for this project's providers) or inline (data URLs, for other providers)`,
       );
     out.images = images;
+  }
+  const pass = env.MMRE_IMAGE_PASSTHROUGH?.trim().toLowerCase();
+  if (pass) {
+    if (!['0', '1', 'true', 'false'].includes(pass))
+      throw new PfaOptionsError(
+        `environment variable MMRE_IMAGE_PASSTHROUGH=${JSON.stringify(env.MMRE_IMAGE_PASSTHROUGH)} must be 1 (send files that need only the grid rounding as they are; the default) or 0 (resize and re-encode every image here)`,
+      );
+    out.passthrough = pass === '1' || pass === 'true';
   }
   return out;
 }
@@ -149,6 +163,7 @@ export function mergePfaOptions(
     maxPixels: merged.maxPixels ?? DEFAULT_MAX_PIXELS,
     format: merged.format ?? DEFAULT_IMAGE_FORMAT,
     quality: merged.quality ?? DEFAULT_JPEG_QUALITY,
+    passthrough: merged.passthrough ?? true,
   };
   if (image.minPixels > image.maxPixels)
     throw new PfaOptionsError(

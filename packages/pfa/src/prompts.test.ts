@@ -28,7 +28,7 @@ describe('prompt functions', () => {
       expect(r.config.mmre).toEqual({
         mode,
         images: 'ref',
-        image: { factor: 28, minPixels: 200704, maxPixels: 1003520, format: 'jpeg', quality: 90 },
+        image: { factor: 28, minPixels: 200704, maxPixels: 1003520, format: 'jpeg', quality: 90, passthrough: true },
       });
       // the row's vars now say which mode this prompt asked for (the provider and assertions read it)
       expect(vars.mode).toBe(mode);
