@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
 import { z } from 'zod';
+import { LOG_FILE, ResponseLog } from './response-log.js';
 
 /**
  * promptfoo's response cache, used through the call context, for every mmre provider.
@@ -11,6 +13,11 @@ import { z } from 'zod';
  * context and importing it from the `promptfoo` package reaches another module instance than the CLI's,
  * so this module reads the signals the CLI leaves behind instead (see {@link promptfooCacheDisabled}).
  * No promptfoo import: the helper only needs an object with async `get`/`set`.
+ *
+ * Where promptfoo's cache is on disk, the answers themselves are kept beside it in a ResponseLog (one JSON
+ * line per answer; see response-log.ts for why), tied to promptfoo's cache by a marker entry so that
+ * `promptfoo cache clear` clears them too; with promptfoo's memory cache (or a test's stand-in) they
+ * stay in promptfoo's cache.
  */
 
 /** The part of promptfoo's cache (a cache-manager Cache over Keyv stores) this module uses. */
@@ -120,6 +127,43 @@ export function promptfooCacheDisabled(cache?: unknown, signals: CacheSignals = 
   return null;
 }
 
+/** The folder of promptfoo's disk cache file (its keyv-file store's `cache.json`), when it has one. */
+function diskCacheFolder(cache: unknown): string | null {
+  for (const s of storesOf(cache) ?? []) {
+    const file = (s as { store?: { opts?: { filename?: unknown } } } | null)?.store?.opts?.filename;
+    if (typeof file === 'string' && file !== '') return dirname(file);
+  }
+  return null;
+}
+
+/** promptfoo's default cache TTL (14 days), and PROMPTFOO_CACHE_TTL (seconds) as promptfoo reads it. */
+function cacheTtlMs(env: Record<string, string | undefined>): number {
+  const v = Number.parseInt(env.PROMPTFOO_CACHE_TTL ?? '', 10);
+  return (Number.isFinite(v) && v > 0 ? v : 1_209_600) * 1000;
+}
+
+/** Where an answer is stored: beside promptfoo's disk cache (ResponseLog), else in promptfoo's cache itself. */
+const responseLogs = new Map<string, ResponseLog>();
+const MARKER_KEY = `mmre:response-log:${RESPONSE_CACHE_VERSION}`;
+
+function responseStore(cache: ResponseCacheStore, env: Record<string, string | undefined>): ResponseCacheStore {
+  const folder = diskCacheFolder(cache);
+  if (!folder) return cache;
+  let log = responseLogs.get(folder);
+  if (!log) {
+    log = new ResponseLog(folder, cacheTtlMs(env));
+    responseLogs.set(folder, log);
+  }
+  const marker = {
+    has: async () => ((await cache.get(MARKER_KEY)) ?? null) !== null,
+    set: async () => {
+      await cache.set(MARKER_KEY, { file: LOG_FILE, since: new Date().toISOString() });
+    },
+  };
+  const l = log;
+  return { get: (k) => l.get(k, marker), set: (k, v) => l.set(k, v, marker) };
+}
+
 /** A stored response: an object with an output and no error (anything else in the cache is a miss). */
 const StoredResponseSchema = z
   .object({ output: z.unknown().refine((v) => v !== undefined && v !== null), error: z.undefined().optional() })
@@ -179,9 +223,10 @@ export async function withResponseCache<R extends CacheableResponse>(
   }
   const repeat = Number.isInteger(ctx.repeatIndex) && (ctx.repeatIndex as number) > 0 ? ctx.repeatIndex : 0;
   const cacheKey = responseCacheKey(key.provider, key.parts, repeat);
+  const store = responseStore(cache, options.env ?? process.env);
   let stored: unknown;
   try {
-    stored = await cache.get(cacheKey);
+    stored = await store.get(cacheKey);
   } catch {
     stored = undefined;
   }
@@ -211,7 +256,7 @@ export async function withResponseCache<R extends CacheableResponse>(
     }
   }
   try {
-    await cache.set(cacheKey, value);
+    await store.set(cacheKey, value);
     report({ kind: 'stored', key: cacheKey });
   } catch {
     report({ kind: 'not-stored', key: cacheKey, why: 'store-failed' });
