@@ -12,7 +12,9 @@
 // Per size, in a fresh temp folder (promptfoo's config dir, database and disk cache inside it):
 //   ours   promptfoo eval -c configs/mmre-compare.yaml -c configs/providers/vllm.yaml -o <out>/paper.json -j 16
 //          --no-progress-bar --no-table, VLLM_BASE_URL = a zero-latency loopback vLLM-style peer in its own
-//          process (bench/lib/peer.mjs, light image validation), default resolution settings;
+//          process (bench/lib/peer.mjs, light image validation), with the README's resolution pins
+//          MMRE_MIN_PIXELS=3136 MMRE_MAX_PIXELS=802816 (MMRE_SCALE_PIXELS=paper, the default) or none
+//          (MMRE_SCALE_PIXELS=default: the PFA defaults, which scale small segments up to 256·28·28 pixels);
 //   floor  the same promptfoo command on a trivial config with the same number of rows: 3 prompts
 //          (`summary: {{text}}` …) × N tests, promptfoo's built-in echo provider, no assertions;
 //   rerun  ours again with the same config dir and cache: promptfoo's disk cache should answer every row
@@ -53,6 +55,13 @@ const profile = process.env.MMRE_SCALE_PROFILE ?? '';
 const timeoutMs = Number(process.env.MMRE_SCALE_TIMEOUT_S ?? 3600) * 1000;
 const withReport = process.env.MMRE_SCALE_REPORT !== '0';
 const stallMs = Number(process.env.MMRE_SCALE_STALL_S ?? 300) * 1000;
+const pixels = process.env.MMRE_SCALE_PIXELS ?? 'paper';
+if (pixels !== 'paper' && pixels !== 'default') {
+  console.error(`MMRE_SCALE_PIXELS=${pixels}: use paper (the README's MMRE_MIN_PIXELS/MMRE_MAX_PIXELS) or default`);
+  process.exit(2);
+}
+/** The README's paper-protocol command pins the resolution; `default` leaves the PFA defaults. */
+const pixelEnv = pixels === 'paper' ? { MMRE_MIN_PIXELS: '3136', MMRE_MAX_PIXELS: '802816' } : {};
 
 // Runs are spawned in process groups of their own (see `measured`): end them with the bench.
 const activeGroups = new Set();
@@ -453,7 +462,7 @@ async function splitAllSupported(datasetDir, total) {
 // ---------------------------------------------------------------------------------------------------------
 
 log(
-  `sizes ${sizes.join(', ')}; promptfoo -j ${jobs}; ${keep ? 'keeping' : 'removing'} the temp folders (MMRE_SCALE_KEEP)`,
+  `sizes ${sizes.join(', ')}; promptfoo -j ${jobs}; resolution ${pixels === 'paper' ? 'MMRE_MIN_PIXELS=3136 MMRE_MAX_PIXELS=802816 (README)' : 'PFA defaults'} (MMRE_SCALE_PIXELS); ${keep ? 'keeping' : 'removing'} the temp folders (MMRE_SCALE_KEEP)`,
 );
 log(`building / reusing the ${int(PAPER_SAMPLES)}-sample dataset (7:3, seed 42)…`);
 const paper = await buildScaleDataset({
@@ -536,7 +545,7 @@ try {
         dir: oursDir,
         configs: ['configs/mmre-compare.yaml', 'configs/providers/vllm.yaml'],
         out,
-        extraEnv: { ...selEnv, MMRE_IMAGE_STATS: join(oursDir, 'image-stats.json') },
+        extraEnv: { ...selEnv, ...pixelEnv, MMRE_IMAGE_STATS: join(oursDir, 'image-stats.json') },
         peer,
         expectedRows: rows,
       });
@@ -547,7 +556,7 @@ try {
         dir: oursDir,
         configs: ['configs/mmre-compare.yaml', 'configs/providers/vllm.yaml'],
         out: join(oursDir, 'paper-rerun.json'),
-        extraEnv: { ...selEnv, MMRE_IMAGE_STATS: join(oursDir, 'image-stats-rerun.json') },
+        extraEnv: { ...selEnv, ...pixelEnv, MMRE_IMAGE_STATS: join(oursDir, 'image-stats-rerun.json') },
         peer,
         expectedRows: rows,
         expectRequests: false,
@@ -585,7 +594,7 @@ try {
                 dir: join(work, 'ours-prof'),
                 configs: ['configs/mmre-compare.yaml', 'configs/providers/vllm.yaml'],
                 out: join(work, 'ours-prof', 'paper.json'),
-                extraEnv: selEnv,
+                extraEnv: { ...selEnv, ...pixelEnv },
                 peer,
                 expectedRows: rows,
                 cpuProf: profDir,
@@ -653,7 +662,7 @@ function printSize(row) {
   const img = (x) => x?.imageStats;
   const imgLine = (x) =>
     img(x) && Number.isFinite(img(x).processed)
-      ? `${int(img(x).processed)} images encoded, ${fmt(img(x).processed ? img(x).processMs / img(x).processed : null, 2)} ms per image (processMs / processed: the sum of per-image times, ${fmt(img(x).processMs / 1000, 1)} s in a ${fmt(x.wallS, 1)} s run; concurrent encodes overlap)`
+      ? `${int(img(x).processed)} images made from ${int(img(x).decoded)} files (${int(img(x).encoded ?? img(x).processed)} resized and encoded by sharp, ${int(img(x).passedThrough ?? 0)} sent as the file's bytes), ${int(img(x).hits)} cache hits; ${fmt(img(x).decoded ? img(x).processMs / img(x).decoded : null, 2)} ms per file (wall time from read to its images made, ${fmt(img(x).processMs / 1000, 1)} s summed in a ${fmt(x.wallS, 1)} s run; up to 8 files overlap)`
       : 'n/a (no MMRE_IMAGE_STATS file)';
   console.log(`image encoder, ours:  ${imgLine(ours)}`);
   console.log(`image encoder, rerun: ${imgLine(rerun)}`);
@@ -730,12 +739,12 @@ function printSize(row) {
     `≤ ${TARGETS.rerun_ratio}${failedNote(ours, rerun)}`,
   );
   line(`${p}.rerun_requests`, rerun?.requests ?? 'n/a', '', `${TARGETS.rerun_requests}${failedNote(rerun)}`);
-  const perImage = ours?.imageStats?.processed ? ours.imageStats.processMs / ours.imageStats.processed : null;
+  const perImage = ours?.imageStats?.decoded ? ours.imageStats.processMs / ours.imageStats.decoded : null;
   line(
     `${p}.ms_per_image`,
     v(perImage, 2),
     'ms',
-    `report; ${ours?.imageStats ? `${int(ours.imageStats.processed)} images encoded` : 'no MMRE_IMAGE_STATS file'}`,
+    `report (wall per source file, up to 8 overlap); ${ours?.imageStats ? `${int(ours.imageStats.encoded ?? ours.imageStats.processed)} encoded, ${int(ours.imageStats.passedThrough ?? 0)} passed through` : 'no MMRE_IMAGE_STATS file'}`,
   );
   const rt = TARGETS.report_s(n);
   const reportNote = row.reportSkipped
