@@ -2,7 +2,7 @@
  * A problem found while reading, converting or validating a dataset. Errors make a dataset
  * invalid; warnings and infos are reported but do not.
  */
-export interface Diagnostic {
+export interface DatasetDiagnostic {
   severity: 'error' | 'warning' | 'info';
   /** Stable machine-readable code, e.g. `schema`, `missing-image`, `duplicate-id`. */
   code: string;

@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { formatAnswer, isMode, MODES, type Mode, modeTasks, pfaInstruction, type Sample } from '@mmre/core';
-import type { Diagnostic } from './diagnostics.js';
+import type { DatasetDiagnostic } from './diagnostics.js';
 import { readSamples, SAMPLES_FILE } from './store.js';
 
 export interface ExportLlavaOptions {
@@ -19,7 +19,7 @@ export interface ExportResult {
   out: string;
   records: number;
   skipped: number;
-  diagnostics: Diagnostic[];
+  diagnostics: DatasetDiagnostic[];
 }
 
 export interface LlavaTurn {
@@ -69,7 +69,7 @@ export async function exportLlava(dir: string, options: ExportLlavaOptions): Pro
   if (!isMode(options.mode))
     throw new Error(`exportLlava: mode ${JSON.stringify(options.mode)} is not one of ${MODES.join(', ')}`);
   const file = join(dir, SAMPLES_FILE);
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: DatasetDiagnostic[] = [];
   const tasks = modeTasks(options.mode);
   await mkdir(dirname(options.out), { recursive: true });
   const partial = `${options.out}.partial`;

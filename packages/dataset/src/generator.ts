@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { encodeTestVars, type MmreTestVars, type Sample, type TestSegment } from '@mmre/core';
 import { z } from 'zod';
-import type { Diagnostic } from './diagnostics.js';
+import type { DatasetDiagnostic } from './diagnostics.js';
 import { formatDiagnostic } from './issues.js';
 import { resolveInside } from './paths.js';
 import { loadDataset, MANIFEST_FILE, readManifest } from './store.js';
@@ -140,7 +140,7 @@ export function sampleToTest(root: string, sample: Sample): MmreTestCase | strin
 export interface GenerateResult {
   dir: string;
   tests: MmreTestCase[];
-  issues: Diagnostic[];
+  issues: DatasetDiagnostic[];
 }
 
 /** Like `generateTests` but returns the issues instead of printing them. */

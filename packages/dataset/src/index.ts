@@ -8,7 +8,7 @@ export {
   LlavaRecordSchema,
   textFromPrompt,
 } from './adapters/llava.js';
-export type { Diagnostic } from './diagnostics.js';
+export type { DatasetDiagnostic } from './diagnostics.js';
 export {
   type ExportLlavaOptions,
   type ExportResult,
@@ -33,7 +33,7 @@ export * from './gmner/index.js';
 export { formatDiagnostic, zodDiagnostics } from './issues.js';
 export { type PathCheck, resolveInside } from './paths.js';
 export { createProgress, type Progress, type ProgressOptions } from './progress.js';
-export { compareIds, mulberry32, seededShuffle } from './random.js';
+export { compareIds, seededShuffle } from './random.js';
 export {
   assignSplits,
   type SplitOptions,
@@ -70,7 +70,7 @@ export {
 } from './store.js';
 export {
   checkSample,
-  DEFAULT_MAX_PIXELS,
+  MAX_IMAGE_PIXELS,
   normalizeEntity,
   type ValidateOptions,
   type ValidationResult,

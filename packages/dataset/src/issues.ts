@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Diagnostic } from './diagnostics.js';
+import type { DatasetDiagnostic } from './diagnostics.js';
 
 const LABEL_FIX = 'use one of person, organization, location, other (GMNER PER/ORG/LOC/OTHER map to these)';
 
@@ -31,11 +31,11 @@ function fixFor(issue: z.core.$ZodIssue, field: string): string {
 export function zodDiagnostics(
   error: z.ZodError,
   where: { file?: string; line?: number; sampleId?: string; prefix?: string },
-): Diagnostic[] {
+): DatasetDiagnostic[] {
   return error.issues.map((issue) => {
     const field = [...(where.prefix ? [where.prefix] : []), ...issue.path.map(String)].join('.') || '(record)';
     const loc = `${where.file ?? ''}${where.line !== undefined ? `:${where.line}` : ''}`;
-    const d: Diagnostic = {
+    const d: DatasetDiagnostic = {
       severity: 'error',
       code: 'schema',
       message: `${loc ? `${loc}: ` : ''}${field}: ${issue.message}; fix: ${fixFor(issue, field)}`,
@@ -49,7 +49,7 @@ export function zodDiagnostics(
 }
 
 /** `file:line: message` for a diagnostic (file and line when known). */
-export function formatDiagnostic(d: Diagnostic): string {
+export function formatDiagnostic(d: DatasetDiagnostic): string {
   const loc = d.file ? `${d.file}${d.line !== undefined ? `:${d.line}` : ''}: ` : '';
   const msg = loc && d.message.startsWith(loc) ? d.message.slice(loc.length) : d.message;
   return `${d.severity} [${d.code}] ${loc}${msg}`;

@@ -1,8 +1,5 @@
 import { mulberry32 } from '@mmre/core';
 
-/** mulberry32 of @mmre/core, re-exported for the dataset API. */
-export { mulberry32 };
-
 /** Fisher–Yates shuffle (from the last element down) of a copy, driven by mulberry32(seed). */
 export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];

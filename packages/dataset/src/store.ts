@@ -4,7 +4,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { type DatasetManifest, DatasetManifestSchema, LABELS, type Sample, SampleSchema } from '@mmre/core';
-import type { Diagnostic } from './diagnostics.js';
+import type { DatasetDiagnostic } from './diagnostics.js';
 import { zodDiagnostics } from './issues.js';
 import { compareIds, seededShuffle } from './random.js';
 
@@ -119,7 +119,7 @@ export interface SampleLine {
   /** The record, when the line is valid JSON and a valid Sample. */
   sample?: Sample;
   /** Why the line was rejected (empty when `sample` is set). */
-  issues: Diagnostic[];
+  issues: DatasetDiagnostic[];
 }
 
 /**
@@ -225,7 +225,7 @@ export interface LoadOptions {
 export interface LoadedDataset {
   manifest: DatasetManifest;
   samples: Sample[];
-  issues: Diagnostic[];
+  issues: DatasetDiagnostic[];
 }
 
 /**
@@ -237,7 +237,7 @@ export async function loadDataset(dir: string, options: LoadOptions = {}): Promi
   const manifest = await readManifest(dir);
   const wanted = options.ids ? new Set(options.ids.map(String)) : null;
   const seen = new Set<string>();
-  const issues: Diagnostic[] = [];
+  const issues: DatasetDiagnostic[] = [];
   let samples: Sample[] = [];
   for await (const entry of readSamples(dir)) {
     issues.push(...entry.issues);

@@ -1,12 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Box, type DatasetManifest, type Sample, segmentId } from '@mmre/core';
-import type { Diagnostic } from './diagnostics.js';
+import type { DatasetDiagnostic } from './diagnostics.js';
 import { resolveInside } from './paths.js';
 import { MANIFEST_FILE, orderSplits, readManifest, readSamples, SAMPLES_FILE } from './store.js';
 
-/** Default pixel limit (width × height) above which an image is refused before decoding. */
-export const DEFAULT_MAX_PIXELS = 64 * 1024 * 1024;
+/** Default limit of `validate` (width × height) above which an image is refused from its header, before decoding: a guard against decompression bombs, not the `smart_resize` bound of the prompts (`DEFAULT_MAX_PIXELS` of @mmre/images). */
+export const MAX_IMAGE_PIXELS = 64 * 1024 * 1024;
 
 export interface ValidateOptions {
   /** Check that every image exists and its header decodes (sharp metadata, no full decode). Default true. */
@@ -26,7 +26,7 @@ export interface ValidationResult {
   lines: number;
   errors: number;
   warnings: number;
-  diagnostics: Diagnostic[];
+  diagnostics: DatasetDiagnostic[];
   /** Code → number of diagnostics with that code. */
   byCode: Record<string, number>;
 }
@@ -47,11 +47,11 @@ interface ImageTask {
 }
 
 /** Checks one sample record's internal consistency (no I/O). */
-export function checkSample(sample: Sample, where: { file?: string; line?: number } = {}): Diagnostic[] {
-  const out: Diagnostic[] = [];
+export function checkSample(sample: Sample, where: { file?: string; line?: number } = {}): DatasetDiagnostic[] {
+  const out: DatasetDiagnostic[] = [];
   const loc = `${where.file ?? ''}${where.line !== undefined ? `:${where.line}` : ''}`;
-  const add = (severity: Diagnostic['severity'], code: string, field: string, message: string) => {
-    const d: Diagnostic = {
+  const add = (severity: DatasetDiagnostic['severity'], code: string, field: string, message: string) => {
+    const d: DatasetDiagnostic = {
       severity,
       code,
       message: `${loc ? `${loc}: ` : ''}sample ${JSON.stringify(sample.id)}: ${message}`,
@@ -112,7 +112,7 @@ function pathDiagnostic(sample: Sample, rel: string, field: string, reason: stri
     line,
     sampleId: sample.id,
     field,
-  } satisfies Diagnostic;
+  } satisfies DatasetDiagnostic;
 }
 
 async function runPool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -136,9 +136,9 @@ async function runPool<T>(items: readonly T[], concurrency: number, fn: (item: T
  */
 export async function validate(dir: string, options: ValidateOptions = {}): Promise<ValidationResult> {
   const checkImages = options.checkImages ?? true;
-  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+  const maxPixels = options.maxPixels ?? MAX_IMAGE_PIXELS;
   const file = join(dir, SAMPLES_FILE);
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: DatasetDiagnostic[] = [];
   let manifest: DatasetManifest | null = null;
   try {
     manifest = await readManifest(dir);

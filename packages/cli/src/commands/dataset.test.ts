@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crc32, deflateSync } from 'node:zlib';
 import type { Sample } from '@mmre/core';
+import type { Command } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildProgram } from '../program.js';
 
@@ -38,17 +39,20 @@ async function mmre(...args: string[]) {
   process.exitCode = undefined;
   let thrown: Error | undefined;
   try {
-    await buildProgram()
-      .exitOverride()
-      .configureOutput({
+    // exitOverride and the output capture on every (sub)command: commander applies a parent's only to
+    // subcommands added after it, and an option's InvalidArgumentError is raised by the subcommand.
+    const program = buildProgram();
+    const all = (c: Command): Command[] => [c, ...c.commands.flatMap(all)];
+    for (const c of all(program))
+      c.exitOverride().configureOutput({
         writeOut: (s) => {
           stdout += s;
         },
         writeErr: (s) => {
           stderr += s;
         },
-      })
-      .parseAsync(['node', 'mmre', ...args]);
+      });
+    await program.parseAsync(['node', 'mmre', ...args]);
   } catch (err) {
     thrown = err as Error;
   }

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { wholeNumber } from '../args.js';
 
 // Everything heavy (@mmre/dataset, sharp, cli-progress) is imported inside the actions, so
 // `mmre --help` and the other commands stay fast.
 
 type DatasetModule = typeof import('@mmre/dataset');
-type Diagnostic = import('@mmre/dataset').Diagnostic;
+type DatasetDiagnostic = import('@mmre/dataset').DatasetDiagnostic;
 
 const FORMATS = ['mmre-llava', 'gmner', 'jsonl'] as const;
 const EXPORT_FORMATS = ['llava'] as const;
@@ -21,19 +22,17 @@ const io: Io = {
   err: (t) => process.stderr.write(t),
 };
 
-function positiveInt(name: string) {
-  return (value: string): number => {
-    if (!/^\d+$/.test(value)) throw new Error(`${name} must be a whole number, got "${value}"`);
-    return Number(value);
-  };
-}
-
 function fail(message: string): never {
   throw new Error(message);
 }
 
 /** Prints diagnostics (up to `max`, all with --verbose) and a summary by code; returns the error count. */
-function reportDiagnostics(ds: DatasetModule, diagnostics: readonly Diagnostic[], verbose: boolean, max = 20): number {
+function reportDiagnostics(
+  ds: DatasetModule,
+  diagnostics: readonly DatasetDiagnostic[],
+  verbose: boolean,
+  max = 20,
+): number {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
   const shown = verbose ? diagnostics : diagnostics.slice(0, max);
@@ -97,7 +96,10 @@ async function convertAction(opts: ConvertOpts): Promise<void> {
     ...(opts.license ? { license: opts.license } : {}),
     ...(opts.datasetVersion ? { version: opts.datasetVersion } : {}),
   };
-  let report: { written: number; splits: Record<string, number>; diagnostics: Diagnostic[] } & Record<string, unknown>;
+  let report: { written: number; splits: Record<string, number>; diagnostics: DatasetDiagnostic[] } & Record<
+    string,
+    unknown
+  >;
   if (opts.from === 'gmner') {
     if (!opts.root) fail('--from gmner needs --root DIR (the folder with txt/ and xml/)');
     if (opts.images === undefined)
@@ -280,8 +282,8 @@ export function registerDatasetCommand(program: Command): void {
     .option('--images <dir>', 'folder of the source images (copied, or cropped for gmner)')
     .option('--no-images', 'do not read or copy images')
     .option('--summaries <file>', 'gmner: JSONL of {"id", "summary"} joined into the gold')
-    .option('--min-segments <n>', 'gmner: keep samples with at least n segments', positiveInt('--min-segments'))
-    .option('--max-segments <n>', 'gmner: keep samples with at most n segments', positiveInt('--max-segments'))
+    .option('--min-segments <n>', 'gmner: keep samples with at least n segments', wholeNumber('--min-segments'))
+    .option('--max-segments <n>', 'gmner: keep samples with at most n segments', wholeNumber('--max-segments'))
     .option('--split <name>', 'mmre-llava: split of the records (default from the file name, else test)')
     .option('--name <name>', 'dataset name for dataset.json')
     .option('--license <text>', 'license for dataset.json')
@@ -306,7 +308,7 @@ The exit code is 1 when an error was reported (bad records are skipped; the rest
     .option(
       '--max-pixels <n>',
       'refuse images with more pixels than this (default 67108864)',
-      positiveInt('--max-pixels'),
+      wholeNumber('--max-pixels'),
     )
     .option('--json', 'print the result as JSON')
     .option('-v, --verbose', 'list every diagnostic')
@@ -318,7 +320,7 @@ The exit code is 1 when an error was reported (bad records are skipped; the rest
       'Re-split a dataset deterministically: ids sorted, seeded shuffle (mulberry32 + Fisher–Yates), cut by ratio',
     )
     .option('--ratio <a:b[:c]>', 'ratio of the parts, e.g. 7:3 (train:test) or 8:1:1 (train:dev:test)', '7:3')
-    .option('--seed <n>', 'shuffle seed', positiveInt('--seed'), 42)
+    .option('--seed <n>', 'shuffle seed', wholeNumber('--seed'), 42)
     .option('--names <list>', 'comma-separated split names, one per ratio part')
     .action(splitAction);
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
+import { fraction, integer, positiveInteger } from '../args.js';
 
 export interface ReportCommandOptions {
   markdown?: boolean;
@@ -11,26 +12,6 @@ export interface ReportCommandOptions {
   alpha: number;
   stemmer: boolean;
   provider: string[];
-}
-
-function positiveInt(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
-    return n;
-  };
-}
-
-function integer(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new InvalidArgumentError('must be an integer');
-  return n;
-}
-
-function fraction(value: string): number {
-  const n = Number(value);
-  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('must be a number between 0 and 1, e.g. 0.05');
-  return n;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -77,7 +58,12 @@ export function registerReportCommand(program: Command): void {
         .choices(['embed', 'relative', 'none'])
         .default('embed'),
     )
-    .option('--bootstrap <n>', 'bootstrap resamples and randomization relabellings', positiveInt('--bootstrap'), 10_000)
+    .option(
+      '--bootstrap <n>',
+      'bootstrap resamples and randomization relabellings',
+      positiveInteger('--bootstrap'),
+      10_000,
+    )
     .option('--seed <n>', 'seed of the resampling streams', integer, 1)
     .option('--alpha <a>', '1 − confidence level of the intervals', fraction, 0.05)
     .option(

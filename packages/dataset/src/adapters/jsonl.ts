@@ -1,6 +1,6 @@
 import { basename, dirname } from 'node:path';
 import type { Sample } from '@mmre/core';
-import type { Diagnostic } from '../diagnostics.js';
+import type { DatasetDiagnostic } from '../diagnostics.js';
 import { readSampleFile, type WriteResult, writeDataset } from '../store.js';
 import { copyImage, mapOrdered, type ProgressFn } from './common.js';
 
@@ -28,7 +28,7 @@ export interface ConvertResult extends WriteResult {
   written: number;
   /** Records skipped because they were invalid. */
   skipped: number;
-  diagnostics: Diagnostic[];
+  diagnostics: DatasetDiagnostic[];
 }
 
 /**
@@ -37,13 +37,17 @@ export interface ConvertResult extends WriteResult {
  * skipped after the first. Images are copied next to the records unless `images` is null.
  */
 export async function convertJsonl(options: ConvertJsonlOptions): Promise<ConvertResult> {
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: DatasetDiagnostic[] = [];
   const imagesDir = options.images === undefined ? dirname(options.input) : options.images;
   const seen = new Map<string, number>();
   let read = 0;
   let skipped = 0;
 
-  async function prepare(entry: { line: number; sample?: Sample; issues: Diagnostic[] }): Promise<Sample | null> {
+  async function prepare(entry: {
+    line: number;
+    sample?: Sample;
+    issues: DatasetDiagnostic[];
+  }): Promise<Sample | null> {
     if (!entry.sample) return null;
     const s = entry.sample;
     if (imagesDir === null) return s;

@@ -11,7 +11,7 @@ import {
   segmentId,
 } from '@mmre/core';
 import { z } from 'zod';
-import type { Diagnostic } from '../diagnostics.js';
+import type { DatasetDiagnostic } from '../diagnostics.js';
 import { zodDiagnostics } from '../issues.js';
 import { writeDataset } from '../store.js';
 import { copyImage, mapOrdered, type ProgressFn } from './common.js';
@@ -128,11 +128,11 @@ export async function convertLlava(options: ConvertLlavaOptions): Promise<Conver
   const { input, out } = options;
   const records = await readRecords(input);
   const defaultSplit = options.split ?? splitFromName(input);
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: DatasetDiagnostic[] = [];
   const seen = new Map<string, number>();
   let skipped = 0;
 
-  const report = (line: number, severity: Diagnostic['severity'], code: string, message: string, extra = {}) =>
+  const report = (line: number, severity: DatasetDiagnostic['severity'], code: string, message: string, extra = {}) =>
     diagnostics.push({ severity, code, message: `${input}:${line}: ${message}`, file: input, line, ...extra });
 
   async function convertOne({ value, line }: { value: unknown; line: number }): Promise<Sample | null> {

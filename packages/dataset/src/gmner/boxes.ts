@@ -1,5 +1,5 @@
 import { type Box, type Pair, type Segment, segmentId } from '@mmre/core';
-import type { Diagnostic } from '../diagnostics.js';
+import type { DatasetDiagnostic } from '../diagnostics.js';
 import { emptyLadder, type LadderCounts, type LadderRung, matchBoxName } from './ladder.js';
 import type { VocObject } from './voc.js';
 
@@ -54,7 +54,7 @@ export interface BuiltSegments {
   rungs: LadderRung[];
   ladder: LadderCounts;
   skippedBoxes: number;
-  diagnostics: Diagnostic[];
+  diagnostics: DatasetDiagnostic[];
 }
 
 /**

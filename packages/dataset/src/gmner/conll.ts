@@ -1,5 +1,5 @@
 import { canonicalLabel, type Entity, type Label } from '@mmre/core';
-import type { Diagnostic } from '../diagnostics.js';
+import type { DatasetDiagnostic } from '../diagnostics.js';
 
 /** One tweet of a GMNER CoNLL file. */
 export interface ConllTweet {
@@ -35,9 +35,9 @@ export function parseConll(
   text: string,
   file: string,
   split: string,
-): { tweets: ConllTweet[]; diagnostics: Diagnostic[] } {
+): { tweets: ConllTweet[]; diagnostics: DatasetDiagnostic[] } {
   const tweets: ConllTweet[] = [];
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: DatasetDiagnostic[] = [];
   let cur: ConllTweet | null = null;
   let start = 0;
   let lineNo = 0;

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Sample } from '@mmre/core';
-import type { Diagnostic } from '../diagnostics.js';
+import type { DatasetDiagnostic } from '../diagnostics.js';
 import { writeDataset } from '../store.js';
 import { type BuiltSegments, buildSegments, type Size } from './boxes.js';
 import { cropBoxes, imageSize, indexImages, linkOrCopy } from './images.js';
@@ -45,7 +45,7 @@ export interface GmnerConvertReport {
   skippedBoxes: number;
   /** Boxes of the written samples per ladder rung. */
   ladder: LadderCounts;
-  diagnostics: Diagnostic[];
+  diagnostics: DatasetDiagnostic[];
   /** Written samples per split. */
   splits: Record<string, number>;
   /** Images whose real size differed from the XML `<size>` (boxes scaled). */
@@ -62,7 +62,7 @@ interface Converted {
   built: BuiltSegments;
   crops: number;
   scaled: boolean;
-  diagnostics: Diagnostic[];
+  diagnostics: DatasetDiagnostic[];
 }
 
 /**

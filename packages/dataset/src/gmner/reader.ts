@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Sample } from '@mmre/core';
-import type { Diagnostic } from '../diagnostics.js';
+import type { DatasetDiagnostic } from '../diagnostics.js';
 import { type BuiltSegments, buildSegments, type Size } from './boxes.js';
 import { type ConllTweet, extractEntities, parseConll } from './conll.js';
 import { orderedMap } from './pool.js';
@@ -37,7 +37,7 @@ export interface GmnerRecord {
   /** Segments, pairs, ladder rungs and skipped boxes of the no-images form. */
   built: BuiltSegments;
   /** Problems with this tweet (malformed XML, skipped boxes, ladder fallbacks). */
-  diagnostics: Diagnostic[];
+  diagnostics: DatasetDiagnostic[];
 }
 
 export interface GmnerReading {
@@ -46,7 +46,7 @@ export interface GmnerReading {
   /** Number of tweets that `records` will yield. */
   total: number;
   /** Problems found before reading the XML files: CoNLL syntax, duplicate ids, orphan XML files, summaries. */
-  diagnostics: Diagnostic[];
+  diagnostics: DatasetDiagnostic[];
   /** Summaries joined by id (empty when none were given). */
   summaries: Map<string, string>;
   records: AsyncIterable<GmnerRecord>;
@@ -97,7 +97,7 @@ export async function readGmner(root: string, options: ReadGmnerOptions = {}): P
     );
 
   let xmlNames: string[] = [];
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: DatasetDiagnostic[] = [];
   try {
     xmlNames = (await readdir(xmlDir)).filter((f) => f.toLowerCase().endsWith('.xml'));
   } catch {
@@ -174,7 +174,7 @@ export async function readGmner(root: string, options: ReadGmnerOptions = {}): P
     const xmlName = xmlById.get(t.id);
     const xmlFile = xmlName ? join(xmlDir, xmlName) : null;
     let xmlText: string | null = null;
-    const recDiagnostics: Diagnostic[] = [];
+    const recDiagnostics: DatasetDiagnostic[] = [];
     if (xmlFile) {
       try {
         xmlText = await readFile(xmlFile, 'utf8');
@@ -200,7 +200,7 @@ export function toRecord(
   xmlFile: string | null,
   xmlText: string | null,
   summary: string | undefined,
-  diagnostics: Diagnostic[] = [],
+  diagnostics: DatasetDiagnostic[] = [],
 ): GmnerRecord {
   const entities = extractEntities(t.tokens, t.tags);
   const entityTexts = entities.map((e) => e.text);

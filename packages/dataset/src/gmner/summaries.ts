@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import type { Diagnostic } from '../diagnostics.js';
+import type { DatasetDiagnostic } from '../diagnostics.js';
 
 const SummaryLineSchema = z.object({
   id: z.union([z.string().min(1), z.number().int()]).transform(String),
@@ -14,9 +14,9 @@ const SummaryLineSchema = z.object({
  */
 export async function readSummaries(
   file: string,
-): Promise<{ summaries: Map<string, string>; diagnostics: Diagnostic[] }> {
+): Promise<{ summaries: Map<string, string>; diagnostics: DatasetDiagnostic[] }> {
   const summaries = new Map<string, string>();
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: DatasetDiagnostic[] = [];
   const rl = createInterface({
     input: createReadStream(file, { encoding: 'utf8' }),
     crlfDelay: Number.POSITIVE_INFINITY,

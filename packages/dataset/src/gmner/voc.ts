@@ -1,6 +1,6 @@
 import type { Box } from '@mmre/core';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { Diagnostic } from '../diagnostics.js';
+import type { DatasetDiagnostic } from '../diagnostics.js';
 
 /** One `<object>` of a VOC annotation, in XML order. */
 export interface VocObject {
@@ -42,8 +42,8 @@ export function parseVoc(
   xml: string,
   file: string,
   sampleId?: string,
-): { annotation: VocAnnotation | null; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
+): { annotation: VocAnnotation | null; diagnostics: DatasetDiagnostic[] } {
+  const diagnostics: DatasetDiagnostic[] = [];
   const where = { file, ...(sampleId !== undefined ? { sampleId } : {}) };
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
