@@ -3,13 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { sacreBleuStats, sacreCorpusBleu } from './bleu-sacre.js';
 import { microNer, type NerStats, nerStats } from './ner.js';
 import {
+  additiveStatistic,
   corpusBleuAdditive,
   meanAdditive,
   meanStatistic,
   microAccuracyAdditive,
   microF1Additive,
   pairedBootstrap,
+  pairedBootstrapAll,
   pairedRandomization,
+  pairedRandomizationAll,
   quantileSorted,
 } from './paired.js';
 
@@ -188,5 +191,80 @@ describe('additive statistics (fast path)', () => {
       Math.abs((corpusBleuAdditive.fromSums(sums, 3) as number) - sacreCorpusBleu(preds, refs).score),
     ).toBeLessThan(1e-9);
     expect(microAccuracyAdditive.fromSums(new Float64Array([0, 0, 2]), 1)).toBeNull();
+  });
+});
+
+describe('pairedBootstrapAll / pairedRandomizationAll (several statistics, one pass)', () => {
+  it('give result for result exactly what one call per statistic gives, in any order of the statistics', () => {
+    const r = createRng(5);
+    type Row = { tp: number; fp: number; fn: number; v: number; correct: number; gold: number };
+    const rows = (n: number, skew: number): Row[] =>
+      Array.from({ length: n }, () => {
+        const gold = r.int(3);
+        return {
+          tp: r.int(4),
+          fp: r.int(3 + skew),
+          fn: r.int(3),
+          v: normal(r) + skew,
+          correct: gold ? r.int(gold + 1) : 0,
+          gold,
+        };
+      });
+    const f1 = additiveStatistic<Row>(
+      3,
+      (x, out) => {
+        out[0] = x.tp;
+        out[1] = x.fp;
+        out[2] = x.fn;
+      },
+      (s) => {
+        const d = 2 * (s[0] as number) + (s[1] as number) + (s[2] as number);
+        return d === 0 ? null : (2 * (s[0] as number)) / d;
+      },
+    );
+    const mean = additiveStatistic<Row>(
+      1,
+      (x, out) => {
+        out[0] = x.v;
+      },
+      (s, n) => (n === 0 ? null : (s[0] as number) / n),
+    );
+    // undefined (null) on some resamples: no gold pair drawn
+    const acc = additiveStatistic<Row>(
+      2,
+      (x, out) => {
+        out[0] = x.correct;
+        out[1] = x.gold;
+      },
+      (s) => ((s[1] as number) === 0 ? null : (s[0] as number) / (s[1] as number)),
+    );
+    // undefined on the full sample: no p-value, and the other statistics are not disturbed
+    const never = additiveStatistic<Row>(
+      1,
+      () => {},
+      () => null,
+    );
+    for (const [n, iterations, seed] of [
+      [1, 50, 1],
+      [7, 400, 2],
+      [120, 300, 3],
+    ] as const) {
+      const a = rows(n, 0);
+      const b = rows(n, 1);
+      for (const order of [
+        [f1, mean, acc, never],
+        [never, acc, mean, f1],
+        [acc, f1],
+      ]) {
+        const bs = pairedBootstrapAll(a, b, order, { iterations, seed, alpha: 0.1 });
+        const rt = pairedRandomizationAll(a, b, order, { iterations, seed });
+        order.forEach((st, i) => {
+          expect(bs[i]).toEqual(pairedBootstrap(a, b, st, { iterations, seed, alpha: 0.1 }));
+          expect(rt[i]).toEqual(pairedRandomization(a, b, st, { iterations, seed }));
+        });
+      }
+    }
+    expect(pairedBootstrapAll([], [], [], {})).toEqual([]);
+    expect(() => pairedBootstrapAll([1], [], [meanAdditive])).toThrow(/same samples/);
   });
 });

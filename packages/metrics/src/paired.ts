@@ -46,25 +46,6 @@ export const meanAdditive: AdditiveStatistic<number> = additiveStatistic(
   (s, n) => (n === 0 ? null : (s[0] as number) / n),
 );
 
-function flatten<T>(rows: readonly T[], st: AdditiveStatistic<T>): Float64Array {
-  const d = st.dims;
-  const flat = new Float64Array(rows.length * d);
-  const tmp = new Float64Array(d);
-  for (let i = 0; i < rows.length; i++) {
-    tmp.fill(0);
-    st.vector(rows[i] as T, tmp);
-    flat.set(tmp, i * d);
-  }
-  return flat;
-}
-
-function fullValue<T>(rows: Float64Array, n: number, st: AdditiveStatistic<T>): number | null {
-  const d = st.dims;
-  const sums = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) sums[j] = (sums[j] as number) + (rows[i * d + j] as number);
-  return st.fromSums(sums, n);
-}
-
 export interface BootstrapOptions {
   /** Number of bootstrap resamples (default 10,000). */
   iterations?: number;
@@ -191,18 +172,67 @@ function bootstrapAdditive<T>(
   seed: number,
   alpha: number,
 ): BootstrapResult {
+  return bootstrapAdditiveAll(a, b, [st], iterations, seed, alpha)[0] as BootstrapResult;
+}
+
+/**
+ * The statistics' row vectors side by side (one row of `dims` = the sum of theirs), and a view of a
+ * sums array per statistic. The sums of one statistic are taken over the same rows in the same order
+ * as when it is resampled alone, so its values are identical.
+ */
+function packAll<T>(rows: readonly T[], stats: readonly AdditiveStatistic<T>[]): { flat: Float64Array; dims: number } {
+  const dims = stats.reduce((s, st) => s + st.dims, 0);
+  const flat = new Float64Array(rows.length * dims);
+  const tmp = new Float64Array(dims);
+  for (let i = 0; i < rows.length; i++) {
+    tmp.fill(0);
+    let off = 0;
+    for (const st of stats) {
+      st.vector(rows[i] as T, tmp.subarray(off, off + st.dims));
+      off += st.dims;
+    }
+    flat.set(tmp, i * dims);
+  }
+  return { flat, dims };
+}
+
+function views(sums: Float64Array, stats: readonly { dims: number }[]): Float64Array[] {
+  let off = 0;
+  return stats.map((st) => {
+    const v = sums.subarray(off, off + st.dims);
+    off += st.dims;
+    return v;
+  });
+}
+
+function bootstrapAdditiveAll<T>(
+  a: readonly T[],
+  b: readonly T[],
+  stats: readonly AdditiveStatistic<T>[],
+  iterations: number,
+  seed: number,
+  alpha: number,
+): BootstrapResult[] {
   const n = a.length;
-  const d = st.dims;
-  const fa = flatten(a, st);
-  const fb = flatten(b, st);
-  const sa = fullValue(fa, n, st);
-  const sb = fullValue(fb, n, st);
-  const delta = sa === null || sb === null ? null : sa - sb;
-  const rng = createRng(seed);
+  const { flat: fa, dims: d } = packAll(a, stats);
+  const { flat: fb } = packAll(b, stats);
   const suma = new Float64Array(d);
   const sumb = new Float64Array(d);
-  const deltas = new Float64Array(iterations);
-  let valid = 0;
+  const va = views(suma, stats);
+  const vb = views(sumb, stats);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < d; j++) {
+      suma[j] = (suma[j] as number) + (fa[i * d + j] as number);
+      sumb[j] = (sumb[j] as number) + (fb[i * d + j] as number);
+    }
+  const full = stats.map((st, s) => {
+    const x = st.fromSums(va[s] as Float64Array, n);
+    const y = st.fromSums(vb[s] as Float64Array, n);
+    return x === null || y === null ? null : x - y;
+  });
+  const rng = createRng(seed);
+  const deltas = stats.map(() => new Float64Array(iterations));
+  const valid = stats.map(() => 0);
   for (let it = 0; it < iterations; it++) {
     suma.fill(0);
     sumb.fill(0);
@@ -213,12 +243,38 @@ function bootstrapAdditive<T>(
         sumb[j] = (sumb[j] as number) + (fb[off + j] as number);
       }
     }
-    const x = st.fromSums(suma, n);
-    const y = st.fromSums(sumb, n);
-    if (x === null || y === null || !Number.isFinite(x) || !Number.isFinite(y)) continue;
-    deltas[valid++] = x - y;
+    for (let s = 0; s < stats.length; s++) {
+      const st = stats[s] as AdditiveStatistic<T>;
+      const x = st.fromSums(va[s] as Float64Array, n);
+      const y = st.fromSums(vb[s] as Float64Array, n);
+      if (x === null || y === null || !Number.isFinite(x) || !Number.isFinite(y)) continue;
+      const v = valid[s] as number;
+      (deltas[s] as Float64Array)[v] = x - y;
+      valid[s] = v + 1;
+    }
   }
-  return bootstrapResult(delta, deltas, valid, iterations, alpha);
+  return stats.map((_, s) =>
+    bootstrapResult(full[s] ?? null, deltas[s] as Float64Array, valid[s] as number, iterations, alpha),
+  );
+}
+
+/**
+ * `pairedBootstrap` of several additive statistics of the same paired rows at once: one pass draws
+ * each resample's indices once for all of them. Result i equals `pairedBootstrap(a, b, stats[i],
+ * options)` exactly (the same draws, the same sums in the same order); the cost is one pass instead
+ * of one per statistic.
+ */
+export function pairedBootstrapAll<T>(
+  a: readonly T[],
+  b: readonly T[],
+  stats: readonly AdditiveStatistic<T>[],
+  options: BootstrapOptions = {},
+): BootstrapResult[] {
+  const { iterations = 10_000, seed = 1, alpha = 0.05 } = options;
+  checkInputs(a, b, iterations, 'pairedBootstrapAll');
+  if (!(alpha > 0 && alpha < 1)) throw new RangeError(`pairedBootstrapAll: alpha must be in (0, 1), got ${alpha}`);
+  if (stats.length === 0) return [];
+  return bootstrapAdditiveAll(a, b, stats, iterations, seed, alpha);
 }
 
 /**
@@ -271,46 +327,97 @@ function randomizationAdditive<T>(
   iterations: number,
   seed: number,
 ): RandomizationResult {
+  return randomizationAdditiveAll(a, b, [st], iterations, seed)[0] as RandomizationResult;
+}
+
+function randomizationAdditiveAll<T>(
+  a: readonly T[],
+  b: readonly T[],
+  stats: readonly AdditiveStatistic<T>[],
+  iterations: number,
+  seed: number,
+): RandomizationResult[] {
   const n = a.length;
-  const d = st.dims;
-  const fa = flatten(a, st);
-  const fb = flatten(b, st);
-  const sa = fullValue(fa, n, st);
-  const sb = fullValue(fb, n, st);
-  if (sa === null || sb === null) return { delta: null, pValue: null, iterations, valid: 0 };
-  const delta = sa - sb;
-  const threshold = Math.abs(delta) - 1e-12 * Math.max(1, Math.abs(delta));
-  const rng = createRng(seed);
+  const { flat: fa, dims: d } = packAll(a, stats);
+  const { flat: fb } = packAll(b, stats);
   const suma = new Float64Array(d);
   const sumb = new Float64Array(d);
-  let count = 0;
-  let valid = 0;
-  for (let it = 0; it < iterations; it++) {
-    suma.fill(0);
-    sumb.fill(0);
-    let bits = 0;
-    for (let i = 0; i < n; i++) {
-      if ((i & 31) === 0) bits = rng.nextUint32();
-      const off = i * d;
-      if ((bits >>> (i & 31)) & 1) {
-        for (let j = 0; j < d; j++) {
-          suma[j] = (suma[j] as number) + (fb[off + j] as number);
-          sumb[j] = (sumb[j] as number) + (fa[off + j] as number);
-        }
-      } else {
-        for (let j = 0; j < d; j++) {
-          suma[j] = (suma[j] as number) + (fa[off + j] as number);
-          sumb[j] = (sumb[j] as number) + (fb[off + j] as number);
+  const va = views(suma, stats);
+  const vb = views(sumb, stats);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < d; j++) {
+      suma[j] = (suma[j] as number) + (fa[i * d + j] as number);
+      sumb[j] = (sumb[j] as number) + (fb[i * d + j] as number);
+    }
+  const deltas = stats.map((st, s) => {
+    const x = st.fromSums(va[s] as Float64Array, n);
+    const y = st.fromSums(vb[s] as Float64Array, n);
+    return x === null || y === null ? null : x - y;
+  });
+  const thresholds = deltas.map((delta) =>
+    delta === null ? Number.NaN : Math.abs(delta) - 1e-12 * Math.max(1, Math.abs(delta)),
+  );
+  const count = stats.map(() => 0);
+  const valid = stats.map(() => 0);
+  const live = stats.map((_, s) => s).filter((s) => deltas[s] !== null);
+  if (live.length > 0) {
+    const rng = createRng(seed);
+    for (let it = 0; it < iterations; it++) {
+      suma.fill(0);
+      sumb.fill(0);
+      let bits = 0;
+      for (let i = 0; i < n; i++) {
+        if ((i & 31) === 0) bits = rng.nextUint32();
+        const off = i * d;
+        if ((bits >>> (i & 31)) & 1) {
+          for (let j = 0; j < d; j++) {
+            suma[j] = (suma[j] as number) + (fb[off + j] as number);
+            sumb[j] = (sumb[j] as number) + (fa[off + j] as number);
+          }
+        } else {
+          for (let j = 0; j < d; j++) {
+            suma[j] = (suma[j] as number) + (fa[off + j] as number);
+            sumb[j] = (sumb[j] as number) + (fb[off + j] as number);
+          }
         }
       }
+      for (const s of live) {
+        const st = stats[s] as AdditiveStatistic<T>;
+        const x = st.fromSums(va[s] as Float64Array, n);
+        const y = st.fromSums(vb[s] as Float64Array, n);
+        if (x === null || y === null || !Number.isFinite(x) || !Number.isFinite(y)) continue;
+        valid[s] = (valid[s] as number) + 1;
+        if (Math.abs(x - y) >= (thresholds[s] as number)) count[s] = (count[s] as number) + 1;
+      }
     }
-    const x = st.fromSums(suma, n);
-    const y = st.fromSums(sumb, n);
-    if (x === null || y === null || !Number.isFinite(x) || !Number.isFinite(y)) continue;
-    valid++;
-    if (Math.abs(x - y) >= threshold) count++;
   }
-  return { delta, pValue: (count + 1) / (valid + 1), iterations, valid };
+  return stats.map((_, s) => {
+    const delta = deltas[s] ?? null;
+    if (delta === null) return { delta: null, pValue: null, iterations, valid: 0 };
+    return {
+      delta,
+      pValue: ((count[s] as number) + 1) / ((valid[s] as number) + 1),
+      iterations,
+      valid: valid[s] as number,
+    };
+  });
+}
+
+/**
+ * `pairedRandomization` of several additive statistics of the same paired rows at once (one draw of
+ * the swaps per relabelling for all of them). Result i equals `pairedRandomization(a, b, stats[i],
+ * options)` exactly.
+ */
+export function pairedRandomizationAll<T>(
+  a: readonly T[],
+  b: readonly T[],
+  stats: readonly AdditiveStatistic<T>[],
+  options: RandomizationOptions = {},
+): RandomizationResult[] {
+  const { iterations = 10_000, seed = 1 } = options;
+  checkInputs(a, b, iterations, 'pairedRandomizationAll');
+  if (stats.length === 0) return [];
+  return randomizationAdditiveAll(a, b, stats, iterations, seed);
 }
 
 /** Convenience statistic: the mean of numeric rows (null for no rows). */

@@ -1,6 +1,14 @@
 import type { AnswerEntity, AnswerPair, Gold, Mode, TestSegment } from '@mmre/core';
 import { MODE_NAMES, modeTasks, TABLE_MODES } from '@mmre/core';
-import { type BleuStats, type MatchingStats, type NerStats, pairedBootstrap, pairedRandomization } from '@mmre/metrics';
+import {
+  type BleuStats,
+  type BootstrapResult,
+  type MatchingStats,
+  type NerStats,
+  pairedBootstrapAll,
+  pairedRandomizationAll,
+  type RandomizationResult,
+} from '@mmre/metrics';
 import {
   type CorpusMetricId,
   corpusMetric,
@@ -443,23 +451,43 @@ export function buildReport(input: LoadedResults | readonly ResultRow[], options
 
   const deltas: DeltaRow[] = [];
   if (modes.includes('joint')) {
-    for (const metric of METRICS) {
+    // Each metric's paired rows: the samples answered in both modes where the metric is defined.
+    const plans = METRICS.filter((metric) => modes.includes(METRIC_SINGLE_MODE[metric])).map((metric) => {
       const single = METRIC_SINGLE_MODE[metric];
-      if (!modes.includes(single)) continue;
       const count = corpusMetric(metric).count;
       const a: Record<string, number>[] = [];
       const b: Record<string, number>[] = [];
+      const ids: string[] = [];
       for (const id of paired) {
         const x = rowsOf('joint').get(id)?.named as Record<string, number>;
         const y = rowsOf(single).get(id)?.named as Record<string, number>;
         if (!x[count] || !y[count]) continue;
         a.push(x);
         b.push(y);
+        ids.push(id);
       }
+      return { metric, single, a, b, key: `${single}\u0000${ids.join('\u0000')}` };
+    });
+    // Metrics over the same rows are resampled together: the same draws as one by one (so the same
+    // numbers), one pass instead of one per metric.
+    const groups = new Map<string, typeof plans>();
+    for (const p of plans) if (p.a.length) groups.set(p.key, [...(groups.get(p.key) ?? []), p]);
+    const stats = new Map<MetricId, { bs: BootstrapResult; rt: RandomizationResult }>();
+    for (const group of groups.values()) {
+      const { a, b } = group[0] as (typeof plans)[number];
+      const st = group.map((p) => corpusStatistic(p.metric));
+      const bs = pairedBootstrapAll(a, b, st, { iterations: bootstrap, seed, alpha });
+      const rt = pairedRandomizationAll(a, b, st, { iterations: bootstrap, seed: seed + 1 });
+      group.forEach((p, i) => {
+        stats.set(p.metric, { bs: bs[i] as BootstrapResult, rt: rt[i] as RandomizationResult });
+      });
+    }
+    for (const { metric, single, a, b } of plans) {
       const scale = corpusMetric(metric).scale;
       const jointValue = a.length ? points(metric, corpusValues(sumNamedScores(a))[metric]) : null;
       const singleValue = b.length ? points(metric, corpusValues(sumNamedScores(b))[metric]) : null;
-      if (a.length === 0) {
+      const r = stats.get(metric);
+      if (!r) {
         deltas.push({
           metric,
           single,
@@ -474,21 +502,18 @@ export function buildReport(input: LoadedResults | readonly ResultRow[], options
         });
         continue;
       }
-      const stat = corpusStatistic(metric);
-      const bs = pairedBootstrap(a, b, stat, { iterations: bootstrap, seed, alpha });
-      const rt = pairedRandomization(a, b, stat, { iterations: bootstrap, seed: seed + 1 });
       const pts = (v: number | null) => (v === null ? null : v * scale);
       deltas.push({
         metric,
         single,
         singleValue,
         jointValue,
-        delta: pts(bs.delta),
-        low: pts(bs.low),
-        high: pts(bs.high),
-        pValue: rt.pValue,
+        delta: pts(r.bs.delta),
+        low: pts(r.bs.low),
+        high: pts(r.bs.high),
+        pValue: r.rt.pValue,
         n: a.length,
-        valid: bs.valid,
+        valid: r.bs.valid,
       });
     }
   }

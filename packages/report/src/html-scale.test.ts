@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Gold, TestSegment } from '@mmre/core';
+import { mulberry32 } from '@mmre/core';
 import { repoRoot } from '@mmre-test/shared';
 import type { Browser, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixtureSample } from './__fixtures__/fixtures.js';
-import { prng, promptfooJson, threeModeRows } from './__fixtures__/fixtures.js';
+import { promptfooJson, threeModeRows } from './__fixtures__/fixtures.js';
 import type { Report } from './build.js';
 import { buildReport } from './build.js';
 import { renderHtml } from './html.js';
@@ -41,7 +42,7 @@ interface DatasetRecord {
 
 /** A photo-like 640×480 JPEG (smooth random colour field, as a blurry photo compresses). */
 async function photo(seed: number): Promise<Buffer> {
-  const r = prng(seed);
+  const r = mulberry32(seed);
   const w = 48;
   const h = 36;
   const raw = Buffer.alloc(w * h * 3);

@@ -3,8 +3,8 @@ import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { DecodedTestVars, Mode } from '@mmre/core';
 import { modeOf, TestVarsSchema } from '@mmre/core';
-import { JSONParser } from '@streamparser/json';
 import { z } from 'zod';
+import { JsonRowScanner } from './json-rows.js';
 
 /** One promptfoo result row, reduced to what the report needs (prompt text, grading and the rest are dropped while reading). */
 export interface ResultRow {
@@ -339,26 +339,19 @@ async function streamJson(file: string): Promise<LoadedResults> {
   const reader = new RowReader(file);
   const top: FileTop = {};
   let rows = 0;
-  let sawResults = false;
-  const parser = new JSONParser({
-    paths: ['$.evalId', '$.config', '$.metadata', '$.results.timestamp', '$.results.results', '$.results.results.*'],
-    keepStack: false,
-  });
-  parser.onValue = ({ value, key, stack }) => {
-    if (stack.length === 3 && typeof key === 'number') {
-      reader.add(value, key, `${file}: results.results[${key}]`);
+  const scanner = new JsonRowScanner(TOP_PATHS, 'results.results', {
+    onElement: (value, index) => {
+      reader.add(value, index, `${file}: results.results[${index}]`);
       rows++;
-    } else if (stack.length === 2 && key === 'results') sawResults = true;
-    else if (stack.length === 2 && key === 'timestamp') top.timestamp = value;
-    else if (stack.length === 1 && (key === 'evalId' || key === 'config' || key === 'metadata')) top[key] = value;
-  };
-  let ended = false;
-  parser.onEnd = () => {
-    ended = true;
-  };
+    },
+    onValue: (path, value) => {
+      if (path === 'results.timestamp') top.timestamp = value;
+      else top[path as 'evalId' | 'config' | 'metadata'] = value;
+    },
+  });
   try {
-    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) parser.write(chunk as Buffer);
-    if (!ended) parser.end();
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) scanner.write(chunk as Buffer);
+    scanner.end();
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     const partial = rows > 0 ? ` after ${rows} rows: the file is cut off or damaged (an interrupted eval?)` : '';
@@ -366,10 +359,13 @@ async function streamJson(file: string): Promise<LoadedResults> {
       `${file}: not valid JSON${partial} (${msg}); promptfoo writes JSON for \`-o results.json\` and JSON lines for \`-o results.jsonl\`; rerun the eval, or pass the file promptfoo wrote`,
     );
   }
-  if (!sawResults)
+  if (!scanner.sawElements)
     throw new ResultsFileError(`${file}: not a promptfoo results file (no results.results array); ${HOW}`);
   return { rows: reader.rows, runs: [runInfo(file, top, reader)], warnings: reader.allWarnings() };
 }
+
+/** The top-level values of a results file besides its rows. */
+const TOP_PATHS: ReadonlySet<string> = new Set(['evalId', 'config', 'metadata', 'results.timestamp']);
 
 /** Streams a promptfoo `-o out.jsonl` file: one result row per line. */
 async function streamJsonl(file: string): Promise<LoadedResults> {

@@ -21,8 +21,6 @@ const PLACES = ['Paris', 'Texas', 'Lagos', 'Kyoto'];
 const NOUNS = ['crowd', 'stage', 'player', 'banner', 'street', 'stadium', 'camera', 'flag', 'river', 'bus'];
 const VERBS = ['stands near', 'waves at', 'walks past', 'looks at', 'holds', 'points to'];
 
-/** The PRNG of @mmre/core (mulberry32), so fixtures are reproducible. */
-export const prng: (seed: number) => () => number = mulberry32;
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
 
@@ -33,7 +31,7 @@ function sentence(r: () => number): string {
 /** Writes `n` samples with PNG main images (with coloured boxes) under `dir`. */
 export async function makeSamples(dir: string, n: number, seed = 7): Promise<FixtureSample[]> {
   await mkdir(join(dir, 'images'), { recursive: true });
-  const r = prng(seed);
+  const r = mulberry32(seed);
   const out: FixtureSample[] = [];
   for (let i = 0; i < n; i++) {
     const id = `s${String(i + 1).padStart(3, '0')}`;
@@ -91,7 +89,7 @@ export async function makeSamples(dir: string, n: number, seed = 7): Promise<Fix
  * the summary keeps the gold's first sentence with probability `skill`, else a wrong one.
  */
 export function fakeAnswer(sample: FixtureSample, mode: Mode, skill: number, seed: number): string {
-  const r = prng(seed);
+  const r = mulberry32(seed);
   const entities = sample.gold.entities.filter(() => r() < skill);
   if (r() > skill) entities.push({ label: 'other', text: pick(r, NOUNS) });
   const pairs = sample.gold.pairs.filter(() => r() < skill);
