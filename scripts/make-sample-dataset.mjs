@@ -30,8 +30,6 @@ const FONT = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
 
 // ---------------------------------------------------------------- drawing helpers
 
-/** mulberry32 of @mmre/core: deterministic crowd and skyline details. */
-const rng = mulberry32;
 const esc = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 /** Text centred at (x, y), shrunk to fit `maxWidth` (a DejaVu Sans Bold capital is ≈ 0.7 em wide; 0.76 leaves a margin). */
 function text(x, y, s, { size = 24, maxWidth = 1000, fill = '#fff', weight = 'bold', anchor = 'middle' } = {}) {
@@ -43,7 +41,7 @@ const rect = (x, y, w, h, fill, extra = '') =>
 const circle = (x, y, r, fill, extra = '') => `<circle cx="${x}" cy="${y}" r="${r}" fill="${fill}" ${extra}/>`;
 
 function crowd(seed, y0, y1, { dark = false } = {}) {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const palette = dark
     ? ['#2a2a3a', '#33334a', '#3d3550', '#25303d']
     : ['#c0392b', '#2980b9', '#f1c40f', '#8e44ad', '#16a085', '#ecf0f1', '#d35400'];
@@ -185,7 +183,7 @@ const bg = {
     rect(40, 300, 560, 40, '#3a2a1a') +
     crowd(seed, 360, H, { dark: true }),
   city: (seed) => {
-    const r = rng(seed);
+    const r = mulberry32(seed);
     let g = rect(0, 0, W, H, '#9ecbf0') + circle(560, 70, 34, '#fff3b0');
     for (let x = 0; x < W; x += 46) {
       const h = 90 + Math.floor(r() * 150);
@@ -202,7 +200,7 @@ const bg = {
     `<line x1="0" y1="60" x2="${W}" y2="60" stroke="#e0d5bd" stroke-width="2"/>`,
   press: (seed, org, color) => {
     let g = rect(0, 0, W, H, '#e8eef3');
-    const r = rng(seed);
+    const r = mulberry32(seed);
     void r;
     for (let y = 20; y < 300; y += 90)
       for (let x = (y / 90) % 2 ? 60 : 10; x < W; x += 160)

@@ -96,7 +96,7 @@ describe('BaselineProvider', () => {
 
   it('validates its config at construction, naming the option', () => {
     expect(() => new BaselineProvider({ config: { datasets: 'x' } as never })).toThrow(
-      /BaselineProvider: invalid config: unknown option config\.datasets \(allowed: dataset, mode, split\)/,
+      /BaselineProvider: invalid provider config: unknown option config\.datasets \(known options: dataset, mode, split\)/,
     );
     expect(() => new BaselineProvider({ config: { mode: 'both' } as never })).toThrow(
       /config\.mode: must be one of joint, summary, mner/,

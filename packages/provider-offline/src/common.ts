@@ -1,35 +1,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { formatConfigError } from '@mmre/provider-transport';
 import type { z } from 'zod';
 
-/** The part of promptfoo's ProviderResponse these providers fill in. */
-export interface ProviderResponse {
-  output?: string;
-  error?: string;
-  tokenUsage?: { total: number; prompt: number; completion: number; numRequests?: number };
-  latencyMs?: number;
-  cached?: boolean;
-  metadata?: Record<string, unknown>;
-}
-
-/** The part of promptfoo's CallApiContextParams these providers read. */
-export interface CallContext {
-  vars?: object;
-  prompt?: { label?: string; raw?: string };
-  test?: unknown;
-  /** promptfoo's response cache and its switches (see withResponseCache in @mmre/provider-transport). */
-  getCache?: () => unknown;
-  bustCache?: boolean;
-  repeatIndex?: number;
-}
-
-/** promptfoo's provider options: `{ id?, label?, config, env? }` (config also gets promptfoo's `basePath`). */
-export interface ProviderOptions<C> {
-  id?: string;
-  label?: string;
-  config?: C & { basePath?: string };
-  env?: Record<string, string | undefined>;
-}
+// promptfoo's provider contract is declared once, in @mmre/provider-transport (src/promptfoo.ts).
+export type { CallContext, ProviderOptions, ProviderResponse } from '@mmre/provider-transport';
 
 /** A configuration error, thrown at load time; the message names the provider, the option and the fix. */
 export class ProviderConfigError extends Error {
@@ -47,14 +22,7 @@ export function parseConfig<S extends z.ZodType>(
   const basePath = typeof input.basePath === 'string' ? input.basePath : process.cwd();
   delete input.basePath;
   const r = schema.safeParse(input);
-  if (!r.success) {
-    const msgs = r.error.issues.map((issue) => {
-      if (issue.code === 'unrecognized_keys')
-        return `unknown option${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `config.${k}`).join(', ')} (allowed: ${allowed.join(', ')})`;
-      return `config.${issue.path.join('.')}: ${issue.message}`;
-    });
-    throw new ProviderConfigError(`${provider}: invalid config: ${msgs.join('; ')}`);
-  }
+  if (!r.success) throw new ProviderConfigError(formatConfigError(provider, r.error, allowed));
   return { config: r.data, basePath };
 }
 

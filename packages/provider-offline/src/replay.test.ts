@@ -83,7 +83,7 @@ describe('ReplayProvider', () => {
   it('validates its config at load, naming the option', () => {
     expect(() => new ReplayProvider({ config: {} as never })).toThrow(/config\.path: is required/);
     expect(() => new ReplayProvider({ config: { path: file, file } as never })).toThrow(
-      /unknown option config\.file \(allowed: path, mode\)/,
+      /unknown option config\.file \(known options: path, mode\)/,
     );
     expect(() => new ReplayProvider({ config: { path: join(dir, 'nope.jsonl') } })).toThrow(
       /predictions file .*nope\.jsonl does not exist/,

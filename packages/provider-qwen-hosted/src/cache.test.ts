@@ -1,8 +1,8 @@
+import { mulberry32 } from '@mmre/core';
 import type { Peer } from '@mmre/provider-testkit';
 import {
   buildChatPrompt,
   fakePromptfooCache as fakeCache,
-  seededRandom,
   startDashScopePeer,
   startOpenAIPeer,
 } from '@mmre/provider-testkit';
@@ -15,7 +15,7 @@ const OR_KEY = 'sk-or-v1-cache-0011223344556677';
 
 const made: QwenHostedProvider[] = [];
 function make(config: QwenHostedConfigInput, env: Record<string, string>) {
-  const p = new QwenHostedProvider({ config, env }, { random: seededRandom(9) });
+  const p = new QwenHostedProvider({ config, env }, { random: mulberry32(9) });
   made.push(p);
   return p;
 }

@@ -1,6 +1,7 @@
+import { mulberry32 } from '@mmre/core';
 import type { Peer } from '@mmre/provider-testkit';
-import { buildChatPrompt, seededRandom, startDashScopePeer, startOpenAIPeer } from '@mmre/provider-testkit';
-import { FakeClock } from '@mmre/provider-transport';
+import { buildChatPrompt, startDashScopePeer, startOpenAIPeer } from '@mmre/provider-testkit';
+import { FakeClock } from '@mmre/provider-transport/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QwenHostedConfigInput } from './config.js';
 import type { ProviderInternals } from './provider.js';
@@ -12,7 +13,7 @@ const OR_KEY = 'sk-or-v1-1234567890abcdef1234567890';
 
 const made: QwenHostedProvider[] = [];
 function make(config: QwenHostedConfigInput, env: Record<string, string> = {}, internals: ProviderInternals = {}) {
-  const p = new QwenHostedProvider({ config, env }, { random: seededRandom(5), ...internals });
+  const p = new QwenHostedProvider({ config, env }, { random: mulberry32(5), ...internals });
   made.push(p);
   return p;
 }

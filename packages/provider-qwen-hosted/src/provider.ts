@@ -129,7 +129,7 @@ export class QwenHostedProvider {
     context?: CallContext,
     callOptions?: { abortSignal?: AbortSignal },
   ): Promise<ProviderResponse> {
-    const mode = modeOf(this.config.mode, context?.vars?.mode);
+    const mode = modeOf(this.config.mode, (context?.vars as Record<string, unknown> | undefined)?.mode);
     return this.chat.call({
       context,
       signal: callOptions?.abortSignal,

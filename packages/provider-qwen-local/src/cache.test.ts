@@ -2,11 +2,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '@mmre/core';
 import type { Peer } from '@mmre/provider-testkit';
 import {
   buildChatPrompt,
   fakePromptfooCache as fakeCache,
-  seededRandom,
   startOllamaPeer,
   startOpenAIPeer,
 } from '@mmre/provider-testkit';
@@ -18,7 +18,7 @@ import { QwenLocalProvider } from './provider.js';
 
 const providers: QwenLocalProvider[] = [];
 function make(config: QwenLocalConfigInput): QwenLocalProvider {
-  const p = new QwenLocalProvider({ config }, { random: seededRandom(7) });
+  const p = new QwenLocalProvider({ config }, { random: mulberry32(7) });
   providers.push(p);
   return p;
 }

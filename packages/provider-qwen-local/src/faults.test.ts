@@ -1,5 +1,6 @@
+import { mulberry32 } from '@mmre/core';
 import type { Peer } from '@mmre/provider-testkit';
-import { buildChatPrompt, seededRandom, startOllamaPeer, startOpenAIPeer } from '@mmre/provider-testkit';
+import { buildChatPrompt, startOllamaPeer, startOpenAIPeer } from '@mmre/provider-testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QwenLocalConfigInput } from './config.js';
 import { QwenLocalProvider } from './provider.js';
@@ -11,7 +12,7 @@ import { QwenLocalProvider } from './provider.js';
  * server-side request ids show none was lost or answered twice.
  */
 async function run(config: QwenLocalConfigInput, n: number) {
-  const provider = new QwenLocalProvider({ config }, { random: seededRandom(11), backoff: { baseMs: 40, maxMs: 400 } });
+  const provider = new QwenLocalProvider({ config }, { random: mulberry32(11), backoff: { baseMs: 40, maxMs: 400 } });
   const template = await buildChatPrompt({ mode: 'joint', segments: 2, text: 'PLACEHOLDER visited Paris' });
   try {
     const results = await Promise.all(

@@ -1,12 +1,13 @@
+import { mulberry32 } from '@mmre/core';
 import type { Peer } from '@mmre/provider-testkit';
-import { buildChatPrompt, seededRandom, startOllamaPeer, startOpenAIPeer } from '@mmre/provider-testkit';
+import { buildChatPrompt, startOllamaPeer, startOpenAIPeer } from '@mmre/provider-testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QwenLocalConfigInput } from './config.js';
 import { QwenLocalProvider } from './provider.js';
 
 const providers: QwenLocalProvider[] = [];
 function make(config: QwenLocalConfigInput, id?: string): QwenLocalProvider {
-  const p = new QwenLocalProvider(id ? { id, config } : { config }, { random: seededRandom(3) });
+  const p = new QwenLocalProvider(id ? { id, config } : { config }, { random: mulberry32(3) });
   providers.push(p);
   return p;
 }

@@ -146,7 +146,7 @@ export class QwenLocalProvider {
     context?: CallContext,
     callOptions?: { abortSignal?: AbortSignal },
   ): Promise<ProviderResponse> {
-    const vars = context?.vars;
+    const vars = context?.vars as Record<string, unknown> | undefined;
     const mode = modeOf(this.config.mode, vars?.mode);
     return this.chat.call({
       context,

@@ -23,6 +23,5 @@ export {
 } from './openai-peer.js';
 export type { FaultKind, FaultOptions, Peer, PeerOptions, PeerReply, Protocol, RecordedRequest } from './peer.js';
 export { imageChecks, PeerError, RETRYABLE_FAULTS, startPeer } from './peer.js';
-export { seededRandom } from './prng.js';
 export type { DecodedImage, ImageCheckOptions, ImageValidation } from './validate.js';
 export { DEFAULT_MAX_IMAGE_BYTES, decodeDataUrl, decodeImage, estimateTokens, isBase64 } from './validate.js';

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { seededRandom } from './prng.js';
+import { mulberry32 } from '@mmre/core';
 import type { ImageCheckOptions, ImageValidation } from './validate.js';
 
 /** Faults a peer can inject. All but `400` are ones a client should retry. */
@@ -156,7 +156,7 @@ export async function startPeer(protocol: Protocol, options: PeerOptions, basePa
   const requests: RecordedRequest[] = [];
   const forced: FaultKind[] = [];
   const faults = options.faults;
-  const random = seededRandom(faults?.seed ?? 1);
+  const random = mulberry32(faults?.seed ?? 1);
   const kinds = faults?.kinds ?? RETRYABLE_FAULTS;
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();

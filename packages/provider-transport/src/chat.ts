@@ -1,6 +1,7 @@
 import { ImageFileError, ImageRefError } from '@mmre/images';
 import { z } from 'zod';
 import { TransportError } from './errors.js';
+import type { ProviderResponse, TokenUsage } from './promptfoo.js';
 
 /**
  * OpenAI-style chat pieces shared by the Qwen providers: reading the prompt promptfoo renders,
@@ -107,15 +108,6 @@ export const PricesSchema = z
   })
   .strict();
 export type Prices = z.infer<typeof PricesSchema>;
-
-export interface TokenUsage {
-  prompt: number;
-  completion: number;
-  total: number;
-  numRequests?: number;
-  /** Tokens served from promptfoo's cache instead of the server (set on cache hits, as promptfoo's own providers do). */
-  cached?: number;
-}
 
 export function costOf(usage: TokenUsage | undefined, prices: Prices | undefined): number | undefined {
   if (!prices || !usage) return undefined;
@@ -234,17 +226,6 @@ export function parseProviderConfig<S extends z.ZodType>(
   const parsed = schema.safeParse(userConfig(config));
   if (!parsed.success) throw new Error(formatConfigError(provider, parsed.error, knownOptions));
   return parsed.data;
-}
-
-/** Provider response fields (structurally promptfoo's ProviderResponse). */
-export interface ProviderResponse {
-  output?: string;
-  error?: string;
-  tokenUsage?: TokenUsage;
-  latencyMs?: number;
-  cost?: number;
-  cached?: boolean;
-  metadata?: Record<string, unknown>;
 }
 
 /**

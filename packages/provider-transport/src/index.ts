@@ -1,26 +1,22 @@
-export type { ChatAnswer, ChatMessage, ContentPart, Prices, ProviderResponse, TokenUsage } from './chat.js';
+// The public face of @mmre/provider-transport: what the mmre providers and configs use, and what a
+// provider of your own needs (README: "An OpenAI-compatible chat provider in a few lines"). The pieces
+// behind it (semaphore, token buckets, replica set, backoff maths, cache keys) stay internal; test
+// helpers (FakeClock) are at `@mmre/provider-transport/testing`.
+export type { ChatAnswer, ChatMessage, ContentPart, Prices } from './chat.js';
 export {
   BadAnswerError,
-  ChatMessageSchema,
-  ContentPartSchema,
   costOf,
-  countImages,
   estimateRequestTokens,
   formatConfigError,
   imageUrlOf,
   neverThrow,
-  openAIUsedTokens,
-  PROMPTFOO_INJECTED_CONFIG_KEYS,
   PricesSchema,
   PromptError,
   parsePrompt,
   parseProviderConfig,
-  promptText,
   readChatCompletion,
-  userConfig,
 } from './chat.js';
 export type { Clock } from './clock.js';
-export { FakeClock, systemClock } from './clock.js';
 export type { CommonChatConfig } from './common-config.js';
 export {
   chatOptions,
@@ -31,45 +27,19 @@ export {
   requestOptions,
   urlSchema,
 } from './common-config.js';
-export type { TransportErrorInit, TransportFailureReason } from './errors.js';
-export { makeRedactor, TransportError } from './errors.js';
+export type { TransportFailureReason } from './errors.js';
+export { TransportError } from './errors.js';
 export type {
-  CallContext,
   ChatCall,
   ChatReading,
   ChatRequest,
   OpenAIChatClientOptions,
   ProviderInternals,
-  ProviderOptions,
 } from './openai-chat.js';
 export { OpenAIChatClient, openAIChatBody, resolveRequestImages } from './openai-chat.js';
-export { TokenBucket } from './rate-limit.js';
-export type { CooldownOptions } from './replicas.js';
-export { DEFAULT_COOLDOWN, Replica, ReplicaSet } from './replicas.js';
-export type {
-  CacheableResponse,
-  CacheOutcome,
-  CacheSignals,
-  ResponseCacheContext,
-  ResponseCacheKey,
-  ResponseCacheStore,
-} from './response-cache.js';
-export {
-  promptfooCacheDisabled,
-  RESPONSE_CACHE_VERSION,
-  responseCacheKey,
-  stableJson,
-  withResponseCache,
-} from './response-cache.js';
+export type { CallContext, ProviderOptions, ProviderResponse, TokenUsage } from './promptfoo.js';
+export type { CacheOutcome, ResponseCacheKey } from './response-cache.js';
+export { withResponseCache } from './response-cache.js';
 export type { BackoffOptions } from './retry.js';
-export { DEFAULT_BACKOFF, fullJitterDelay, isRetryableStatus, parseRetryAfter } from './retry.js';
-export { Semaphore } from './semaphore.js';
-export type {
-  AttemptTiming,
-  RequestOptions,
-  TransportEvent,
-  TransportOptions,
-  TransportResponse,
-  TransportStats,
-} from './transport.js';
-export { describeErrorBody, HttpTransport } from './transport.js';
+export type { RequestOptions, TransportEvent, TransportOptions, TransportResponse } from './transport.js';
+export { HttpTransport } from './transport.js';

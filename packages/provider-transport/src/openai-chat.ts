@@ -1,9 +1,10 @@
 import { sharedImageEncoder } from '@mmre/images';
-import type { ChatMessage, Prices, ProviderResponse, TokenUsage } from './chat.js';
+import type { ChatMessage, Prices } from './chat.js';
 import { costOf, neverThrow, openAIUsedTokens, readChatCompletion } from './chat.js';
 import type { Clock } from './clock.js';
 import type { CommonChatConfig } from './common-config.js';
 import { makeRedactor } from './errors.js';
+import type { CallContext, ProviderResponse, TokenUsage } from './promptfoo.js';
 import { withResponseCache } from './response-cache.js';
 import type { BackoffOptions } from './retry.js';
 import type { TransportEvent } from './transport.js';
@@ -15,25 +16,6 @@ import { HttpTransport } from './transport.js';
  * latency and metadata, and turn any failure into a redacted `{ error }` (callApi never throws).
  * A provider keeps what is its own: its config, the request body, the answer reader, the metadata.
  */
-
-/** promptfoo's provider options (the parts a provider reads). */
-export interface ProviderOptions {
-  id?: string;
-  label?: string;
-  config?: unknown;
-  env?: Record<string, string | undefined>;
-  [key: string]: unknown;
-}
-
-/** promptfoo's call context (the parts a provider reads). */
-export interface CallContext {
-  vars?: Record<string, unknown>;
-  /** promptfoo's response cache and its switches (see withResponseCache). */
-  getCache?: () => unknown;
-  bustCache?: boolean;
-  repeatIndex?: number;
-  [key: string]: unknown;
-}
 
 /** Hooks for tests (not promptfoo config): a fake clock, seeded jitter, transport events. */
 export interface ProviderInternals {

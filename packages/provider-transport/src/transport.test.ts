@@ -1,5 +1,6 @@
+import { mulberry32 } from '@mmre/core';
 import type { Peer } from '@mmre/provider-testkit';
-import { buildChatPrompt, seededRandom, startOpenAIPeer } from '@mmre/provider-testkit';
+import { buildChatPrompt, startOpenAIPeer } from '@mmre/provider-testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from './clock.js';
 import { TransportError } from './errors.js';
@@ -16,7 +17,7 @@ function make(o: Partial<TransportOptions> = {}): HttpTransport {
     timeoutMs: 2_000,
     maxRetries: 4,
     clock: new FakeClock(),
-    random: seededRandom(7),
+    random: mulberry32(7),
     ...o,
   });
   open.push(t);

@@ -5,9 +5,6 @@
 
 import { mulberry32 } from '../random.js';
 
-/** mulberry32 floats in [0, 1) (the same generator as `mulberry32` of @mmre/core). */
-export const seededRandom: (seed: number) => () => number = mulberry32;
-
 const FRAGMENTS = [
   'Task 1 Answer:',
   'Task 2 Answer:',
