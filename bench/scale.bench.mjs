@@ -17,6 +17,10 @@
 //          (MMRE_SCALE_PIXELS=default: the PFA defaults, which scale small segments up to 256·28·28 pixels);
 //   floor  the same promptfoo command on a trivial config with the same number of rows: 3 prompts
 //          (`summary: {{text}}` …) × N tests, promptfoo's built-in echo provider, no assertions;
+//   fetch floor  the same requests without promptfoo (bench/lib/fetch-floor.mjs): a plain fetch client
+//          posts each sample's three modes with its images as data URLs of the files' bytes to the same
+//          peer, -j at a time. promptfoo's floor + the fetch floor is what any promptfoo plugin that
+//          sends these images pays before doing anything of its own;
 //   rerun  ours again with the same config dir and cache: promptfoo's disk cache should answer every row
 //          (0 requests at the peer) in at most half the first run's time;
 //   report `mmre report <out>/paper.json --json > /dev/null`, then `--html` (default 10,000 resamples).
@@ -487,6 +491,51 @@ log(`peer ${peer.url} (pid ${peer.pid}): zero latency, light image validation, o
 
 const results = [];
 const failures = [];
+/**
+ * The second floor: bench/lib/fetch-floor.mjs posts the same rows (each sample's three modes, its images
+ * as data URLs of the files' bytes) to the same peer with a plain fetch client, `-j` at a time, in its
+ * own process under GNU time. What sending the requests costs without promptfoo.
+ */
+async function fetchFloorRun(label, { datasetDir, selection, dir }) {
+  const before = (await peer.stats())?.chat ?? 0;
+  const args = [
+    join(root, 'bench', 'lib', 'fetch-floor.mjs'),
+    '--dataset',
+    datasetDir,
+    '--url',
+    peer.url,
+    '--split',
+    selection.split,
+    '-j',
+    jobs,
+    ...(selection.limit ? ['--limit', String(selection.limit)] : []),
+  ];
+  const cwd = join(dir, 'fetch-floor');
+  await mkdir(cwd, { recursive: true });
+  const stdoutFile = join(cwd, 'out.json');
+  const r = await measured(label, args, { env: { ...process.env }, cwd });
+  const after = (await peer.stats())?.chat ?? 0;
+  let out = null;
+  try {
+    out = JSON.parse(r.stdout.trim().split('\n').pop() ?? '');
+  } catch {}
+  await writeFile(stdoutFile, r.stdout ?? '');
+  const problems = [];
+  if (r.code !== 0) problems.push(`exit ${r.code}${out?.firstError ? `: ${out.firstError}` : ''}`);
+  if (!out) problems.push('no result line');
+  return {
+    label,
+    ok: problems.length === 0,
+    problems,
+    wallS: r.wallS,
+    rssMiB: r.rssMiB,
+    requests: after - before,
+    rows: out?.rows ?? null,
+    errors: out?.errors ?? null,
+    mbSent: out ? out.bytesSent / 1e6 : null,
+  };
+}
+
 const summary = [];
 const line = (name, value, unit, target) =>
   summary.push(`${name}: ${value}${unit && value !== 'n/a' ? ` ${unit}` : ''} (target ${target})`);
@@ -539,6 +588,12 @@ try {
         expectedRows: rows,
       });
       log(`floor: ${fmt(row.floor.wallS)} s${row.floor.ok ? '' : ` FAILED: ${row.floor.problems.join('; ')}`}`);
+
+      log(`fetch floor: a plain fetch client posts the same ${int(rows)} requests (images as data URLs)…`);
+      row.fetchFloor = await fetchFloorRun(`fetch-floor ${n}`, { datasetDir, selection, dir: work });
+      log(
+        `fetch floor: ${fmt(row.fetchFloor.wallS)} s${row.fetchFloor.ok ? '' : ` FAILED: ${row.fetchFloor.problems.join('; ')}`}`,
+      );
 
       log(`ours: promptfoo eval of configs/mmre-compare.yaml + configs/providers/vllm.yaml, ${int(rows)} rows…`);
       row.ours = await promptfooRun(`ours ${n}`, {
@@ -639,6 +694,13 @@ function printSize(row) {
       { ratioRerun: true },
     ),
   );
+  const ff = row.fetchFloor;
+  if (ff) {
+    const both = ff.ok && floor?.ok ? ff.wallS + floor.wallS : null;
+    console.log(
+      `fetch floor: a plain fetch client, the same ${int(ff.rows)} requests (${fmt(ff.mbSent, 0)} MB of JSON): ${fmt(ff.wallS, 1)} s, peak ${fmt(ff.rssMiB, 0)} MiB${ff.ok ? '' : `, FAILED: ${ff.problems.join('; ')}`}; promptfoo's floor + fetch floor ${fmt(both, 1)} s, ours / that ${both && ours ? `${fmt(ours.wallS / both, 2)}x` : 'n/a'}`,
+    );
+  }
   console.log(rowOf('peak RSS (MiB)', (x) => x.rssMiB, 0, sizeTarget(n, TARGETS.peak_rss, { proRata: false })));
   console.log(
     rowOf(
@@ -713,6 +775,18 @@ function printSize(row) {
     ours && floor ? v(ours.wallS / floor.wallS, 2) : 'n/a',
     'x',
     `≤ ${TARGETS.eval_ratio}, stretch ≤ ${TARGETS.eval_ratio_stretch}${failedNote(ours, floor)}`,
+  );
+  line(
+    `${p}.fetch_floor_s`,
+    ff?.ok ? v(ff.wallS, 1) : 'n/a',
+    's',
+    `report (same requests, plain fetch client)${failedNote(ff)}`,
+  );
+  line(
+    `${p}.eval_ratio_to_both_floors`,
+    ours && floor && ff?.ok ? v(ours.wallS / (floor.wallS + ff.wallS), 2) : 'n/a',
+    'x',
+    `report: ours / (promptfoo's floor + fetch floor)${failedNote(ours, floor, ff)}`,
   );
   line(
     `${p}.peak_rss`,
