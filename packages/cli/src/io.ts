@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readJsonLines } from '@mmre/core/jsonl';
 
 export interface JsonlLine {
   /** 1-based line number in the file. */
@@ -15,16 +14,6 @@ export interface JsonlLine {
  * JSON yields `{ line, error }` so the caller can report it and go on.
  */
 export async function* readJsonl(path: string): AsyncGenerator<JsonlLine> {
-  const input = path === '-' ? process.stdin : createReadStream(path, { encoding: 'utf8' });
-  const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-  let line = 0;
-  for await (const raw of rl) {
-    line++;
-    if (raw.trim() === '') continue;
-    try {
-      yield { line, value: JSON.parse(raw) };
-    } catch (err) {
-      yield { line, error: `${path}:${line}: not valid JSON (${err instanceof Error ? err.message : String(err)})` };
-    }
-  }
+  for await (const l of readJsonLines(path === '-' ? process.stdin.setEncoding('utf8') : path))
+    yield l.error === undefined ? l : { line: l.line, error: `${path}:${l.line}: ${l.error}` };
 }

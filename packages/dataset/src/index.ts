@@ -1,13 +1,9 @@
-export { type CopyResult, copyImage, datasetImagePath, type ProgressFn } from './adapters/common.js';
+// The public face of @mmre/dataset: what the CLI, the configs, the providers and the README use
+// (convert, validate, split, export, stats, the test generator, reading and writing datasets) and the
+// option and result types of those functions. Helpers behind them stay internal.
+export type { CopyResult, ProgressFn } from './adapters/common.js';
 export { type ConvertJsonlOptions, type ConvertResult, convertJsonl } from './adapters/jsonl.js';
-export {
-  type ConvertLlavaOptions,
-  convertLlava,
-  elementLines,
-  type LlavaRecord,
-  LlavaRecordSchema,
-  textFromPrompt,
-} from './adapters/llava.js';
+export { type ConvertLlavaOptions, convertLlava, type LlavaRecord } from './adapters/llava.js';
 export type { DatasetDiagnostic } from './diagnostics.js';
 export {
   type ExportLlavaOptions,
@@ -15,40 +11,25 @@ export {
   exportLlava,
   type LlavaExportRecord,
   type LlavaTurn,
-  llavaHumanTurn,
-  toLlavaRecord,
 } from './export.js';
 export {
-  ALL_SPLITS,
   buildTests,
   type GenerateResult,
   type GeneratorOptions,
-  GeneratorOptionsSchema,
   generateTests,
   type MmreTestCase,
-  resolveDatasetDir,
   sampleToTest,
 } from './generator.js';
 export * from './gmner/index.js';
-export { formatDiagnostic, zodDiagnostics } from './issues.js';
-export { type PathCheck, resolveInside } from './paths.js';
+export { formatDiagnostic } from './issues.js';
 export { createProgress, type Progress, type ProgressOptions } from './progress.js';
-export { compareIds, seededShuffle } from './random.js';
-export {
-  assignSplits,
-  type SplitOptions,
-  SplitOptionsSchema,
-  type SplitResult,
-  split,
-  splitCounts,
-} from './split.js';
+export { assignSplits, type SplitOptions, type SplitResult, split } from './split.js';
 export {
   type CorpusStats,
   datasetStats,
   formatStats,
   type GmnerStatsReport,
   gmnerStats,
-  StatsAccumulator,
   type StatsReport,
   type Summary4,
 } from './stats.js';
@@ -56,23 +37,11 @@ export {
   type LoadedDataset,
   type LoadOptions,
   loadDataset,
-  MANIFEST_FILE,
   type ManifestInput,
-  orderSplits,
   readManifest,
-  readSampleFile,
   readSamples,
-  SAMPLES_FILE,
   type SampleLine,
   type WriteResult,
   writeDataset,
-  writeManifest,
 } from './store.js';
-export {
-  checkSample,
-  MAX_IMAGE_PIXELS,
-  normalizeEntity,
-  type ValidateOptions,
-  type ValidationResult,
-  validate,
-} from './validate.js';
+export { MAX_IMAGE_PIXELS, type ValidateOptions, type ValidationResult, validate } from './validate.js';

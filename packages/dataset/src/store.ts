@@ -2,8 +2,8 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { type DatasetManifest, DatasetManifestSchema, LABELS, type Sample, SampleSchema } from '@mmre/core';
+import { readJsonLines } from '@mmre/core/jsonl';
 import type { DatasetDiagnostic } from './diagnostics.js';
 import { zodDiagnostics } from './issues.js';
 import { compareIds, seededShuffle } from './random.js';
@@ -149,22 +149,15 @@ export async function* readSampleFile(file: string): AsyncGenerator<SampleLine> 
         : `${file}: cannot be read (${(err as Error).message})`,
     );
   }
-  const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-  let line = 0;
-  for await (const raw of rl) {
-    line++;
-    if (raw.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (err) {
+  for await (const { line, value, error } of readJsonLines(input)) {
+    if (error !== undefined) {
       yield {
         line,
         issues: [
           {
             severity: 'error',
             code: 'json',
-            message: `${file}:${line}: not valid JSON (${(err as Error).message}); fix: write one JSON object per line`,
+            message: `${file}:${line}: ${error}; fix: write one JSON object per line`,
             file,
             line,
           },

@@ -1,7 +1,7 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { MODES, type Mode, modeOf } from '@mmre/core';
+import { readJsonLines } from '@mmre/core/jsonl';
 import { withResponseCache } from '@mmre/provider-transport';
 import { z } from 'zod';
 import {
@@ -56,18 +56,10 @@ export async function readPredictions(file: string): Promise<Predictions> {
   const conflicts = new Map<string, number[]>();
   const issues: PredictionIssue[] = [];
   let n = 0;
-  const rl = createInterface({
-    input: createReadStream(file, { encoding: 'utf8' }),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  for await (const text of rl) {
-    n++;
-    if (text.trim() === '') continue;
-    let raw: unknown;
-    try {
-      raw = JSON.parse(text);
-    } catch (err) {
-      issues.push({ file, line: n, message: `not valid JSON (${errorMessage(err)}); fix: one JSON object per line` });
+  for await (const { line, value: raw, error } of readJsonLines(file)) {
+    n = line;
+    if (error !== undefined) {
+      issues.push({ file, line, message: `${error}; fix: one JSON object per line` });
       continue;
     }
     const r = PredictionLineSchema.safeParse(raw);

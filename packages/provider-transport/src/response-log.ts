@@ -1,7 +1,7 @@
-import { createReadStream, mkdirSync, openSync, writeSync } from 'node:fs';
+import { mkdirSync, openSync, writeSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { readJsonLines } from '@mmre/core/jsonl';
 
 /**
  * The responses of this project's providers, kept beside promptfoo's disk cache as one JSON line per
@@ -41,19 +41,12 @@ export class ResponseLog {
       if (cleared) await rm(this.file, { force: true });
       else if (await exists(this.file)) {
         const now = Date.now();
-        const lines = createInterface({
-          input: createReadStream(this.file, { encoding: 'utf8' }),
-          crlfDelay: Infinity,
-        });
-        for await (const line of lines) {
-          if (!line) continue;
-          try {
-            const e = JSON.parse(line) as { k?: unknown; t?: unknown; v?: unknown };
-            if (typeof e.k !== 'string' || typeof e.t !== 'number' || now - e.t > this.ttlMs) continue;
-            entries.set(e.k, { t: e.t, v: e.v });
-          } catch {
-            // a partial last line: its answer is asked again
-          }
+        for await (const { value, error } of readJsonLines(this.file)) {
+          // a line that does not parse (a partial last line, cut by a crash): its answer is asked again
+          if (error !== undefined) continue;
+          const e = value as { k?: unknown; t?: unknown; v?: unknown } | null;
+          if (typeof e?.k !== 'string' || typeof e.t !== 'number' || now - e.t > this.ttlMs) continue;
+          entries.set(e.k, { t: e.t, v: e.v });
         }
       }
       if (cleared) await marker.set();

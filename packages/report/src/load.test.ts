@@ -53,7 +53,7 @@ describe('loadResults streams promptfoo output files', () => {
     await writeFile(file, `${lines.join('\n')}\n`);
     const loaded = await loadResults([file]);
     expect(loaded.rows).toHaveLength(27);
-    expect(loaded.warnings.join('\n')).toMatch(/bad\.jsonl:4: not JSON/);
+    expect(loaded.warnings.join('\n')).toMatch(/bad\.jsonl:4: not valid JSON/);
   });
 
   it('names the file and the fix for what it cannot read', async () => {

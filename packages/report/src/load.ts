@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import type { DecodedTestVars, Mode } from '@mmre/core';
 import { modeOf, TestVarsSchema } from '@mmre/core';
+import { readJsonLines } from '@mmre/core/jsonl';
 import { z } from 'zod';
 import { JsonRowScanner } from './json-rows.js';
 
@@ -370,23 +370,19 @@ const TOP_PATHS: ReadonlySet<string> = new Set(['evalId', 'config', 'metadata', 
 /** Streams a promptfoo `-o out.jsonl` file: one result row per line. */
 async function streamJsonl(file: string): Promise<LoadedResults> {
   const reader = new RowReader(file);
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let i = 0;
+  let lines = 0;
   let bad = 0;
-  for await (const line of lines) {
-    const index = i++;
-    if (line.trim() === '') continue;
-    let row: unknown;
-    try {
-      row = JSON.parse(line);
-    } catch (err) {
+  for await (const { line, value, error } of readJsonLines(file)) {
+    lines++;
+    if (error !== undefined) {
       bad++;
-      reader.warn(`${file}:${index + 1}: not JSON (${(err as Error).message}); line skipped`);
+      reader.warn(`${file}:${line}: ${error}; line skipped`);
       continue;
     }
-    reader.add(row, index, `${file}:${index + 1}`);
+    reader.add(value, line - 1, `${file}:${line}`);
   }
-  if (reader.rows.length === 0 && bad > 0 && bad === i) throw new ResultsFileError(`${file}: no line is JSON; ${HOW}`);
+  if (reader.rows.length === 0 && bad > 0 && bad === lines)
+    throw new ResultsFileError(`${file}: no line is JSON; ${HOW}`);
   return { rows: reader.rows, runs: [runInfo(file, {}, reader)], warnings: reader.allWarnings() };
 }
 

@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readJsonLines } from '@mmre/core/jsonl';
 import { z } from 'zod';
 import type { DatasetDiagnostic } from '../diagnostics.js';
 
@@ -17,23 +16,12 @@ export async function readSummaries(
 ): Promise<{ summaries: Map<string, string>; diagnostics: DatasetDiagnostic[] }> {
   const summaries = new Map<string, string>();
   const diagnostics: DatasetDiagnostic[] = [];
-  const rl = createInterface({
-    input: createReadStream(file, { encoding: 'utf8' }),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  let line = 0;
-  for await (const raw of rl) {
-    line++;
-    const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-    if (!text.trim()) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
+  for await (const { line, value, error } of readJsonLines(file)) {
+    if (error !== undefined) {
       diagnostics.push({
         severity: 'error',
         code: 'summary-json',
-        message: `${file}:${line}: not valid JSON (${(err as Error).message}); fix: one {"id": "...", "summary": "..."} object per line`,
+        message: `${file}:${line}: ${error}; fix: one {"id": "...", "summary": "..."} object per line`,
         file,
         line,
       });
