@@ -205,14 +205,8 @@ function views(sums: Float64Array, stats: readonly { dims: number }[]): Float64A
   });
 }
 
-function bootstrapAdditiveAll<T>(
-  a: readonly T[],
-  b: readonly T[],
-  stats: readonly AdditiveStatistic<T>[],
-  iterations: number,
-  seed: number,
-  alpha: number,
-): BootstrapResult[] {
+/** The packed rows of both systems, sums arrays with a view per statistic, and the full-sample deltas. */
+function pairSetup<T>(a: readonly T[], b: readonly T[], stats: readonly AdditiveStatistic<T>[]) {
   const n = a.length;
   const { flat: fa, dims: d } = packAll(a, stats);
   const { flat: fb } = packAll(b, stats);
@@ -230,6 +224,18 @@ function bootstrapAdditiveAll<T>(
     const y = st.fromSums(vb[s] as Float64Array, n);
     return x === null || y === null ? null : x - y;
   });
+  return { n, d, fa, fb, suma, sumb, va, vb, full };
+}
+
+function bootstrapAdditiveAll<T>(
+  a: readonly T[],
+  b: readonly T[],
+  stats: readonly AdditiveStatistic<T>[],
+  iterations: number,
+  seed: number,
+  alpha: number,
+): BootstrapResult[] {
+  const { n, d, fa, fb, suma, sumb, va, vb, full } = pairSetup(a, b, stats);
   const rng = createRng(seed);
   const deltas = stats.map(() => new Float64Array(iterations));
   const valid = stats.map(() => 0);
@@ -337,23 +343,7 @@ function randomizationAdditiveAll<T>(
   iterations: number,
   seed: number,
 ): RandomizationResult[] {
-  const n = a.length;
-  const { flat: fa, dims: d } = packAll(a, stats);
-  const { flat: fb } = packAll(b, stats);
-  const suma = new Float64Array(d);
-  const sumb = new Float64Array(d);
-  const va = views(suma, stats);
-  const vb = views(sumb, stats);
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < d; j++) {
-      suma[j] = (suma[j] as number) + (fa[i * d + j] as number);
-      sumb[j] = (sumb[j] as number) + (fb[i * d + j] as number);
-    }
-  const deltas = stats.map((st, s) => {
-    const x = st.fromSums(va[s] as Float64Array, n);
-    const y = st.fromSums(vb[s] as Float64Array, n);
-    return x === null || y === null ? null : x - y;
-  });
+  const { n, d, fa, fb, suma, sumb, va, vb, full: deltas } = pairSetup(a, b, stats);
   const thresholds = deltas.map((delta) =>
     delta === null ? Number.NaN : Math.abs(delta) - 1e-12 * Math.max(1, Math.abs(delta)),
   );
