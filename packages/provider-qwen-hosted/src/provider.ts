@@ -12,6 +12,7 @@ import {
   openAIChatBody,
   parsePrompt,
   parseProviderConfig,
+  readApiKey,
 } from '@mmre/provider-transport';
 import type { HostedBackend, QwenHostedConfig } from './config.js';
 import {
@@ -60,8 +61,7 @@ export class QwenHostedProvider {
     const defaultUrl = c.backend === 'dashscope' ? DASHSCOPE_URLS[c.region] : OPENROUTER_URL;
     this.baseUrls = c.baseUrls ?? [c.baseUrl ?? defaultUrl];
     this.apiKeyEnv = (c.apiKeyEnv ?? DEFAULT_KEY_ENV[c.backend]) as string;
-    const raw = options.env?.[this.apiKeyEnv] ?? process.env[this.apiKeyEnv];
-    const key = raw?.trim();
+    const key = readApiKey(this.apiKeyEnv, options);
     if (!key) {
       const region =
         c.backend === 'dashscope'

@@ -17,6 +17,7 @@ import {
   PromptError,
   parsePrompt,
   parseProviderConfig,
+  readApiKey,
   resolveRequestImages,
 } from '@mmre/provider-transport';
 import type { LocalBackend, QwenLocalConfig } from './config.js';
@@ -26,11 +27,6 @@ import { toOllamaMessages } from './ollama.js';
 
 /** promptfoo's provider options, call context, and test hooks: the shared ones of @mmre/provider-transport. */
 export type { CallContext, ProviderInternals, ProviderOptions } from '@mmre/provider-transport';
-
-function readKey(envName: string, options: ProviderOptions): string | undefined {
-  const v = options.env?.[envName] ?? process.env[envName];
-  return v && v.trim() !== '' ? v.trim() : undefined;
-}
 
 /**
  * promptfoo provider for Qwen2.5-VL served locally: vLLM (default), SGLang, LMDeploy, llama.cpp,
@@ -59,7 +55,7 @@ export class QwenLocalProvider {
     this.baseUrls = c.baseUrls ?? [c.baseUrl ?? (DEFAULT_BASE_URLS[c.backend] as string)];
     let key: string | undefined;
     if (c.apiKeyEnv) {
-      key = readKey(c.apiKeyEnv, options);
+      key = readApiKey(c.apiKeyEnv, options);
       if (!key)
         throw new Error(
           `QwenLocalProvider: config.apiKeyEnv names the environment variable ${c.apiKeyEnv}, which is not set. Export it before running (export ${c.apiKeyEnv}=...) or remove apiKeyEnv if the server needs no key.`,

@@ -47,3 +47,13 @@ export interface CallContext {
   repeatIndex?: number;
   [key: string]: unknown;
 }
+
+/**
+ * An API key from the environment: promptfoo's provider `env:` first, then the process's; trimmed; undefined
+ * when unset or blank. Keys are never read from a provider's `config:`, so they never reach result files.
+ */
+export function readApiKey(envName: string, options: { env?: Record<string, string | undefined> }): string | undefined {
+  const v = options.env?.[envName] ?? process.env[envName];
+  const key = v?.trim();
+  return key ? key : undefined;
+}
