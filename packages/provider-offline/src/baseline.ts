@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import { formatAnswer, MODES, modeOf, TestVarsSchema } from '@mmre/core';
 import { loadDataset } from '@mmre/dataset';
-import { withResponseCache } from '@mmre/provider-transport';
+import { onceByKey, withResponseCache } from '@mmre/provider-transport';
 import { z } from 'zod';
 import {
   type CallContext,
@@ -34,25 +34,21 @@ interface LoadedModel {
   root: string;
   issues: number;
 }
-const models = new Map<string, Promise<LoadedModel>>();
+const loadModel = onceByKey((key: string) => {
+  const [root, split] = key.split('\u0000') as [string, string];
+  return loadDataset(root, { split }).then(
+    ({ samples, issues }): LoadedModel => ({ model: buildModel(samples), root, issues: issues.length }),
+    (err: unknown) => {
+      throw new Error(
+        `cannot load dataset ${root}: ${errorMessage(err)}; fix: set config.dataset (or MMRE_DATASET) to a dataset folder with dataset.json and samples.jsonl`,
+      );
+    },
+  );
+});
 
 /** The baseline model for a dataset folder and split, built once per process. */
 export function loadBaselineModel(root: string, split = 'train'): Promise<LoadedModel> {
-  const key = `${root}\u0000${split}`;
-  let m = models.get(key);
-  if (!m) {
-    m = loadDataset(root, { split }).then(
-      ({ samples, issues }) => ({ model: buildModel(samples), root, issues: issues.length }),
-      (err: unknown) => {
-        models.delete(key);
-        throw new Error(
-          `cannot load dataset ${root}: ${errorMessage(err)}; fix: set config.dataset (or MMRE_DATASET) to a dataset folder with dataset.json and samples.jsonl`,
-        );
-      },
-    );
-    models.set(key, m);
-  }
-  return m;
+  return loadModel(`${root}\u0000${split}`);
 }
 
 /**

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { MODES, type Mode, modeOf } from '@mmre/core';
 import { readJsonLines } from '@mmre/core/jsonl';
-import { withResponseCache } from '@mmre/provider-transport';
+import { onceByKey, withResponseCache } from '@mmre/provider-transport';
 import { z } from 'zod';
 import {
   type CallContext,
@@ -48,8 +48,6 @@ export interface Predictions {
   lines: number;
 }
 
-const files = new Map<string, Promise<Predictions>>();
-
 /** Reads and validates a predictions file line by line; a bad line is reported and the rest kept. */
 export async function readPredictions(file: string): Promise<Predictions> {
   const entries = new Map<string, { output: string; line: number }>();
@@ -80,15 +78,7 @@ export async function readPredictions(file: string): Promise<Predictions> {
 }
 
 /** The predictions of a file, read once per process. */
-export function loadPredictions(file: string): Promise<Predictions> {
-  let p = files.get(file);
-  if (!p) {
-    p = readPredictions(file);
-    p.catch(() => files.delete(file));
-    files.set(file, p);
-  }
-  return p;
-}
+export const loadPredictions: (file: string) => Promise<Predictions> = onceByKey(readPredictions);
 
 /**
  * Answers from saved predictions (JSONL `{id, mode, output}`, e.g. from a Python inference run),

@@ -38,7 +38,7 @@ export type {
 } from './openai-chat.js';
 export { OpenAIChatClient, openAIChatBody, resolveRequestImages } from './openai-chat.js';
 export type { CallContext, ProviderOptions, ProviderResponse, TokenUsage } from './promptfoo.js';
-export { readApiKey } from './promptfoo.js';
+export { onceByKey, readApiKey } from './promptfoo.js';
 export type { CacheOutcome, ResponseCacheKey } from './response-cache.js';
 export { withResponseCache } from './response-cache.js';
 export type { BackoffOptions } from './retry.js';

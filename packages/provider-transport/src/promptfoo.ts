@@ -57,3 +57,24 @@ export function readApiKey(envName: string, options: { env?: Record<string, stri
   const key = v?.trim();
   return key ? key : undefined;
 }
+
+/**
+ * A load done once per key for the whole process, shared by every provider instance: promptfoo makes a
+ * provider per config entry (and again per `-c` file or repeat), but a dataset, a predictions file or a
+ * response log behind them must be read or opened once. Concurrent calls share one promise; a load that
+ * fails is forgotten, so the next call tries again (after the user fixed the file, say).
+ */
+export function onceByKey<K, V>(load: (key: K) => Promise<V>): (key: K) => Promise<V> {
+  const loads = new Map<K, Promise<V>>();
+  return (key) => {
+    let p = loads.get(key);
+    if (!p) {
+      p = load(key);
+      loads.set(key, p);
+      p.catch(() => {
+        if (loads.get(key) === p) loads.delete(key);
+      });
+    }
+    return p;
+  };
+}
