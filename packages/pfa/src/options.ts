@@ -8,7 +8,8 @@ import {
 } from '@mmre/images';
 import { z } from 'zod';
 
-const positiveInt = z.coerce.number().int().positive();
+// Env and option values arrive as strings or numbers: coerced, then a positive integer.
+const positiveIntOrString = z.coerce.number().int().positive();
 
 export const PfaTemplatesSchema = z
   .object({
@@ -40,9 +41,9 @@ export const PfaOptionsSchema = z
     templates: PfaTemplatesSchema.optional(),
     systemPrompt: z.string().min(1).optional(),
     shots: ShotsSchema.optional(),
-    minPixels: positiveInt.optional(),
-    maxPixels: positiveInt.optional(),
-    factor: positiveInt.optional(),
+    minPixels: positiveIntOrString.optional(),
+    maxPixels: positiveIntOrString.optional(),
+    factor: positiveIntOrString.optional(),
     format: z.enum(['jpeg', 'png']).optional(),
     quality: z.coerce.number().int().min(1).max(100).optional(),
     /**
@@ -112,7 +113,7 @@ export function envPfaOptions(env: NodeJS.ProcessEnv = process.env): ParsedPfaOp
   ] as const) {
     const raw = env[name];
     if (raw === undefined || raw.trim() === '') continue;
-    const r = positiveInt.safeParse(raw.trim());
+    const r = positiveIntOrString.safeParse(raw.trim());
     if (!r.success)
       throw new PfaOptionsError(
         `environment variable ${name}=${JSON.stringify(raw)} must be a positive integer (pixels), e.g. ${name}=${key === 'minPixels' ? DEFAULT_MIN_PIXELS : DEFAULT_MAX_PIXELS}`,

@@ -128,7 +128,8 @@ type AttemptOutcome =
 
 class TimeoutSignal extends Error {}
 
-function positiveInt(name: string, v: number | undefined, dflt: number, min = 1): number {
+/** An integer option of the transport, at least `min`, or its default when not given. */
+function intOption(name: string, v: number | undefined, dflt: number, min = 1): number {
   if (v === undefined) return dflt;
   if (!Number.isInteger(v) || v < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${v}`);
   return v;
@@ -197,9 +198,9 @@ export class HttpTransport {
   private counters = { requests: 0, attempts: 0, retries: 0, failures: 0 };
 
   constructor(options: TransportOptions) {
-    this.timeoutMs = positiveInt('timeoutMs', options.timeoutMs, 120_000);
-    this.maxRetries = positiveInt('maxRetries', options.maxRetries, 4, 0);
-    this.maxConcurrency = positiveInt('maxConcurrency', options.maxConcurrency, 16);
+    this.timeoutMs = intOption('timeoutMs', options.timeoutMs, 120_000);
+    this.maxRetries = intOption('maxRetries', options.maxRetries, 4, 0);
+    this.maxConcurrency = intOption('maxConcurrency', options.maxConcurrency, 16);
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
@@ -213,7 +214,7 @@ export class HttpTransport {
       .flatMap(([, v]) => [v, v.replace(/^(Bearer|Basic)\s+/i, '')]);
     this.redact = makeRedactor([...(options.secrets ?? []), ...headerSecrets]);
     this.semaphore = new Semaphore(this.maxConcurrency);
-    this.admission = new Semaphore(positiveInt('maxPending', options.maxPending, 2 * this.maxConcurrency));
+    this.admission = new Semaphore(intOption('maxPending', options.maxPending, 2 * this.maxConcurrency));
     this.replicas = new ReplicaSet(
       options.baseUrls,
       this.maxConcurrency,
