@@ -35,9 +35,9 @@ describe('readPredictions', () => {
     const p = await readPredictions(file);
     expect(p.entries.size).toBe(4);
     expect(p.issues.map((i) => `${i.line}: ${i.message}`)).toEqual([
-      '3: field output: must be a string (the raw model answer)',
+      '3: field "output": must be a string (the raw model answer)',
       expect.stringMatching(/^4: not valid JSON/),
-      '10: field mode: must be one of joint, summary, mner',
+      '10: field "mode": must be one of joint, summary, mner',
     ]);
     expect([...p.conflicts.values()]).toEqual([[7, 8]]);
   });

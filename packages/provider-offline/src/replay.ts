@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { MODES, type Mode, modeOf } from '@mmre/core';
-import { readJsonLines } from '@mmre/core/jsonl';
+import { describeLineIssues, readJsonLines } from '@mmre/core/jsonl';
 import { onceByKey, withResponseCache } from '@mmre/provider-transport';
 import { z } from 'zod';
 import {
@@ -65,7 +65,7 @@ export async function readPredictions(file: string): Promise<Predictions> {
       issues.push({
         file,
         line: n,
-        message: r.error.issues.map((i) => `field ${i.path.join('.') || '(line)'}: ${i.message}`).join('; '),
+        message: describeLineIssues(r.error),
       });
       continue;
     }

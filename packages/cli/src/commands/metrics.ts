@@ -1,3 +1,4 @@
+import { describeLineIssues } from '@mmre/core/jsonl';
 import type { NltkBleuStats, RougeScores } from '@mmre/metrics';
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -76,11 +77,7 @@ export function registerMetricsCommand(program: Command): void {
 
 /** Explains a zod issue list as `field "x": problem` parts, with the fix. */
 function describeIssues(error: z.ZodError): string {
-  const parts = error.issues.map((issue) => {
-    if (issue.path.length === 0) return `the line is not a JSON object (${issue.message})`;
-    return `field "${issue.path.join('.')}": ${issue.message}`;
-  });
-  return `${parts.join('; ')} (each line must be an object {"id": string, "prediction": string, "reference": string})`;
+  return `${describeLineIssues(error)} (each line must be an object {"id": string, "prediction": string, "reference": string})`;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { describeLineIssues } from '@mmre/core/jsonl';
 import type { Command } from 'commander';
 import { z } from 'zod';
 
@@ -64,10 +65,8 @@ Examples:
         const parsed = ParseLineSchema.safeParse(value);
         if (!parsed.success) {
           bad++;
-          const issue = parsed.error.issues[0];
-          const field = issue?.path.join('.') || '(line)';
           process.stderr.write(
-            `${opts.input}:${line}: field "${field}": ${issue?.message ?? 'invalid'} (expected {"id", "mode", "output"})\n`,
+            `${opts.input}:${line}: ${describeLineIssues(parsed.error)} (expected {"id", "mode", "output"})\n`,
           );
           continue;
         }

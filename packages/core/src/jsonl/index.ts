@@ -36,3 +36,23 @@ export async function* readJsonLines(input: string | Readable): AsyncGenerator<J
     }
   }
 }
+
+/** The parts of a zod error that `describeLineIssues` reads (structural: any zod version's error fits). */
+export interface LineIssues {
+  issues: readonly { path: readonly PropertyKey[]; message: string }[];
+}
+
+/**
+ * What is wrong with one JSON line, from the zod error of its schema: `field "a.b": <message>` per issue,
+ * joined by `; `; an issue of the line itself reads `the line is not a JSON object (<message>)`. The
+ * caller puts `file:line: ` before it and the expected shape after it.
+ */
+export function describeLineIssues(error: LineIssues): string {
+  return error.issues
+    .map((issue) =>
+      issue.path.length === 0
+        ? `the line is not a JSON object (${issue.message})`
+        : `field "${issue.path.map(String).join('.')}": ${issue.message}`,
+    )
+    .join('; ');
+}

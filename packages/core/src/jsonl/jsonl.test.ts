@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { type JsonLine, readJsonLines } from './index.js';
+import { z } from 'zod';
+import { describeLineIssues, type JsonLine, readJsonLines } from './index.js';
 
 async function all(input: Parameters<typeof readJsonLines>[0]): Promise<JsonLine[]> {
   const out: JsonLine[] = [];
@@ -38,5 +39,21 @@ describe('readJsonLines', () => {
 
   it('rejects with the stream error for a file that is not there', async () => {
     await expect(all(join(tmpdir(), 'mmre-no-such-dir', 'x.jsonl'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('describeLineIssues', () => {
+  it('names each field of a bad line, and a line that is not an object', () => {
+    const schema = z.object({ id: z.string(), mode: z.enum(['joint', 'mner']), n: z.object({ k: z.number() }) });
+    const bad = schema.safeParse({ id: 3, mode: 'x', n: { k: 'y' } });
+    expect(bad.success).toBe(false);
+    const text = describeLineIssues((bad as { error: z.ZodError }).error);
+    expect(text.split('; ').map((p) => p.slice(0, p.indexOf(':')))).toEqual([
+      'field "id"',
+      'field "mode"',
+      'field "n.k"',
+    ]);
+    const notObject = schema.safeParse([1]);
+    expect(describeLineIssues((notObject as { error: z.ZodError }).error)).toMatch(/^the line is not a JSON object \(/);
   });
 });
