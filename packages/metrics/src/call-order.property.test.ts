@@ -16,7 +16,13 @@ import {
   nltkCorpusBleu,
   nltkSentenceBleu,
 } from './bleu-nltk.js';
-import { sacreBleuFromStats, sacreBleuStats, sacreCorpusBleu, sacreSentenceBleu } from './bleu-sacre.js';
+import {
+  type SacreBleuResult,
+  sacreBleuFromStats,
+  sacreBleuStats,
+  sacreCorpusBleu,
+  sacreSentenceBleu,
+} from './bleu-sacre.js';
 import { ROUGE_TYPES, type RougeType, rougeScores, rougeScoresBoth } from './rouge.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -91,15 +97,7 @@ function clipped(hyp: readonly string[], ref: readonly string[], n: number): { m
   return { match, total: Math.max(0, hyp.length - n + 1) };
 }
 
-interface SacreRef {
-  score: number;
-  counts: number[];
-  totals: number[];
-  precisions: number[];
-  bp: number;
-  sys_len: number;
-  ref_len: number;
-}
+type SacreRef = SacreBleuResult;
 
 /** sacrebleu `BLEU.compute_bleu`, transcribed. */
 function computeBleuRef(

@@ -2,7 +2,6 @@
 // Checks the issue's bounds (file ≤ 20 MB, DOMContentLoaded ≤ 3 s in headless Chromium, no network
 // request) and that sorting, filtering, search and paging work over all samples. The measured
 // figures are printed (the README quotes them).
-import { existsSync } from 'node:fs';
 import { copyFile, link, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -11,9 +10,9 @@ import type { Gold, TestSegment } from '@mmre/core';
 import { mulberry32 } from '@mmre/core';
 import { repoRoot } from '@mmre-test/shared';
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkChromium, haveChromium, launchChromium } from './__fixtures__/chromium.js';
 import type { FixtureSample } from './__fixtures__/fixtures.js';
 import { promptfooJson, threeModeRows } from './__fixtures__/fixtures.js';
 import type { Report } from './build.js';
@@ -25,13 +24,7 @@ const N = 1660;
 /** Distinct pictures drawn; each is linked under N / POOL sample file names (every file is still read). */
 const POOL = 166;
 const MB = 1024 * 1024;
-const CHROMIUM = process.env.MMRE_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  const msg = `${CHROMIUM} is missing (apt-get install -y chromium); skipping the headless-browser scale test`;
-  if (process.env.CI) throw new Error(`${msg.split(';')[0]} and CI is set`);
-  console.warn(msg);
-}
+checkChromium('the headless-browser scale test');
 
 interface DatasetRecord {
   id: string;
@@ -151,19 +144,7 @@ describe(`HTML report at ${N} paired samples`, () => {
     const shown = async (p: Page) => Number(await p.textContent('#shown'));
 
     beforeAll(async () => {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       page.on('request', (r) => requests.push(r.url()));
       page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));

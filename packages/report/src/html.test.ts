@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -6,8 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { formatAnswer } from '@mmre/core';
 import { repoRoot } from '@mmre-test/shared';
 import type { Browser } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkChromium, haveChromium, launchChromium } from './__fixtures__/chromium.js';
 import type { FixtureSample } from './__fixtures__/fixtures.js';
 import { makeSamples, promptfooJson, threeModeRows } from './__fixtures__/fixtures.js';
 import type { Report } from './build.js';
@@ -17,13 +16,7 @@ import type { GalleryPicture } from './gallery-client.js';
 import { deltaChartSvg, markMultiset, renderHtml } from './html.js';
 import { parseResultsJson } from './load.js';
 
-const CHROMIUM = process.env.MMRE_CHROMIUM ?? '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  const msg = `${CHROMIUM} is missing (apt-get install -y chromium); skipping the headless-browser tests`;
-  if (process.env.CI) throw new Error(`${msg.split(';')[0]} and CI is set`);
-  console.warn(msg);
-}
+checkChromium('the headless-browser tests');
 
 let dir: string;
 let samples: FixtureSample[];
@@ -140,19 +133,7 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
   let browser: Browser;
   let file: string;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     file = join(dir, 'report.html');
     await writeFile(file, await renderHtml(report, { outFile: file }));
   }, 60_000);
