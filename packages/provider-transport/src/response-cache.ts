@@ -142,7 +142,12 @@ function cacheTtlMs(env: Record<string, string | undefined>): number {
   return (Number.isFinite(v) && v > 0 ? v : 1_209_600) * 1000;
 }
 
-/** Where an answer is stored: beside promptfoo's disk cache (ResponseLog), else in promptfoo's cache itself. */
+/**
+ * Where an answer is stored: beside promptfoo's disk cache (ResponseLog), else in promptfoo's cache itself.
+ * Process-wide on purpose: promptfoo makes a provider per config entry (and per -c file), and all of them
+ * must append to the one file of a cache folder through one descriptor, so the registry cannot live in
+ * a provider instance. It holds one ResponseLog per folder and nothing else.
+ */
 const responseLogs = new Map<string, ResponseLog>();
 const MARKER_KEY = `mmre:response-log:${RESPONSE_CACHE_VERSION}`;
 
