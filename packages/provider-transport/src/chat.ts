@@ -256,6 +256,11 @@ export async function neverThrow(
       meta.failure = e.reason;
       if (e.requestId) meta.requestId = e.requestId;
     }
+    // The transport has already retried (backoff, Retry-After, replicas): promptfoo must not call again.
+    // promptfoo 0.123's scheduler treats any error text containing "429" or "rate limit" as a rate limit
+    // and re-calls (a loopback port like 42913 in a URL was enough); `rateLimitKind: 'quota'` is the one
+    // signal it reads as "do not retry" (isProviderResponseRateLimited in promptfoo's scheduler).
+    meta.rateLimitKind = 'quota';
     return { error: redact(`${provider}: ${reason}`), metadata: JSON.parse(redact(JSON.stringify(meta))) };
   }
 }
