@@ -53,6 +53,9 @@ export function promptfooEnv(dir: string, extra: Record<string, string> = {}): N
     PROMPTFOO_DISABLE_TELEMETRY: '1',
     PROMPTFOO_DISABLE_UPDATE: '1',
     PROMPTFOO_DISABLE_SHARING: '1',
+    // What the repository's .env gives a run from its root: no per-run debug log, whose shutdown can crash
+    // promptfoo 0.123 with "write after end" (winstonjs/winston#2599). These runs start in temp dirs.
+    PROMPTFOO_DISABLE_DEBUG_LOG: 'true',
     NO_COLOR: '1',
     ...extra,
   };

@@ -8,6 +8,7 @@
 //               output file ≤ 50 MB × 900/4,980 (the issue's target for the paper's 4,980 rows, pro rata);
 //               promptfoo.db growth ≤ 100 MB × 900/4,980; peak RSS of promptfoo ≤ 1 GiB (the paper-size
 //               target, which 900 rows must meet a fortiori); `mmre report` succeeds with 300 paired samples;
+//               the repository's .env kept promptfoo's debug log off (error log on);
 //   rerun       exit 0; 0 requests at the peer; the same answers and the same report numbers.
 // The size and memory bounds are soft assertions, so one run reports every bound it misses.
 import { spawn } from 'node:child_process';
@@ -71,8 +72,16 @@ const dbBytes = (configDir: string) =>
 function evalEnv(dir: string, extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = promptfooEnv(dir, { PROMPTFOO_CACHE_TYPE: 'disk' });
   for (const k of Object.keys(env))
-    if (k.startsWith('MMRE_') || k.startsWith('VITEST') || k === 'NODE_ENV' || k === 'JEST_WORKER_ID') delete env[k];
-  // (vitest sets NODE_ENV=test, with which promptfoo keeps its cache in memory and the rerun could not hit it)
+    if (
+      k.startsWith('MMRE_') ||
+      k.startsWith('VITEST') ||
+      k === 'NODE_ENV' ||
+      k === 'JEST_WORKER_ID' ||
+      k === 'PROMPTFOO_DISABLE_DEBUG_LOG'
+    )
+      delete env[k];
+  // (vitest sets NODE_ENV=test, with which promptfoo keeps its cache in memory and the rerun could not hit it;
+  // PROMPTFOO_DISABLE_DEBUG_LOG must come from the repository's .env, as in a user's run from its root)
   return { ...env, ...extra };
 }
 
@@ -257,6 +266,15 @@ describe(`paper-size path at ${SAMPLES} samples (issue 9 smoke test)`, () => {
 
     firstReport = await report(out);
     expect(firstReport.pairedSamples).toBe(SAMPLES);
+
+    // The repository's .env (loaded by promptfoo from the directory it runs in) turned off promptfoo's per-run
+    // debug log, whose backlog at shutdown crashed a rerun with "write after end"; its error log stays on.
+    const logs = readdirSync(join(dir, '.logs'));
+    expect(logs.filter((f) => f.startsWith('promptfoo-error-')).length, `log files: ${logs}`).toBeGreaterThan(0);
+    expect(
+      logs.filter((f) => f.startsWith('promptfoo-debug-')),
+      'promptfoo debug logs',
+    ).toEqual([]);
   }, 300_000);
 
   it('a rerun with the same promptfoo cache sends no request and gives the same answers and report numbers', async () => {
