@@ -30,7 +30,9 @@ async function debugLogOfRun(cwd: string): Promise<string> {
         '--no-table',
         '--no-progress-bar',
       ],
-      { cwd, env: promptfooEnv(dir), timeout: 120_000 },
+      // the debug log is what this test reads: on, over the repository .env's `false` (dotenv does not
+      // override a variable that is set)
+      { cwd, env: promptfooEnv(dir, { PROMPTFOO_DISABLE_DEBUG_LOG: 'false' }), timeout: 120_000 },
       (err) => resolve(err ? 1 : 0),
     );
   });
