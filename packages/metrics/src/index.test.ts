@@ -10,6 +10,7 @@ describe('public face', () => {
       'additiveStatistic',
       'corpusBleuAdditive',
       'entityKey',
+      'holmAdjust',
       'macroNer',
       'matchingFromCounts',
       'matchingStats',

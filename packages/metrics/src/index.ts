@@ -25,6 +25,7 @@ export {
   tokenize13a,
   tokenize13aTokens,
 } from './bleu-sacre.js';
+export { holmAdjust } from './holm.js';
 export {
   type MatchingStats,
   type MatchPair,
