@@ -161,7 +161,13 @@ export function readChatCompletion(json: unknown): ChatAnswer {
   }
   const choice = r.data.choices[0] as (typeof r.data.choices)[number];
   const c = choice.message.content;
-  const output = typeof c === 'string' ? c : Array.isArray(c) ? c.map((p) => p.text ?? '').join('') : '';
+  // `content: null` is no answer (a refusal, a tool call, a filtered or failed generation): an error, so it is
+  // never cached or scored as an empty answer.
+  if (c === null)
+    throw new BadAnswerError(
+      `the server answered with message.content null (finish_reason ${JSON.stringify(choice.finish_reason ?? null)}): no answer text`,
+    );
+  const output = typeof c === 'string' ? c : c.map((p) => p.text ?? '').join('');
   const u = r.data.usage;
   const tokenUsage =
     u && (u.prompt_tokens !== undefined || u.completion_tokens !== undefined)

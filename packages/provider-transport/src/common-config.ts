@@ -34,16 +34,31 @@ export function endpointOptions(examples: { url: string; keyEnv: string }) {
 
 /**
  * Sampling and transport options: `temperature`, `maxTokens`, `topP`, `seed`, `timeoutMs`,
- * `maxRetries`, `maxConcurrency` (default `defaults.maxConcurrency`), in that order.
+ * `maxRetries`, `retryBudgetMs`, `maxRetryAfterMs`, `maxConcurrency`, in that order. Defaults that differ
+ * per provider come from `defaults` (hosted APIs throttle for up to a minute: they retry longer).
  */
-export function chatOptions(defaults: { maxConcurrency: number }) {
+export function chatOptions(defaults: {
+  maxConcurrency: number;
+  maxRetries?: number;
+  retryBudgetMs?: number;
+  maxRetryAfterMs?: number;
+}) {
   return {
     temperature: z.number().min(0).max(2).default(0),
     maxTokens: positiveInt.default(1024),
     topP: z.number().gt(0).max(1).optional(),
     seed: z.number().int().optional(),
     timeoutMs: positiveInt.default(120_000),
-    maxRetries: z.number().int().min(0).max(20).default(4),
+    maxRetries: z
+      .number()
+      .int()
+      .min(0)
+      .max(50)
+      .default(defaults.maxRetries ?? 4),
+    /** Longest time one call spends on attempts and backoff before it fails, in ms. */
+    retryBudgetMs: positiveInt.min(1_000).default(defaults.retryBudgetMs ?? 300_000),
+    /** Longest Retry-After honoured; a longer one fails the row at once, naming the wait, in ms. */
+    maxRetryAfterMs: positiveInt.default(defaults.maxRetryAfterMs ?? 120_000),
     maxConcurrency: positiveInt.max(1024).default(defaults.maxConcurrency),
   };
 }
@@ -64,6 +79,8 @@ export interface CommonChatConfig {
   seed?: number | undefined;
   timeoutMs: number;
   maxRetries: number;
+  retryBudgetMs: number;
+  maxRetryAfterMs: number;
   maxConcurrency: number;
   extraBody?: Record<string, unknown> | undefined;
   requestsPerMinute?: number | undefined;

@@ -13,7 +13,13 @@ export type TransportFailureReason =
   /** The server asked to wait longer (Retry-After) than `maxRetryAfterMs`. */
   | 'retry-after-too-long'
   /** The caller aborted or the transport was closed. */
-  | 'aborted';
+  | 'aborted'
+  /** A 2xx whose body is an error (`{error: …}`, as OpenRouter sends once generation has started). */
+  | 'error-in-200'
+  /** The replica (every replica) failed too often in a row: its circuit is open, nothing was sent. */
+  | 'circuit-open'
+  /** The server was not ready before the first request (wrong URL, model not served, failed auth, still loading). */
+  | 'not-ready';
 
 export interface TransportErrorInit {
   reason: TransportFailureReason;
@@ -49,30 +55,8 @@ export class TransportError extends Error {
   }
 }
 
-const REDACTED = '[REDACTED]';
-
 /**
- * Builds a redactor that removes the given secret values (exact matches, and their URL-encoded
- * form) plus anything that looks like an `Authorization`/`Bearer` credential or an `api-key`
- * header value. Secrets shorter than 4 characters are ignored (they would redact ordinary text).
+ * The redactor every provider message goes through: `makeRedactor` of @mmre/core (one definition for the
+ * transport, the providers and the report), re-exported here for the transport's own users.
  */
-export function makeRedactor(secrets: readonly (string | undefined | null)[]): (text: string) => string {
-  const values = new Set<string>();
-  for (const s of secrets) {
-    if (!s || s.length < 4) continue;
-    values.add(s);
-    values.add(encodeURIComponent(s));
-  }
-  const sorted = [...values].sort((a, b) => b.length - a.length);
-  return (text: string) => {
-    let out = String(text);
-    for (const v of sorted) out = out.split(v).join(REDACTED);
-    out = out.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{4,}/gi, `$1 ${REDACTED}`);
-    out = out.replace(
-      /\b(authorization|x-api-key|api-key)(["']?\s*[:=]\s*["']?)(?!\[REDACTED\])[^\s"',}]+/gi,
-      `$1$2${REDACTED}`,
-    );
-    out = out.replace(/\bsk-[A-Za-z0-9_-]{8,}/g, REDACTED);
-    return out;
-  };
-}
+export { makeRedactor } from '@mmre/core';

@@ -35,12 +35,20 @@ export type {
   ChatRequest,
   OpenAIChatClientOptions,
   ProviderInternals,
+  ReadinessCheck,
 } from './openai-chat.js';
-export { OpenAIChatClient, openAIChatBody, resolveRequestImages } from './openai-chat.js';
+export { NotReadyError, OpenAIChatClient, openAIChatBody, resolveRequestImages } from './openai-chat.js';
 export type { CallContext, ProviderOptions, ProviderResponse, TokenUsage } from './promptfoo.js';
 export { onceByKey, readApiKey } from './promptfoo.js';
+export type { BreakerOptions } from './replicas.js';
 export type { CacheOutcome, ResponseCacheKey } from './response-cache.js';
 export { withResponseCache } from './response-cache.js';
 export type { BackoffOptions } from './retry.js';
-export type { RequestOptions, TransportEvent, TransportOptions, TransportResponse } from './transport.js';
-export { HttpTransport } from './transport.js';
+export type {
+  ProbeResult,
+  RequestOptions,
+  TransportEvent,
+  TransportOptions,
+  TransportResponse,
+} from './transport.js';
+export { errorIn200, HttpTransport } from './transport.js';

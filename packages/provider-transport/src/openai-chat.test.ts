@@ -31,6 +31,8 @@ describe('parseProviderConfig', () => {
       seed: 2,
       timeoutMs: 120_000,
       maxRetries: 4,
+      retryBudgetMs: 300_000,
+      maxRetryAfterMs: 120_000,
       maxConcurrency: 4,
     });
   });

@@ -1,10 +1,12 @@
+import { makeRedactor } from '@mmre/core';
 import { sharedImageEncoder } from '@mmre/images';
 import type { ChatMessage, Prices } from './chat.js';
 import { costOf, neverThrow, openAIUsedTokens, readChatCompletion } from './chat.js';
 import type { Clock } from './clock.js';
 import type { CommonChatConfig } from './common-config.js';
-import { makeRedactor } from './errors.js';
+import { TransportError } from './errors.js';
 import type { CallContext, ProviderResponse, TokenUsage } from './promptfoo.js';
+import type { BreakerOptions } from './replicas.js';
 import { withResponseCache } from './response-cache.js';
 import type { BackoffOptions } from './retry.js';
 import type { TransportEvent } from './transport.js';
@@ -24,6 +26,22 @@ export interface ProviderInternals {
   onEvent?: (e: TransportEvent) => void;
   /** Backoff between retries (default 500 ms doubling to 30 s, full jitter). */
   backoff?: Partial<BackoffOptions>;
+  /** Circuit breaker of the transport (tests shorten it). */
+  breaker?: Partial<BreakerOptions>;
+  /** Where the one-time notes go (readiness failure, a backend that cannot constrain…); default process.stderr. */
+  notice?: (line: string) => void;
+}
+
+/**
+ * A readiness check, run once before the first request that reaches the server (cache hits need no server):
+ * it returns notes to print once (e.g. "this backend cannot constrain decoding") and throws a
+ * {@link NotReadyError} naming what is wrong (URL, model, auth, still loading after the wait).
+ */
+export type ReadinessCheck = (transport: HttpTransport) => Promise<string[] | undefined>;
+
+/** The server is not usable: every call of the provider fails with this message, and nothing more is sent. */
+export class NotReadyError extends Error {
+  override name = 'NotReadyError';
 }
 
 /** One request. `payload`, when given, is the exact JSON text of `body`. */
@@ -94,6 +112,12 @@ export interface OpenAIChatClientOptions {
   read?: (json: unknown) => ChatReading;
   /** Tokens an answer used, for `tokensPerMinute` (default openAIUsedTokens). */
   usedTokens?: (json: unknown) => number | undefined;
+  /** Run once before the first request sent (see ReadinessCheck). */
+  ready?: ReadinessCheck;
+  /** Total time one call may spend on retries (HttpTransport retryBudgetMs). */
+  retryBudgetMs?: number;
+  /** Longest Retry-After honoured (HttpTransport maxRetryAfterMs). */
+  maxRetryAfterMs?: number;
   internals?: ProviderInternals;
 }
 
@@ -124,6 +148,9 @@ export class OpenAIChatClient {
   private readonly cacheParts: Record<string, unknown>;
   private readonly prices: Prices | undefined;
   private readonly read: (json: unknown) => ChatReading;
+  private readonly readyCheck: ReadinessCheck | undefined;
+  private readiness: Promise<void> | undefined;
+  private readonly notice: (line: string) => void;
 
   constructor(o: OpenAIChatClientOptions) {
     const c = o.config;
@@ -134,6 +161,8 @@ export class OpenAIChatClient {
     this.secrets = o.secrets;
     this.prices = c.prices;
     this.read = o.read ?? readChatCompletion;
+    this.readyCheck = o.ready;
+    this.notice = internals.notice ?? ((line) => process.stderr.write(`${line}\n`));
     // The URL paths of the base URLs: the cache key leaves the (replica) hosts out.
     const basePaths = [...new Set(o.baseUrls.map((u) => new URL(u).pathname.replace(/\/+$/, '')))].sort();
     this.cacheParts = { ...o.cacheParts, basePaths };
@@ -151,7 +180,29 @@ export class OpenAIChatClient {
       random: internals.random,
       onEvent: internals.onEvent,
       backoff: internals.backoff,
+      breaker: internals.breaker,
+      retryBudgetMs: o.retryBudgetMs ?? c.retryBudgetMs,
+      maxRetryAfterMs: o.maxRetryAfterMs ?? c.maxRetryAfterMs,
     });
+  }
+
+  /**
+   * The readiness check, once per client: concurrent first calls share it; its notes are printed once; a
+   * failure is kept, so every later call fails at once with the same message and sends nothing.
+   */
+  ensureReady(): Promise<void> {
+    if (!this.readyCheck) return Promise.resolve();
+    this.readiness ??= this.readyCheck(this.transport).then(
+      (notes) => {
+        for (const n of notes ?? []) this.notice(this.redact(`${this.name}: ${n}`));
+      },
+      (e: unknown) => {
+        const message = this.redact(e instanceof Error ? e.message : String(e));
+        this.notice(`${this.name}: not ready, no request will be sent: ${message}`);
+        throw new TransportError({ reason: 'not-ready', message, attempts: 0 });
+      },
+    );
+    return this.readiness;
   }
 
   /**
@@ -177,6 +228,7 @@ export class OpenAIChatClient {
               secrets: this.secrets,
             },
             async () => {
+              await this.ensureReady();
               const wire = await (call.send ?? resolveRequestImages)(req);
               const res = await this.transport.postJson(wire.path, wire.payload ?? JSON.stringify(wire.body), {
                 estimatedTokens: wire.estimatedTokens,
@@ -192,6 +244,8 @@ export class OpenAIChatClient {
                   attempts: res.attempts,
                   requestId: res.requestId,
                   finishReason: answer.finishReason ?? null,
+                  // Cut at max tokens: kept as the answer (what the model said), flagged so the report counts it.
+                  ...(answer.finishReason === 'length' ? { truncated: true } : {}),
                 },
               };
               if (answer.tokenUsage) response.tokenUsage = answer.tokenUsage;

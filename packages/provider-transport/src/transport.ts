@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { makeRedactor, redactThenClip } from '@mmre/core';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import type { TransportFailureReason } from './errors.js';
-import { makeRedactor, TransportError } from './errors.js';
+import { TransportError } from './errors.js';
 import { TokenBucket } from './rate-limit.js';
-import type { CooldownOptions, Replica } from './replicas.js';
-import { DEFAULT_COOLDOWN, ReplicaSet } from './replicas.js';
+import type { BreakerOptions, CooldownOptions, Replica } from './replicas.js';
+import { CircuitOpenError, DEFAULT_BREAKER, DEFAULT_COOLDOWN, ReplicaSet } from './replicas.js';
 import type { BackoffOptions } from './retry.js';
 import { DEFAULT_BACKOFF, fullJitterDelay, isRetryableStatus, parseRetryAfter } from './retry.js';
 import { Semaphore } from './semaphore.js';
@@ -16,8 +17,15 @@ export interface TransportOptions {
   baseUrls: readonly string[];
   /** Per-attempt timeout covering connect, headers and the whole body, in ms (default 120 000). */
   timeoutMs?: number | undefined;
-  /** Retries after the first attempt (default 4, so up to 5 attempts). */
+  /** Retries after the first attempt (default 4, so up to 5 attempts); the retry budget may end them sooner. */
   maxRetries?: number | undefined;
+  /**
+   * Longest time one call may spend from its first attempt, retries and their backoff included, in ms
+   * (default 300 000). A retry whose wait would end past it is not made: the call fails naming the budget.
+   */
+  retryBudgetMs?: number | undefined;
+  /** The circuit breaker per replica (threshold 5 consecutive dead failures, open 60 s). */
+  breaker?: Partial<BreakerOptions> | undefined;
   /** Requests in flight at once across all replicas (default 16); more wait in FIFO order. */
   maxConcurrency?: number | undefined;
   /**
@@ -170,6 +178,40 @@ function clip(s: string, n = 500): string {
 }
 
 /**
+ * An error carried by a 2xx body: `{error: …}` with no `choices` (OpenAI) and no `message` (Ollama). OpenRouter
+ * answers so once a model has started ("errors mid-generation return 200 with an error object",
+ * openrouter.ai/docs/api-reference/errors): its `error.code` is an HTTP-like status, retried when 408/429/5xx.
+ * Without a numeric code the error is transient when its code or message says busy, overloaded,
+ * rate limit, timeout or unavailable.
+ */
+export function errorIn200(json: unknown): { status?: number; transient: boolean } | undefined {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return undefined;
+  const j = json as Record<string, unknown>;
+  if (!j.error || 'choices' in j || 'message' in j) return undefined;
+  const e = j.error as Record<string, unknown> | string;
+  const codeRaw = typeof e === 'object' ? (e.code ?? e.status) : undefined;
+  const code =
+    typeof codeRaw === 'number'
+      ? codeRaw
+      : typeof codeRaw === 'string' && /^\d{3}$/.test(codeRaw)
+        ? Number(codeRaw)
+        : undefined;
+  const words = `${typeof e === 'object' ? `${String(e.code ?? '')} ${String(e.type ?? '')} ${String(e.message ?? '')}` : e}`;
+  const transient = /busy|overload|rate.?limit|throttl|timeout|timed out|unavailable|temporar|try again/i.test(words);
+  return code !== undefined && code >= 100 && code <= 599 ? { status: code, transient } : { transient };
+}
+
+/** One replica's answer to a readiness GET. */
+export interface ProbeResult {
+  replica: string;
+  /** HTTP status, 0 when no response came (connection refused, timeout). */
+  status: number;
+  json?: unknown;
+  /** The server's message or the connection error, redacted. */
+  message: string;
+}
+
+/**
  * The HTTP client both Qwen providers use: undici pools with keep-alive (one per replica), a FIFO
  * concurrency limit, replica balancing with cool-downs, client-side rate limits, per-attempt
  * timeouts, and retries with exponential backoff + full jitter honouring `Retry-After` on 429, 5xx,
@@ -189,6 +231,7 @@ export class HttpTransport {
   private readonly random: () => number;
   private readonly backoff: BackoffOptions;
   private readonly maxRetryAfterMs: number;
+  readonly retryBudgetMs: number;
   private readonly maxResponseBytes: number;
   private readonly headers: Record<string, string>;
   private readonly usedTokens: TransportOptions['usedTokens'];
@@ -205,6 +248,7 @@ export class HttpTransport {
     this.random = options.random ?? Math.random;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;
+    this.retryBudgetMs = intOption('retryBudgetMs', options.retryBudgetMs, 300_000);
     this.maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
     this.headers = { 'content-type': 'application/json', accept: 'application/json', ...options.headers };
     this.usedTokens = options.usedTokens;
@@ -220,6 +264,7 @@ export class HttpTransport {
       this.maxConcurrency,
       { ...DEFAULT_COOLDOWN, ...options.cooldown },
       30_000,
+      { ...DEFAULT_BREAKER, ...options.breaker },
     );
     this.rpm = options.requestsPerMinute ? new TokenBucket(options.requestsPerMinute, this.clock) : undefined;
     this.tpm = options.tokensPerMinute ? new TokenBucket(options.tokensPerMinute, this.clock) : undefined;
@@ -286,6 +331,7 @@ export class HttpTransport {
     signal: AbortSignal | undefined,
   ): Promise<TransportResponse<T>> {
     let attempt = 0;
+    let firstAttemptAt: number | undefined;
     for (;;) {
       attempt++;
       if (this.closed || signal?.aborted)
@@ -297,7 +343,13 @@ export class HttpTransport {
       try {
         if (this.rpm) await this.rpm.take(1);
         if (this.tpm && estimated > 0) await this.tpm.take(estimated);
-        replica = this.replicas.pick(this.clock.now());
+        try {
+          replica = this.replicas.pick(this.clock.now());
+        } catch (e) {
+          if (!(e instanceof CircuitOpenError)) throw e;
+          throw this.fail('circuit-open', attempt - 1, e.replica, e.message);
+        }
+        firstAttemptAt ??= this.clock.now();
         replica.inFlight++;
         this.counters.attempts++;
         attemptStart = performance.now();
@@ -341,7 +393,11 @@ export class HttpTransport {
       if (!outcome.retryable) {
         throw this.fail(outcome.reason, attempt, r, `${where}: ${outcome.detail}`, outcome.status, outcome.code);
       }
-      this.replicas.failed(r, this.clock.now(), outcome.retryAfterMs);
+      const dead =
+        outcome.reason === 'connection' ||
+        outcome.reason === 'timeout' ||
+        (outcome.status !== undefined && outcome.status >= 500 && outcome.status !== 503);
+      this.replicas.failed(r, this.clock.now(), outcome.retryAfterMs, dead, this.redact(`${where}: ${outcome.detail}`));
       if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > this.maxRetryAfterMs) {
         throw this.fail(
           'retry-after-too-long',
@@ -365,6 +421,19 @@ export class HttpTransport {
         );
       }
       const delayMs = Math.max(outcome.retryAfterMs ?? 0, fullJitterDelay(attempt, this.backoff, this.random));
+      const spent = this.clock.now() - (firstAttemptAt ?? this.clock.now());
+      if (spent + delayMs > this.retryBudgetMs) {
+        const finalReason: TransportFailureReason =
+          outcome.reason === 'http-error' ? 'server-busy' : (outcome.reason as TransportFailureReason);
+        throw this.fail(
+          finalReason,
+          attempt,
+          r,
+          `gave up after ${attempt} attempt${attempt === 1 ? '' : 's'} in ${Math.round(spent / 1000)} s: the next wait (${Math.round(delayMs / 1000)} s) would pass retryBudgetMs (${this.retryBudgetMs} ms); last: ${where}: ${outcome.detail}`,
+          outcome.status,
+          outcome.code,
+        );
+      }
       this.counters.retries++;
       this.onEvent?.({
         type: 'retry',
@@ -481,6 +550,19 @@ export class HttpTransport {
     if (status >= 200 && status < 300) {
       try {
         const json: unknown = JSON.parse(text);
+        const inBody = errorIn200(json);
+        if (inBody) {
+          const { message, code } = describeErrorBody(this.redact(text));
+          const retryable = inBody.status !== undefined ? isRetryableStatus(inBody.status) : inBody.transient;
+          return {
+            ok: false,
+            retryable,
+            reason: 'error-in-200',
+            status,
+            detail: `the server answered 200 with an error${inBody.status !== undefined ? ` (code ${inBody.status})` : ''}: ${message}`,
+            ...(code !== undefined ? { code } : {}),
+          };
+        }
         const timing: AttemptTiming = {
           waitMs: 0,
           ttfbMs: tHeaders - tSend,
@@ -495,11 +577,12 @@ export class HttpTransport {
           retryable: true,
           reason: 'bad-response',
           status,
-          detail: `a ${status} response whose body is not complete JSON (${text.length} bytes, content-type ${type || 'none'}): ${clip(text.replace(/\s+/g, ' '), 120)}`,
+          detail: `a ${status} response whose body is not complete JSON (${text.length} bytes, content-type ${type || 'none'}): ${redactThenClip(this.redact, text.replace(/\s+/g, ' '), 120)}`,
         };
       }
     }
-    const { message, code } = describeErrorBody(text);
+    // Redacted before describeErrorBody clips the message: a key cut in two by the clip is not recognisable.
+    const { message, code } = describeErrorBody(this.redact(text));
     const retryAfterMs = parseRetryAfter(resHeaders['retry-after'], this.clock.now());
     const retryable = isRetryableStatus(status);
     return {
@@ -511,6 +594,50 @@ export class HttpTransport {
       ...(code !== undefined ? { code } : {}),
       ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
     };
+  }
+
+  /**
+   * GETs `path` once from every replica, relative to its origin (`root`, e.g. `/health`, `/version`) or to its
+   * base URL (e.g. `/models`), with the transport's headers (the key) and a short timeout, no retries: what a
+   * readiness check needs. Never throws; messages are redacted.
+   */
+  async probe(path: string, options: { root?: boolean; timeoutMs?: number } = {}): Promise<ProbeResult[]> {
+    const timeoutMs = options.timeoutMs ?? Math.min(this.timeoutMs, 10_000);
+    const { 'content-type': _ct, ...headers } = this.headers;
+    return Promise.all(
+      this.replicas.replicas.map(async (r): Promise<ProbeResult> => {
+        const full = `${options.root ? '' : r.basePath}${path.startsWith('/') ? path : `/${path}`}`;
+        const ac = new AbortController();
+        const timer = setTimeout(() => ac.abort(new TimeoutSignal('timeout')), timeoutMs);
+        try {
+          const res = await r.pool.request({
+            path: full,
+            method: 'GET',
+            headers,
+            signal: ac.signal,
+            headersTimeout: timeoutMs + 1_000,
+            bodyTimeout: timeoutMs + 1_000,
+          });
+          const text = this.redact(await res.body.text());
+          let json: unknown;
+          try {
+            json = JSON.parse(text);
+          } catch {
+            json = undefined;
+          }
+          const message = res.statusCode >= 400 ? describeErrorBody(text).message : '';
+          return { replica: r.label, status: res.statusCode, json, message };
+        } catch (err) {
+          const e = err as { code?: string; message?: string };
+          const message = ac.signal.aborted
+            ? `no answer within ${timeoutMs} ms`
+            : `${e.code ? `${e.code}: ` : ''}${e.message ?? String(err)}`;
+          return { replica: r.label, status: 0, message: this.redact(message) };
+        } finally {
+          clearTimeout(timer);
+        }
+      }),
+    );
   }
 
   /** Closes the connection pools; later requests fail with reason `aborted`. */

@@ -1,0 +1,129 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fakePromptfooCache } from '@mmre/provider-testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readChatCompletion } from './chat.js';
+import { FakeClock } from './clock.js';
+import type { OpenAIChatClientOptions } from './openai-chat.js';
+import { NotReadyError, OpenAIChatClient } from './openai-chat.js';
+import type { CallContext } from './promptfoo.js';
+
+const servers: Server[] = [];
+const clients: OpenAIChatClient[] = [];
+
+async function serve(answer: (n: number) => unknown): Promise<{ url: string; hits: () => number }> {
+  let n = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      n++;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer(n)));
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, hits: () => n };
+}
+
+const config = {
+  temperature: 0,
+  maxTokens: 16,
+  timeoutMs: 2_000,
+  maxRetries: 0,
+  retryBudgetMs: 10_000,
+  maxRetryAfterMs: 1_000,
+  maxConcurrency: 4,
+};
+
+function client(url: string, o: Partial<OpenAIChatClientOptions> = {}): OpenAIChatClient {
+  const c = new OpenAIChatClient({
+    name: 'P',
+    cacheName: 'test',
+    baseUrls: [url],
+    config,
+    secrets: [],
+    cacheParts: {},
+    internals: { clock: new FakeClock(), notice: () => {} },
+    ...o,
+  });
+  clients.push(c);
+  return c;
+}
+
+const call = (c: OpenAIChatClient, context?: CallContext) =>
+  c.call({
+    context,
+    prepare: () => ({ path: '/chat/completions', body: { model: 'm', messages: [] }, estimatedTokens: 1 }),
+    send: async (r) => r,
+    metadata: () => ({ mode: 'joint' }),
+  });
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise<void>((r) => s.close(() => r()));
+  }
+});
+
+describe('answers that are not answers', () => {
+  it('content null is an error, never cached or scored as an empty answer', async () => {
+    const s = await serve(() => ({ choices: [{ message: { content: null }, finish_reason: 'stop' }] }));
+    const cache = fakePromptfooCache();
+    const c = client(s.url);
+    const r = await call(c, { getCache: () => cache });
+    expect(r.output).toBeUndefined();
+    expect(r.error).toMatch(/^P: bad-response: the server answered with message\.content null/);
+    expect(cache.map.size).toBe(0);
+    expect(() => readChatCompletion({ choices: [{ message: { content: null } }] })).toThrow(/content null/);
+  });
+
+  it('finish_reason length is kept as the answer but flagged on the row (metadata.truncated)', async () => {
+    const s = await serve((n) => ({
+      choices: [{ message: { content: `Task 1 Answer: cut ${n}` }, finish_reason: n === 1 ? 'length' : 'stop' }],
+    }));
+    const c = client(s.url);
+    const cut = await call(c);
+    expect(cut.output).toBe('Task 1 Answer: cut 1');
+    expect(cut.metadata).toMatchObject({ finishReason: 'length', truncated: true });
+    const whole = await call(c);
+    expect(whole.metadata?.finishReason).toBe('stop');
+    expect(whole.metadata && 'truncated' in whole.metadata).toBe(false);
+  });
+});
+
+describe('readiness', () => {
+  it('checks once, before the first request; a failure fails every call at once and sends nothing', async () => {
+    const s = await serve(() => ({ choices: [{ message: { content: 'x' }, finish_reason: 'stop' }] }));
+    let checks = 0;
+    const notices: string[] = [];
+    const c = client(s.url, {
+      ready: async () => {
+        checks++;
+        throw new NotReadyError('model "m" is not served (served: other-model)');
+      },
+      internals: { clock: new FakeClock(), notice: (l) => notices.push(l) },
+    });
+    const rows = await Promise.all(Array.from({ length: 12 }, () => call(c)));
+    expect(checks).toBe(1);
+    expect(s.hits()).toBe(0);
+    for (const r of rows) {
+      expect(r.error).toBe('P: not-ready: model "m" is not served (served: other-model)');
+      expect(r.metadata).toMatchObject({ failure: 'not-ready', rateLimitKind: 'quota' });
+    }
+    expect(notices).toEqual(['P: not ready, no request will be sent: model "m" is not served (served: other-model)']);
+  });
+
+  it('prints its notes once and then sends', async () => {
+    const s = await serve(() => ({ choices: [{ message: { content: 'x' }, finish_reason: 'stop' }] }));
+    const notices: string[] = [];
+    const c = client(s.url, {
+      ready: async () => ['backend X cannot constrain decoding: constrainFormat is not applied'],
+      internals: { clock: new FakeClock(), notice: (l) => notices.push(l) },
+    });
+    await Promise.all([call(c), call(c), call(c)]);
+    expect(s.hits()).toBe(3);
+    expect(notices).toEqual(['P: backend X cannot constrain decoding: constrainFormat is not applied']);
+  });
+});
