@@ -10,16 +10,20 @@ export type {
   ProviderResult,
 } from './conformance.js';
 export { describeProviderConformance } from './conformance.js';
+export { compileGbnf, GbnfError } from './gbnf.js';
 export type { ChatPromptInput } from './images.js';
 export { buildChatPrompt, makeTestImage, pngDataUrl } from './images.js';
+export type { OllamaPeerOptions } from './ollama-peer.js';
 export { ollamaProtocol, startOllamaPeer } from './ollama-peer.js';
-export type { OpenAIErrorFlavor, OpenAIPeerOptions, ParsedChat } from './openai-peer.js';
+export type { OpenAIBackend, OpenAIErrorFlavor, OpenAIPeerOptions, ParsedChat } from './openai-peer.js';
 export {
   DASHSCOPE_MODELS,
   openAIProtocol,
   parseOpenAIMessages,
+  serverSmartResize,
   startDashScopePeer,
   startOpenAIPeer,
+  versionAtLeast,
 } from './openai-peer.js';
 export type { FaultKind, FaultOptions, Peer, PeerOptions, PeerReply, Protocol, RecordedRequest } from './peer.js';
 export { imageChecks, PeerError, RETRYABLE_FAULTS, startPeer } from './peer.js';

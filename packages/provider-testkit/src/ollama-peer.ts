@@ -4,18 +4,58 @@ import { imageChecks, PeerError, startPeer } from './peer.js';
 import type { DecodedImage } from './validate.js';
 import { decodeImage, estimateTokens, optionalNumber } from './validate.js';
 
+export interface OllamaPeerOptions extends PeerOptions {
+  /** Requests a loaded model handles at once: `OLLAMA_NUM_PARALLEL`, default 1 (envconfig/config.go:275). */
+  numParallel?: number;
+  /**
+   * Requests that may wait for a slot: `OLLAMA_MAX_QUEUE`, default 512 (envconfig/config.go:279); past it a 503
+   * `{"error": "server busy, please try again.  maximum pending requests exceeded"}` (server/sched.go:88,
+   * server/routes.go:3113).
+   */
+  maxQueue?: number;
+  /** How long one generation holds its slot, in ms (default 0). */
+  generateMs?: number;
+  /** The context length when the request sets no `options.num_ctx` (default 4096, OLLAMA_CONTEXT_LENGTH unset). */
+  numCtx?: number;
+}
+
 /**
  * Ollama's native API: `POST /api/chat` with `{model, messages: [{role, content, images?}], stream,
- * options}`. `images` holds raw base64 strings; a data-URL prefix is rejected as Ollama does. With
- * `stream` not false the answer is NDJSON chunks (what Ollama does by default).
+ * options, truncate}`. `images` holds raw base64 strings; a data-URL prefix is rejected as Ollama does. With
+ * `stream` not false the answer is NDJSON chunks (what Ollama does by default). Errors are `{"error": "…"}`
+ * (server/routes.go handleScheduleError). As the real server:
+ * - one generation at a time by default, the others queued (OLLAMA_NUM_PARALLEL, OLLAMA_MAX_QUEUE above);
+ * - images take their place at each `[img]` in the message's content, in order, and go in front of the text
+ *   when it has none (server/prompt.go:116-121);
+ * - when the prompt does not fit num_ctx, whole messages are dropped from the FRONT until it does, the last
+ *   one always kept (server/prompt.go:35-67; images counted as 768 tokens each, prompt.go:30), unless the
+ *   request sets `truncate: false` (api/types.go:111-113, routes.go:2695): then a 400
+ *   "the input length exceeds the context length". The request record names the images that survived.
  */
-export function ollamaProtocol(options: PeerOptions): Protocol {
+export function ollamaProtocol(options: OllamaPeerOptions): Protocol {
   const maxImages = options.maxImagesPerPrompt ?? 8;
   const checks = imageChecks(options);
+  const numParallel = options.numParallel ?? 1;
+  const maxQueue = options.maxQueue ?? 512;
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const acquire = async (): Promise<() => void> => {
+    if (running >= numParallel) {
+      if (waiting.length >= maxQueue)
+        throw new PeerError(503, 'server busy, please try again.  maximum pending requests exceeded');
+      await new Promise<void>((r) => waiting.push(r));
+    }
+    running++;
+    return () => {
+      running--;
+      waiting.shift()?.();
+    };
+  };
   return {
     name: 'ollama',
     errorBody: (_status, message) => ({ error: message }),
     async handle({ method, path, body }): Promise<PeerReply> {
+      if (method === 'GET' && path === '/api/version') return { status: 200, json: { version: '0.12.6' } };
       if (method === 'GET' && path === '/api/tags')
         return {
           status: 200,
@@ -36,8 +76,16 @@ export function ollamaProtocol(options: PeerOptions): Protocol {
         optionalNumber(o, 'top_p', (v) => v > 0 && v <= 1, 'a number in (0, 1]');
       }
       if (!Array.isArray(b.messages) || b.messages.length === 0) throw new PeerError(400, 'messages are required');
+      if (b.truncate !== undefined && typeof b.truncate !== 'boolean')
+        throw new PeerError(400, 'json: cannot unmarshal into Go struct field ChatRequest.truncate of type bool');
+      const numCtx =
+        (b.options as Record<string, unknown> | undefined)?.num_ctx !== undefined
+          ? Number((b.options as Record<string, unknown>).num_ctx)
+          : (options.numCtx ?? 4096);
+      const numPredict = (b.options as Record<string, unknown> | undefined)?.num_predict;
       const texts: string[] = [];
       const pending: Promise<DecodedImage>[] = [];
+      const perMessage: { text: string; images: number; system: boolean }[] = [];
       b.messages.forEach((m: unknown, i: number) => {
         const msg = m as { role?: unknown; content?: unknown; images?: unknown };
         if (!msg || typeof msg !== 'object') throw new PeerError(400, `messages[${i}] must be an object`);
@@ -48,7 +96,11 @@ export function ollamaProtocol(options: PeerOptions): Protocol {
             400,
             `json: cannot unmarshal ${Array.isArray(msg.content) ? 'array' : typeof msg.content} into Go struct field Message.messages.content of type string`,
           );
-        texts.push(msg.content);
+        perMessage.push({
+          text: msg.content,
+          images: Array.isArray(msg.images) ? msg.images.length : 0,
+          system: msg.role === 'system',
+        });
         if (msg.images !== undefined) {
           if (!Array.isArray(msg.images)) throw new PeerError(400, `messages[${i}].images must be an array`);
           msg.images.forEach((im: unknown, j: number) => {
@@ -63,15 +115,46 @@ export function ollamaProtocol(options: PeerOptions): Protocol {
         }
       });
       if (pending.length > maxImages) throw new PeerError(400, `too many images: ${pending.length} > ${maxImages}`);
-      const images = await Promise.all(pending);
+      const all = await Promise.all(pending);
+      // Truncation from the front (prompt.go:35-67): 1 token per 4 characters, 768 per image.
+      const tokensFrom = (i: number) =>
+        perMessage.slice(i).reduce((n, m) => n + Math.ceil(m.text.length / 4) + 768 * m.images, 0);
+      let first = 0;
+      while (first < perMessage.length - 1 && tokensFrom(first) > numCtx) first++;
+      if (first > 0 && b.truncate === false) throw new PeerError(400, 'the input length exceeds the context length');
+      // The images of the kept messages, placed at each [img] of their text (prompt.go:116-121).
+      let imageIndex = perMessage.slice(0, first).reduce((n, m) => n + m.images, 0);
+      const images: DecodedImage[] = all.slice(imageIndex);
+      for (const m of perMessage.slice(first)) {
+        let text = m.text;
+        let prefix = '';
+        for (let k = 0; k < m.images; k++) {
+          const tag = `[img-${imageIndex++ - (all.length - images.length)}]`;
+          if (text.includes('[img]')) text = text.replace('[img]', tag);
+          else prefix += tag;
+        }
+        texts.push(prefix + text);
+      }
+      const release = await acquire();
+      try {
+        if (options.generateMs) await new Promise((r) => setTimeout(r, options.generateMs));
+      } finally {
+        release();
+      }
       const answer = deterministicAnswer({ texts, images });
       const promptTokens = estimateTokens(texts, images);
-      const evalCount = Math.ceil(answer.text.length / 4);
+      let content = answer.text;
+      let doneReason = 'stop';
+      if (typeof numPredict === 'number' && numPredict > 0 && Math.ceil(content.length / 4) > numPredict) {
+        content = content.slice(0, numPredict * 4);
+        doneReason = 'length';
+      }
+      const evalCount = Math.ceil(content.length / 4);
       const done = {
         model: b.model,
         created_at: new Date().toISOString(),
-        message: { role: 'assistant', content: answer.text },
-        done_reason: 'stop',
+        message: { role: 'assistant', content },
+        done_reason: doneReason,
         done: true,
         total_duration: 1_000_000,
         load_duration: 1_000,
@@ -80,12 +163,23 @@ export function ollamaProtocol(options: PeerOptions): Protocol {
         eval_count: evalCount,
         eval_duration: 400_000,
       };
-      if (b.stream === false) return { status: 200, json: done };
+      const record = {
+        prompt: texts.join('\n'),
+        ...(first > 0 ? { ignoredFields: [`messages[0..${first - 1}] (truncated to fit num_ctx ${numCtx})`] } : {}),
+        images: images.map((im) => ({
+          width: im.width,
+          height: im.height,
+          seen: { width: im.width, height: im.height },
+          minPixels: 0,
+          maxPixels: 0,
+        })),
+      };
+      if (b.stream === false) return { status: 200, json: done, record };
       // Streaming (Ollama's default): NDJSON chunks; a client expecting one JSON object will fail to parse it.
       const chunk = {
         model: b.model,
         created_at: done.created_at,
-        message: { role: 'assistant', content: answer.text },
+        message: { role: 'assistant', content },
         done: false,
       };
       const lines = [chunk, { ...done, message: { role: 'assistant', content: '' } }];
@@ -99,6 +193,6 @@ export function ollamaProtocol(options: PeerOptions): Protocol {
 }
 
 /** An Ollama-native peer; its base URL is the server root (`http://127.0.0.1:PORT`). */
-export function startOllamaPeer(options: PeerOptions = {}): Promise<Peer> {
+export function startOllamaPeer(options: OllamaPeerOptions = {}): Promise<Peer> {
   return startPeer(ollamaProtocol(options), options, '');
 }

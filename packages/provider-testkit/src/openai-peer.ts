@@ -1,19 +1,66 @@
 import { MODES } from '@mmre/core';
 import { deterministicAnswer } from './answer.js';
+import { compileGbnf } from './gbnf.js';
 import type { Peer, PeerOptions, PeerReply, Protocol } from './peer.js';
 import { imageChecks, PeerError, startPeer } from './peer.js';
 import type { DecodedImage, ImageCheckOptions } from './validate.js';
 import { decodeDataUrl, estimateTokens, optionalNumber } from './validate.js';
 
+/**
+ * The server an OpenAI-compatible peer imitates. Each differs where a client can trip over it, and each
+ * difference is cited to the real server's source (snapshots read for issue 11):
+ *
+ * - `vllm` — error body `{error: {message, type, param, code}}` (vllm/entrypoints/openai/engine/protocol.py:69-77,
+ *   ErrorInfo/ErrorResponse, commit 040a2cc); request models allow extra fields and only log "The following fields
+ *   were present in the request but ignored" (same file :37-39 `extra="allow"`, :61-65), so an unknown field does
+ *   nothing. `structured_outputs` exists since 0.10.2; `guided_regex` was deprecated then ("will be removed in
+ *   v0.12.0", vllm/entrypoints/openai/protocol.py ChatCompletionRequest) and is an ignored extra field from 0.12.
+ *   `GET /version` answers `{"version": …}`, `GET /health` 200, `GET /v1/models` the served names
+ *   (`--served-model-name`). `mm_processor_kwargs` (min_pixels/max_pixels) resizes per request; over
+ *   `--limit-mm-per-prompt` a request is a 400.
+ * - `sglang` — error body is top level `{object: "error", message, type, param, code}`
+ *   (python/sglang/srt/entrypoints/openai/protocol.py:94-99, commit 004c82e); the chat request takes `regex` and
+ *   `ebnf` ("Extra parameters for SRT backend only", same file, ChatCompletionRequest); pydantic drops other
+ *   fields silently; no per-request pixel bounds.
+ * - `lmdeploy` — error body top level `{message, type, code, param, object: "error"}`
+ *   (lmdeploy/serve/openai/protocol.py:11-17, errors.py:29-43, commit 1263d5c); a regex constraint is
+ *   `response_format: {type: "regex_schema", regex_schema}` (protocol.py:158-163, "regex_schema is extended by
+ *   lmdeploy"); Qwen2-VL images take `min_pixels`/`max_pixels` next to `url` in `image_url`
+ *   (lmdeploy/vl/model/qwen2.py:22, docs/en/multi_modal/qwen2_5_vl.md:79).
+ * - `llamacpp` — error body `{error: {code, message, type}}` (tools/server/server-common.cpp format_error_response;
+ *   ERROR_TYPE_UNAVAILABLE is 503 `unavailable_error`); while the model loads every route but `/models`,
+ *   `/v1/models` and `/api/tags` answers `503 {"error": {"code": 503, "message": "Loading model", "type":
+ *   "unavailable_error"}}`, with no Retry-After (tools/server/server.cpp middleware_server_state); `grammar` is a
+ *   GBNF grammar (a bad one is a 400), other constraint fields are ignored.
+ * - `dashscope` — `{error: {message, type, param, code}, request_id}` with codes such as `invalid_api_key`,
+ *   `model_not_found`, `limit_requests` (Alibaba Cloud Model Studio, "Error messages" page).
+ * - `openrouter` — `{error: {code, message, metadata?}}`, and HTTP 200 with that body once a model has started
+ *   (fault `error-200`; openrouter.ai/docs/api-reference/errors).
+ */
+export type OpenAIBackend = 'vllm' | 'sglang' | 'lmdeploy' | 'llamacpp' | 'dashscope' | 'openrouter';
+
+/** The older name of the backend option (error body shape only). */
 export type OpenAIErrorFlavor = 'vllm' | 'dashscope';
 
 export interface OpenAIPeerOptions extends PeerOptions {
   /** Base path (default `/v1`). */
   basePath?: string;
-  /** Error body shape (default 'vllm'). */
+  /** The server imitated (default 'vllm'; see {@link OpenAIBackend}). */
+  backend?: OpenAIBackend;
+  /** Older name of `backend` (error body shape). */
   errorFlavor?: OpenAIErrorFlavor;
   /** Echo the received bearer token in 401 messages, as some servers do (default true: tests that clients redact it). */
   echoKeyInErrors?: boolean;
+  /** vLLM: the version `GET /version` reports and whose constraint fields are honoured (default '0.12.0'). */
+  vllmVersion?: string;
+  /** llama.cpp: the model loads for this long after the peer starts (503 "Loading model" meanwhile; default 0). */
+  loadingMs?: number;
+  /**
+   * The server's own image processor bounds (Qwen2.5-VL's preprocessor_config.json: 3136 … 12 845 056), used
+   * for images whose request carries none: the peer records the size each image is resized to.
+   */
+  serverMinPixels?: number;
+  serverMaxPixels?: number;
 }
 
 const ROLES = new Set(['system', 'user', 'assistant', 'tool', 'developer']);
@@ -41,6 +88,8 @@ const DASHSCOPE_CODES: Record<number, [string, string]> = {
 export interface ParsedChat {
   texts: string[];
   images: DecodedImage[];
+  /** Per image: the `image_url` object's fields besides `url` (LMDeploy reads `min_pixels`/`max_pixels` there). */
+  imageOptions: Record<string, unknown>[];
 }
 
 /**
@@ -58,6 +107,7 @@ export async function parseOpenAIMessages(
   const texts: string[] = [];
   const decoded: DecodedImage[] = [];
   const pending: Promise<DecodedImage>[] = [];
+  const imageOptions: Record<string, unknown>[] = [];
   messages.forEach((m, i) => {
     if (!m || typeof m !== 'object') throw new PeerError(400, `messages[${i}] must be an object`);
     const { role, content } = m as { role?: unknown; content?: unknown };
@@ -82,6 +132,8 @@ export async function parseOpenAIMessages(
         const iu = part.image_url as { url?: unknown } | string | undefined;
         const url = typeof iu === 'string' ? iu : iu?.url;
         if (typeof url !== 'string') throw new PeerError(400, `${where}.image_url.url must be a string`);
+        const { url: _u, ...extra } = typeof iu === 'object' && iu ? (iu as Record<string, unknown>) : {};
+        imageOptions.push(extra);
         pending.push(decodeDataUrl(url, where, checks));
       } else {
         throw new PeerError(400, `${where}: unknown content part type ${JSON.stringify(part?.type)}`);
@@ -91,7 +143,86 @@ export async function parseOpenAIMessages(
   if (pending.length > maxImages)
     throw new PeerError(400, `At most ${maxImages} image(s) may be provided in one prompt. (got ${pending.length})`);
   decoded.push(...(await Promise.all(pending)));
-  return { texts, images: decoded };
+  return { texts, images: decoded, imageOptions };
+}
+
+/** `a >= b` for dotted versions (`0.10.2`, `0.12.0rc1` reads as 0.12.0). */
+export function versionAtLeast(a: string, b: string): boolean {
+  const pa = a.split(/[.+-]/).map((x) => Number.parseInt(x, 10) || 0);
+  const pb = b.split(/[.+-]/).map((x) => Number.parseInt(x, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d > 0;
+  }
+  return true;
+}
+
+/** Qwen2-VL's smart_resize as the server's image processor runs it (transformers image_processing_qwen2_vl.py). */
+export function serverSmartResize(
+  height: number,
+  width: number,
+  minPixels: number,
+  maxPixels: number,
+  factor = 28,
+): { width: number; height: number } {
+  const pyRound = (x: number) => {
+    const f = Math.floor(x);
+    const d = x - f;
+    return d > 0.5 || (d === 0.5 && f % 2 === 1) ? f + 1 : f;
+  };
+  let h = Math.max(factor, pyRound(height / factor) * factor);
+  let w = Math.max(factor, pyRound(width / factor) * factor);
+  if (h * w > maxPixels) {
+    const beta = Math.sqrt((height * width) / maxPixels);
+    h = Math.max(factor, Math.floor(height / beta / factor) * factor);
+    w = Math.max(factor, Math.floor(width / beta / factor) * factor);
+  } else if (h * w < minPixels) {
+    const beta = Math.sqrt(minPixels / (height * width));
+    h = Math.ceil((height * beta) / factor) * factor;
+    w = Math.ceil((width * beta) / factor) * factor;
+  }
+  return { width: w, height: h };
+}
+
+/** Request fields each server reads (a subset: what an OpenAI-style client may send); others are ignored. */
+const COMMON_FIELDS = [
+  'model',
+  'messages',
+  'temperature',
+  'max_tokens',
+  'max_completion_tokens',
+  'stream',
+  'top_p',
+  'seed',
+  'stop',
+  'n',
+  'logprobs',
+  'top_logprobs',
+  'presence_penalty',
+  'frequency_penalty',
+  'response_format',
+  'user',
+];
+function knownFields(backend: OpenAIBackend, vllmVersion: string): Set<string> {
+  switch (backend) {
+    case 'vllm': {
+      const f = [...COMMON_FIELDS, 'mm_processor_kwargs', 'top_k', 'repetition_penalty', 'min_tokens'];
+      if (versionAtLeast(vllmVersion, '0.10.2')) f.push('structured_outputs');
+      if (!versionAtLeast(vllmVersion, '0.12.0'))
+        f.push('guided_regex', 'guided_json', 'guided_grammar', 'guided_choice');
+      return new Set(f);
+    }
+    case 'sglang':
+      return new Set([...COMMON_FIELDS, 'regex', 'ebnf', 'top_k', 'min_p', 'repetition_penalty', 'images_config']);
+    case 'lmdeploy':
+      return new Set([...COMMON_FIELDS, 'top_k', 'repetition_penalty', 'mm_processor_kwargs', 'media_io_kwargs']);
+    case 'llamacpp':
+      return new Set([...COMMON_FIELDS, 'grammar', 'json_schema', 'top_k', 'min_p', 'n_predict', 'cache_prompt']);
+    case 'dashscope':
+      return new Set([...COMMON_FIELDS, 'vl_high_resolution_images', 'enable_thinking']);
+    case 'openrouter':
+      return new Set([...COMMON_FIELDS, 'provider', 'transforms', 'models', 'route', 'top_k']);
+  }
 }
 
 function compileRegex(source: unknown, field: string): RegExp {
@@ -103,28 +234,70 @@ function compileRegex(source: unknown, field: string): RegExp {
   }
 }
 
-export function openAIProtocol(options: OpenAIPeerOptions): Protocol {
-  const flavor = options.errorFlavor ?? 'vllm';
-  const basePath = options.basePath ?? '/v1';
-  const maxImages = options.maxImagesPerPrompt ?? 8;
-  const maxModelLen = options.maxModelLen ?? 32_768;
-  const checks = imageChecks(options);
-  let completionSeq = 0;
-  const errorBody = (status: number, message: string, code?: string) => {
-    if (flavor === 'dashscope') {
+const LLAMACPP_TYPES: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  500: 'server_error',
+  501: 'not_supported_error',
+  503: 'unavailable_error',
+};
+
+/** Each backend's error body (see {@link OpenAIBackend} for the sources). */
+function errorBodyOf(backend: OpenAIBackend, status: number, message: string, code?: string): unknown {
+  switch (backend) {
+    case 'dashscope': {
       const [c, type] = DASHSCOPE_CODES[status] ?? ['internal_error', 'internal_error'];
       return {
         error: { message, type, param: null, code: code ?? c },
         request_id: `req-${Math.random().toString(16).slice(2, 10)}`,
       };
     }
-    return { error: { message, type: VLLM_TYPES[status] ?? 'Error', param: null, code: status } };
-  };
+    case 'sglang':
+      return { object: 'error', message, type: VLLM_TYPES[status] ?? 'Error', param: null, code: status };
+    case 'lmdeploy':
+      return {
+        message,
+        type: status === 401 ? 'authentication_error' : status === 404 ? 'not_found_error' : 'invalid_request_error',
+        code: status,
+        param: null,
+        object: 'error',
+      };
+    case 'llamacpp':
+      return { error: { code: status, message, type: LLAMACPP_TYPES[status] ?? 'server_error' } };
+    case 'openrouter':
+      return { error: { code: status, message } };
+    default:
+      return { error: { message, type: VLLM_TYPES[status] ?? 'Error', param: null, code: status } };
+  }
+}
+
+export function openAIProtocol(options: OpenAIPeerOptions): Protocol {
+  const backend: OpenAIBackend = options.backend ?? options.errorFlavor ?? 'vllm';
+  const basePath = options.basePath ?? '/v1';
+  const maxImages = options.maxImagesPerPrompt ?? 8;
+  const maxModelLen = options.maxModelLen ?? 32_768;
+  const vllmVersion = options.vllmVersion ?? '0.12.0';
+  const known = knownFields(backend, vllmVersion);
+  const serverMin = options.serverMinPixels ?? 3136;
+  const serverMax = options.serverMaxPixels ?? 12_845_056;
+  const checks = imageChecks(options);
+  const readyAt = Date.now() + (options.loadingMs ?? 0);
+  let completionSeq = 0;
+  const errorBody = (status: number, message: string, code?: string) => errorBodyOf(backend, status, message, code);
+  const models = options.models ?? ['default'];
   return {
-    name: flavor === 'dashscope' ? 'dashscope' : 'openai',
+    name: backend,
     errorBody,
     async handle({ method, path, body, headers }): Promise<PeerReply> {
-      if (options.apiKey !== undefined) {
+      // llama.cpp answers 503 "Loading model" to everything but the model list while it loads (server.cpp).
+      if (backend === 'llamacpp' && Date.now() < readyAt) {
+        if (method === 'GET' && (path === `${basePath}/models` || path === '/models' || path === '/api/tags'))
+          return { status: 200, json: { object: 'list', data: models.map((id) => ({ id, object: 'model' })) } };
+        return { status: 503, json: errorBody(503, 'Loading model') };
+      }
+      if (options.apiKey !== undefined && !(method === 'GET' && path === '/health')) {
         const auth = headers.authorization;
         if (!auth) throw new PeerError(401, "You didn't provide an API key. Send it as Authorization: Bearer <key>.");
         const m = /^Bearer (.+)$/.exec(auth);
@@ -136,50 +309,89 @@ export function openAIProtocol(options: OpenAIPeerOptions): Protocol {
       if (method === 'GET' && path === `${basePath}/models`)
         return {
           status: 200,
-          json: { object: 'list', data: (options.models ?? ['default']).map((id) => ({ id, object: 'model' })) },
+          json: { object: 'list', data: models.map((id) => ({ id, object: 'model' })) },
         };
+      if (method === 'GET' && path === '/health' && backend !== 'dashscope' && backend !== 'openrouter')
+        return { status: 200, json: backend === 'llamacpp' ? { status: 'ok' } : {} };
+      if (method === 'GET' && path === '/version' && backend === 'vllm')
+        return { status: 200, json: { version: vllmVersion } };
       if (method !== 'POST' || path !== `${basePath}/chat/completions`)
-        throw new PeerError(404, `no route for ${method} ${path}`);
+        throw new PeerError(404, backend === 'llamacpp' ? 'File Not Found' : `no route for ${method} ${path}`);
       if (!body || typeof body !== 'object' || Array.isArray(body))
         throw new PeerError(400, 'request body must be a JSON object');
       const b = body as Record<string, unknown>;
       if (typeof b.model !== 'string' || b.model === '') throw new PeerError(400, 'model must be a non-empty string');
-      if (options.models && !options.models.includes(b.model))
+      // llama.cpp serves its one model under any name; the others check it
+      if (options.models && backend !== 'llamacpp' && !options.models.includes(b.model))
         throw new PeerError(
           404,
-          flavor === 'dashscope'
+          backend === 'dashscope'
             ? `The model \`${b.model}\` does not exist or you do not have access to it.`
             : `The model \`${b.model}\` does not exist.`,
         );
       if (b.stream === true) throw new PeerError(400, 'this peer does not stream; send stream: false');
+      const ignoredFields = Object.keys(b).filter((k) => !known.has(k));
       optionalNumber(b, 'temperature', (v) => v >= 0 && v <= 2, 'a number in [0, 2]');
       optionalNumber(b, 'top_p', (v) => v > 0 && v <= 1, 'a number in (0, 1]');
       optionalNumber(b, 'seed', Number.isInteger, 'an integer');
       const maxTokens =
         optionalNumber(b, 'max_tokens', (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1') ??
         optionalNumber(b, 'max_completion_tokens', (v) => Number.isInteger(v) && v >= 1, 'an integer >= 1');
-      if (b.mm_processor_kwargs !== undefined) {
+      let reqMin: number | undefined;
+      let reqMax: number | undefined;
+      if (b.mm_processor_kwargs !== undefined && known.has('mm_processor_kwargs')) {
         const k = b.mm_processor_kwargs as Record<string, unknown>;
         if (!k || typeof k !== 'object' || Array.isArray(k))
           throw new PeerError(400, 'mm_processor_kwargs must be an object');
-        const minP = optionalNumber(k, 'min_pixels', (v) => Number.isInteger(v) && v > 0, 'a positive integer');
-        const maxP = optionalNumber(k, 'max_pixels', (v) => Number.isInteger(v) && v > 0, 'a positive integer');
-        if (minP !== undefined && maxP !== undefined && minP > maxP)
-          throw new PeerError(400, `min_pixels (${minP}) must not exceed max_pixels (${maxP})`);
+        reqMin = optionalNumber(k, 'min_pixels', (v) => Number.isInteger(v) && v > 0, 'a positive integer');
+        reqMax = optionalNumber(k, 'max_pixels', (v) => Number.isInteger(v) && v > 0, 'a positive integer');
+        if (reqMin !== undefined && reqMax !== undefined && reqMin > reqMax)
+          throw new PeerError(400, `min_pixels (${reqMin}) must not exceed max_pixels (${reqMax})`);
       }
       if (b.vl_high_resolution_images !== undefined && typeof b.vl_high_resolution_images !== 'boolean')
         throw new PeerError(400, 'vl_high_resolution_images must be a boolean');
+      // The constraint the server applies: only fields this backend (and vLLM version) reads.
       let constraint: RegExp | undefined;
-      const so = b.structured_outputs as Record<string, unknown> | undefined;
-      if (so !== undefined) {
+      let constraintField: string | undefined;
+      const take = (field: string, re: RegExp) => {
+        if (constraint) throw new PeerError(400, `send one decoding constraint, got ${constraintField} and ${field}`);
+        constraint = re;
+        constraintField = field;
+      };
+      if (known.has('structured_outputs') && b.structured_outputs !== undefined) {
+        const so = b.structured_outputs as Record<string, unknown>;
         if (!so || typeof so !== 'object') throw new PeerError(400, 'structured_outputs must be an object');
-        if (so.regex !== undefined) constraint = compileRegex(so.regex, 'structured_outputs.regex');
+        if (so.regex !== undefined)
+          take('structured_outputs.regex', compileRegex(so.regex, 'structured_outputs.regex'));
       }
-      if (b.guided_regex !== undefined) {
-        if (constraint) throw new PeerError(400, 'send structured_outputs.regex or guided_regex, not both');
-        constraint = compileRegex(b.guided_regex, 'guided_regex');
+      if (known.has('guided_regex') && b.guided_regex !== undefined)
+        take('guided_regex', compileRegex(b.guided_regex, 'guided_regex'));
+      if (backend === 'sglang' && b.regex !== undefined) take('regex', compileRegex(b.regex, 'regex'));
+      if (backend === 'lmdeploy' && b.response_format !== undefined) {
+        const rf = b.response_format as Record<string, unknown>;
+        const types = ['text', 'json_object', 'json_schema', 'regex_schema'];
+        if (!rf || typeof rf !== 'object' || !types.includes(rf.type as string))
+          throw new PeerError(400, `response_format.type must be one of ${types.join(', ')}`);
+        if (rf.type === 'regex_schema')
+          take('response_format.regex_schema', compileRegex(rf.regex_schema, 'response_format.regex_schema'));
+      }
+      if (backend === 'llamacpp' && b.grammar !== undefined) {
+        if (typeof b.grammar !== 'string') throw new PeerError(400, 'grammar must be a string');
+        try {
+          take('grammar', compileGbnf(b.grammar));
+        } catch (e) {
+          throw new PeerError(400, `Failed to parse grammar: ${(e as Error).message}`);
+        }
       }
       const chat = await parseOpenAIMessages(b.messages, maxImages, checks);
+      const images = chat.images.map((im, i) => {
+        const o = chat.imageOptions[i] ?? {};
+        const perImage = backend === 'lmdeploy';
+        const min = (perImage && typeof o.min_pixels === 'number' ? o.min_pixels : reqMin) ?? serverMin;
+        const max = (perImage && typeof o.max_pixels === 'number' ? o.max_pixels : reqMax) ?? serverMax;
+        const seen = im.width && im.height ? serverSmartResize(im.height, im.width, min, max) : { width: 0, height: 0 };
+        return { width: im.width, height: im.height, seen, minPixels: min, maxPixels: max };
+      });
       const promptTokens = estimateTokens(chat.texts, chat.images);
       if (maxTokens !== undefined && promptTokens + maxTokens > maxModelLen)
         throw new PeerError(
@@ -187,11 +399,12 @@ export function openAIProtocol(options: OpenAIPeerOptions): Protocol {
           `This model's maximum context length is ${maxModelLen} tokens. However, you requested ${promptTokens + maxTokens} tokens (${promptTokens} in the messages, ${maxTokens} in the completion). Please reduce the length of the messages or completion.`,
         );
       let answer = deterministicAnswer({ texts: chat.texts, images: chat.images });
-      if (constraint && !constraint.test(answer.text)) {
-        // a constrained server cannot leave the grammar: answer in the mode whose format the regex describes
+      const re = constraint as RegExp | undefined;
+      if (re && !re.test(answer.text)) {
+        // a constrained server cannot leave the grammar: answer in the mode whose format the constraint describes
         for (const mode of MODES) {
           const alt = deterministicAnswer({ texts: chat.texts, images: chat.images, mode });
-          if (constraint.test(alt.text)) {
+          if (re.test(alt.text)) {
             answer = alt;
             break;
           }
@@ -203,12 +416,17 @@ export function openAIProtocol(options: OpenAIPeerOptions): Protocol {
         content = content.slice(0, maxTokens * 4);
         finish = 'length';
       }
-      if (constraint && finish === 'stop' && !constraint.test(content))
-        throw new PeerError(500, 'peer invariant: the deterministic answer does not satisfy the requested regex');
+      if (re && finish === 'stop' && !re.test(content))
+        throw new PeerError(500, 'peer invariant: the deterministic answer does not satisfy the requested constraint');
       const completionTokens = Math.ceil(content.length / 4);
       completionSeq++;
       return {
         status: 200,
+        record: {
+          ...(ignoredFields.length ? { ignoredFields } : {}),
+          ...(constraintField ? { constraint: constraintField } : {}),
+          images,
+        },
         json: {
           id: `chatcmpl-${completionSeq}`,
           object: 'chat.completion',
@@ -247,13 +465,13 @@ export const DASHSCOPE_MODELS: readonly string[] = Object.freeze([
  * models DashScope serves are accepted.
  */
 export function startDashScopePeer(
-  options: Omit<OpenAIPeerOptions, 'errorFlavor'> & { apiKey: string },
+  options: Omit<OpenAIPeerOptions, 'errorFlavor' | 'backend'> & { apiKey: string },
 ): Promise<Peer> {
   const o: OpenAIPeerOptions = {
     models: DASHSCOPE_MODELS,
     ...options,
     basePath: options.basePath ?? '/compatible-mode/v1',
-    errorFlavor: 'dashscope',
+    backend: 'dashscope',
   };
   return startPeer(openAIProtocol(o), o, o.basePath as string);
 }

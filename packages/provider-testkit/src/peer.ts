@@ -4,8 +4,26 @@ import type { AddressInfo, Socket } from 'node:net';
 import { mulberry32 } from '@mmre/core';
 import type { ImageCheckOptions, ImageValidation } from './validate.js';
 
-/** Faults a peer can inject. All but `400` are ones a client should retry. */
-export type FaultKind = '429' | '500' | '503' | 'reset' | 'slow' | 'truncated' | 'html' | '400';
+/**
+ * Faults a peer can inject. All but `400` and `content-null` are ones a client should retry.
+ * - `429-no-retry-after`: a 429 without a Retry-After header (DashScope throttling, vLLM behind a gateway);
+ * - `error-200`: HTTP 200 whose body is `{error: {code: 502, message}}`, as OpenRouter answers once a model has
+ *   started ("If an error occurs mid-generation … the status code will be 200", openrouter.ai/docs/api-reference/errors);
+ * - `content-null`: a chat completion whose `message.content` is null (OpenAI-compatible servers do this on
+ *   refusals, tool calls and failed generations).
+ */
+export type FaultKind =
+  | '429'
+  | '429-no-retry-after'
+  | '500'
+  | '503'
+  | 'reset'
+  | 'slow'
+  | 'truncated'
+  | 'html'
+  | '400'
+  | 'error-200'
+  | 'content-null';
 
 export const RETRYABLE_FAULTS: readonly FaultKind[] = Object.freeze([
   '429',
@@ -89,6 +107,20 @@ export interface RecordedRequest {
   error?: string;
   /** Authorization header as received (tests check what a client sent). */
   authorization: string | undefined;
+  /** Body fields the server would ignore (vLLM logs them, others drop them silently): what a client sent for nothing. */
+  ignoredFields?: string[];
+  /** Ollama: the prompt text as its template sees it, images as `[img-N]` at their places (prompt.go:116-121). */
+  prompt?: string;
+  /** The decoding constraint the server applied (`structured_outputs.regex`, `guided_regex`, `regex`, `grammar`…). */
+  constraint?: string;
+  /** Each image as received and the size the server's Qwen processor resizes it to (what the model sees). */
+  images?: {
+    width: number;
+    height: number;
+    seen: { width: number; height: number };
+    minPixels: number;
+    maxPixels: number;
+  }[];
 }
 
 export interface PeerReply {
@@ -97,6 +129,8 @@ export interface PeerReply {
   /** A raw body sent instead of `json` (e.g. NDJSON). */
   raw?: string;
   headers?: Record<string, string>;
+  /** Facts the protocol adds to the request's record (ignored fields, constraint, images seen). */
+  record?: Pick<RecordedRequest, 'ignoredFields' | 'constraint' | 'images' | 'prompt'>;
 }
 
 const bodyOf = (reply: PeerReply) => reply.raw ?? JSON.stringify(reply.json);
@@ -236,6 +270,36 @@ export async function startPeer(protocol: Protocol, options: PeerOptions, basePa
           case 'reset':
             req.socket.destroy();
             return;
+          case '429-no-retry-after':
+            rec.status = 429;
+            send(
+              res,
+              429,
+              JSON.stringify(protocol.errorBody(429, 'Requests rate limit exceeded, please try again later.')),
+            );
+            return;
+          case 'error-200':
+            rec.status = 200;
+            send(
+              res,
+              200,
+              JSON.stringify({ error: { code: 502, message: 'Provider returned error: upstream overloaded' } }),
+            );
+            return;
+          case 'content-null': {
+            rec.status = 200;
+            const id = `chatcmpl-null-${rec.seq}`;
+            send(
+              res,
+              200,
+              JSON.stringify({
+                id,
+                object: 'chat.completion',
+                choices: [{ index: 0, message: { role: 'assistant', content: null }, finish_reason: 'stop' }],
+              }),
+            );
+            return;
+          }
           case '429': {
             const secs = faults?.retryAfterSeconds ?? 1;
             const fmt = faults?.retryAfterFormat ?? 'seconds';
@@ -292,6 +356,7 @@ export async function startPeer(protocol: Protocol, options: PeerOptions, basePa
         }
       }
       const reply = await protocol.handle({ method: rec.method, path: rec.path, body: rec.body, headers: req.headers });
+      if (reply.record) Object.assign(rec, reply.record);
       const t3 = performance.now();
       const latency = options.latencyMs ?? 0;
       await wait(options.latencyFrom === 'arrival' ? Math.max(0, t0 + latency - t3) : latency);
