@@ -18,9 +18,18 @@ export interface BreakerOptions {
   threshold: number;
   /** How long an open circuit refuses requests before one is let through again, in ms (default 60 000). */
   openMs: number;
+  /**
+   * The replica must also have had no success for this long (since its last success, or since it was first
+   * used), in ms (default 10 000): a flaky server that still answers most requests never opens the circuit.
+   */
+  minDownMs: number;
 }
 
-export const DEFAULT_BREAKER: Readonly<BreakerOptions> = Object.freeze({ threshold: 5, openMs: 60_000 });
+export const DEFAULT_BREAKER: Readonly<BreakerOptions> = Object.freeze({
+  threshold: 5,
+  openMs: 60_000,
+  minDownMs: 10_000,
+});
 
 /** Thrown by ReplicaSet.pick when every replica's circuit is open. */
 export class CircuitOpenError extends Error {
@@ -51,6 +60,8 @@ export class Replica {
   openUntil = 0;
   /** Why the circuit opened (the last failure, redacted by the caller). */
   openReason = '';
+  /** When the replica last answered, or was first used (clock ms; 0 = never used). */
+  lastOkAt = 0;
 
   constructor(baseUrl: string, connections: number, keepAliveTimeout: number) {
     let url: URL;
@@ -129,13 +140,18 @@ export class ReplicaSet {
       if (r.coolingUntil > now) continue;
       if (!best || r.inFlight < best.inFlight || (r.inFlight === best.inFlight && r.served < best.served)) best = r;
     }
-    if (best) return best;
+    if (best) {
+      if (best.lastOkAt === 0) best.lastOkAt = now;
+      return best;
+    }
     let soonest = closed[0] as Replica;
     for (const r of closed) if (r.coolingUntil < soonest.coolingUntil) soonest = r;
+    if (soonest.lastOkAt === 0) soonest.lastOkAt = now;
     return soonest;
   }
 
-  succeeded(r: Replica): void {
+  succeeded(r: Replica, now?: number): void {
+    if (now !== undefined) r.lastOkAt = now;
     r.served++;
     r.consecutiveFailures = 0;
     r.coolingUntil = 0;
@@ -147,7 +163,7 @@ export class ReplicaSet {
   failed(r: Replica, now: number, retryAfterMs?: number, dead = false, reason = ''): void {
     if (dead) {
       r.deadStreak++;
-      if (r.deadStreak >= this.breaker.threshold) {
+      if (r.deadStreak >= this.breaker.threshold && now - r.lastOkAt >= this.breaker.minDownMs) {
         r.openUntil = now + this.breaker.openMs;
         r.openReason = reason;
       }

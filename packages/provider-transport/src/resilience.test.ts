@@ -86,7 +86,7 @@ describe('retry budget', () => {
 describe('circuit breaker', () => {
   it('a server that answers 500 to everything is not hammered: the circuit opens and later calls send nothing', async () => {
     const s = await serve((_q, res) => json(res, 500, { error: { message: 'CUDA error: out of memory' } }));
-    const t = make({ baseUrls: [s.url], maxRetries: 2, breaker: { threshold: 5, openMs: 60_000 } });
+    const t = make({ baseUrls: [s.url], maxRetries: 2, breaker: { threshold: 5, openMs: 60_000, minDownMs: 0 } });
     const errors: TransportError[] = [];
     for (let i = 0; i < 6; i++) errors.push(await failure(t.postJson('/chat/completions', {})));
     expect(s.hits()).toBe(5); // 3 attempts of the first call, 2 of the second: then the circuit is open
@@ -109,7 +109,7 @@ describe('circuit breaker', () => {
       timeoutMs: 150,
       maxRetries: 4,
       maxConcurrency: 8,
-      breaker: { threshold: 5, openMs: 60_000 },
+      breaker: { threshold: 5, openMs: 60_000, minDownMs: 0 },
     });
     const t0 = performance.now();
     const errors = await Promise.all(Array.from({ length: 40 }, () => failure(t.postJson('/chat/completions', {}))));
@@ -122,11 +122,21 @@ describe('circuit breaker', () => {
     expect(errors.filter((e) => e.reason === 'circuit-open').length).toBeGreaterThan(20);
   });
 
+  it('a flaky server that still answers does not open it: 10 s without a success are needed too', async () => {
+    const s = await serve((_q, res, n) =>
+      n % 7 === 0 ? json(res, 200, completion) : json(res, 502, { error: { message: 'bad gateway' } }),
+    );
+    const clock = new FakeClock();
+    const t = make({ baseUrls: [s.url], clock, maxRetries: 10, backoff: { baseMs: 100, maxMs: 200 } });
+    for (let i = 0; i < 5; i++) expect((await t.postJson('/chat/completions', {})).status).toBe(200);
+    expect(s.hits()).toBe(35);
+  });
+
   it('a 503 (busy or loading) does not open the circuit', async () => {
     const s = await serve((_q, res, n) =>
       n <= 6 ? json(res, 503, { error: { message: 'Loading model' } }) : json(res, 200, completion),
     );
-    const t = make({ baseUrls: [s.url], maxRetries: 10, breaker: { threshold: 3, openMs: 60_000 } });
+    const t = make({ baseUrls: [s.url], maxRetries: 10, breaker: { threshold: 3, openMs: 60_000, minDownMs: 0 } });
     const r = await t.postJson('/chat/completions', {});
     expect(r.attempts).toBe(7);
   });

@@ -24,7 +24,7 @@ export interface TransportOptions {
    * (default 300 000). A retry whose wait would end past it is not made: the call fails naming the budget.
    */
   retryBudgetMs?: number | undefined;
-  /** The circuit breaker per replica (threshold 5 consecutive dead failures, open 60 s). */
+  /** The circuit breaker per replica (5 dead failures in a row and 10 s without a success open it for 60 s). */
   breaker?: Partial<BreakerOptions> | undefined;
   /** Requests in flight at once across all replicas (default 16); more wait in FIFO order. */
   maxConcurrency?: number | undefined;
@@ -360,7 +360,7 @@ export class HttpTransport {
       }
       const r = replica as Replica;
       if (outcome.ok) {
-        this.replicas.succeeded(r);
+        this.replicas.succeeded(r, this.clock.now());
         if (this.tpm && this.usedTokens) {
           const used = this.usedTokens(outcome.json);
           if (used !== undefined && Number.isFinite(used)) this.tpm.correct(used - estimated);
