@@ -35,3 +35,11 @@ export function fraction(value: string): number {
   if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`must be a number between 0 and 1, e.g. 0.05, got "${value}"`);
   return n;
 }
+
+/** A split ratio, parts separated by `:` (`--ratio`): `7:3`, `8:1:1`, `0.7:0.3`; at least two parts, a positive sum. */
+export function ratio(value: string): string {
+  const v = value.trim();
+  if (!/^\d+(\.\d+)?(:\d+(\.\d+)?)+$/.test(v) || !v.split(':').some((p) => Number(p) > 0))
+    throw new InvalidArgumentError(`must be two or more numbers separated by ":", e.g. 7:3 or 8:1:1, got "${value}"`);
+  return v;
+}

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { describeError } from './io.js';
 import { buildProgram } from './program.js';
 
 // `mmre … | head` closes stdout early: that is the reader's choice, not an error.
@@ -10,6 +11,6 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 buildProgram()
   .parseAsync(process.argv)
   .catch((err: unknown) => {
-    process.stderr.write(`mmre: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`mmre: ${describeError(err)}\n`);
     process.exitCode = process.exitCode && process.exitCode !== 0 ? process.exitCode : 1;
   });

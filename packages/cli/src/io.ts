@@ -1,4 +1,4 @@
-import { readJsonLines } from '@mmre/core/jsonl';
+import { describeLineIssues, type LineIssues, readJsonLines } from '@mmre/core/jsonl';
 
 export interface JsonlLine {
   /** 1-based line number in the file. */
@@ -14,6 +14,17 @@ export interface JsonlLine {
  * JSON yields `{ line, error }` so the caller can report it and go on.
  */
 export async function* readJsonl(path: string): AsyncGenerator<JsonlLine> {
-  for await (const l of readJsonLines(path === '-' ? process.stdin.setEncoding('utf8') : path))
+  for await (const l of readJsonLines(path === '-' ? process.stdin : path))
     yield l.error === undefined ? l : { line: l.line, error: `${path}:${l.line}: ${l.error}` };
+}
+
+/**
+ * The message of an error that reaches the top of `mmre`, for a user: the message alone (no stack), and
+ * for a zod error (a schema a command forgot to word) its issues as `field "x": message`, never zod's JSON.
+ */
+export function describeError(err: unknown): string {
+  const issues = (err as Partial<LineIssues> | null)?.issues;
+  if (Array.isArray(issues) && issues.every((i) => Array.isArray(i?.path) && typeof i?.message === 'string'))
+    return `invalid input: ${describeLineIssues({ issues }).replace('the line is not a JSON object', 'the value is not an object')}`;
+  return err instanceof Error ? err.message : String(err);
 }

@@ -4,6 +4,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { formatAnswer, isMode, MODES, type Mode, modeTasks, pfaInstruction, type Sample } from '@mmre/core';
 import type { DatasetDiagnostic } from './diagnostics.js';
+import { RecordChecker } from './records.js';
 import { readSamples, SAMPLES_FILE } from './store.js';
 
 export interface ExportLlavaOptions {
@@ -61,15 +62,18 @@ export function toLlavaRecord(sample: Sample, mode: Mode): LlavaExportRecord {
 
 /**
  * Writes fine-tuning data in the LLaVA multi-image JSON the Qwen2-VL-Finetune framework reads
- * (`--data_path FILE --image_folder DATASET_DIR`): a JSON array, one record per line. Samples the
- * mode cannot use are skipped with a diagnostic: a segment without an image file, or (modes
- * `summary`/`joint`) no gold summary.
+ * (`--data_path FILE --image_folder DATASET_DIR`): a JSON array, one record per line. Records that
+ * `validate` rejects (`RecordChecker`: repeated ids, bad segments, pairs or boxes, paths that are
+ * absolute or leave the dataset, symbolic links included) are skipped with their diagnostics, and so
+ * are samples the mode cannot use: a segment without an image file, or (modes `summary`/`joint`) no
+ * gold summary.
  */
 export async function exportLlava(dir: string, options: ExportLlavaOptions): Promise<ExportResult> {
   if (!isMode(options.mode))
     throw new Error(`exportLlava: mode ${JSON.stringify(options.mode)} is not one of ${MODES.join(', ')}`);
   const file = join(dir, SAMPLES_FILE);
   const diagnostics: DatasetDiagnostic[] = [];
+  const checker = new RecordChecker(dir, file);
   const tasks = modeTasks(options.mode);
   await mkdir(dirname(options.out), { recursive: true });
   const partial = `${options.out}.partial`;
@@ -88,7 +92,22 @@ export async function exportLlava(dir: string, options: ExportLlavaOptions): Pro
         skipped++;
         continue;
       }
+      const rec = checker.record(s, entry.line);
       if (options.split !== undefined && s.split !== options.split) continue;
+      const checked = rec.ok ? checker.files(s, entry.line) : null;
+      if (!rec.ok || !checked?.ok) {
+        // what `validate` rejects is not exported: a repeated id, bad segments or pairs, an inverted box,
+        // a path that is absolute or leaves the dataset (`..`, symbolic links)
+        diagnostics.push(
+          ...(rec.ok
+            ? checked?.ok === false
+              ? checked.diagnostics
+              : []
+            : rec.diagnostics.filter((d) => d.severity === 'error')),
+        );
+        skipped++;
+        continue;
+      }
       const where = { file, line: entry.line, sampleId: s.id };
       const missing = s.segments.findIndex((seg) => seg.path === undefined);
       if (missing !== -1) {

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { encodeTestVars, type MmreTestVars, type Sample, type TestSegment } from '@mmre/core';
 import { z } from 'zod';
 import type { DatasetDiagnostic } from './diagnostics.js';
+import { DatasetError } from './errors.js';
 import { formatDiagnostic } from './issues.js';
 import { resolveInside } from './paths.js';
 import { loadDataset, MANIFEST_FILE, readManifest } from './store.js';
@@ -50,17 +51,19 @@ export interface MmreTestCase {
   metadata: { sampleId: string; split: string };
 }
 
+/** The environment variable of each option. */
+const OPTION_ENV: Record<string, string> = {
+  dataset: 'MMRE_DATASET',
+  split: 'MMRE_SPLIT',
+  limit: 'MMRE_LIMIT',
+  ids: 'MMRE_IDS',
+  seed: 'MMRE_SEED',
+  configDir: 'MMRE_CONFIG_DIR',
+};
+
 function envOptions(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
-  const map = {
-    dataset: 'MMRE_DATASET',
-    split: 'MMRE_SPLIT',
-    limit: 'MMRE_LIMIT',
-    ids: 'MMRE_IDS',
-    seed: 'MMRE_SEED',
-    configDir: 'MMRE_CONFIG_DIR',
-  } as const;
-  for (const [key, name] of Object.entries(map)) {
+  for (const [key, name] of Object.entries(OPTION_ENV)) {
     const v = env[name];
     if (v !== undefined && v !== '') out[key] = v;
   }
@@ -98,7 +101,7 @@ export function resolveDatasetDir(
   ];
   const tried = [...new Set(bases.map((b) => resolve(b, dataset)))];
   for (const dir of tried) if (existsSync(join(dir, MANIFEST_FILE))) return dir;
-  throw new Error(
+  throw new DatasetError(
     `mmre test generator: no dataset folder (with ${MANIFEST_FILE}) at ${JSON.stringify(dataset)}; tried ${tried.join(', ')}; fix: give an absolute path, or set configDir / MMRE_CONFIG_DIR`,
   );
 }
@@ -143,21 +146,44 @@ export interface GenerateResult {
   issues: DatasetDiagnostic[];
 }
 
-/** Like `generateTests` but returns the issues instead of printing them. */
+function splitList(counts: Record<string, number>): string {
+  return (
+    Object.entries(counts)
+      .map(([name, n]) => `${name} (${n})`)
+      .join(', ') || 'none'
+  );
+}
+
+/**
+ * Like `generateTests` but returns the issues instead of printing them. Throws a `DatasetError` when
+ * there is nothing to run: bad options, no dataset folder, a missing or invalid manifest, a split the
+ * dataset does not have, or a selection with no usable sample (an empty dataset) — one error that
+ * names the dataset's splits.
+ */
 export async function buildTests(
   config: unknown = {},
   env: NodeJS.ProcessEnv = process.env,
   argv: readonly string[] = process.argv,
 ): Promise<GenerateResult> {
-  const raw = { ...envOptions(env), ...((config ?? {}) as object) };
-  const parsed = GeneratorOptionsSchema.safeParse(raw);
+  const fromEnv = envOptions(env);
+  const fromConfig = (config ?? {}) as Record<string, unknown>;
+  const parsed = GeneratorOptionsSchema.safeParse({ ...fromEnv, ...fromConfig });
   if (!parsed.success)
-    throw new Error(
-      `mmre test generator: invalid options: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; ')}; options are dataset, split, limit, ids, seed, configDir`,
+    throw new DatasetError(
+      `mmre test generator: invalid options: ${parsed.error.issues
+        .map((i) => {
+          const key = String(i.path[0] ?? '');
+          const where =
+            key in fromConfig || !(key in fromEnv)
+              ? `config.${i.path.join('.') || '(options)'}`
+              : `${OPTION_ENV[key]}=${JSON.stringify(fromEnv[key])}`;
+          return `${where}: ${i.message}`;
+        })
+        .join('; ')}; options are dataset, split, limit, ids, seed, configDir`,
     );
   const o = parsed.data;
   if (!o.dataset)
-    throw new Error(
+    throw new DatasetError(
       'mmre test generator: no dataset; fix: `tests: [{path: "file://…/dist/index.js:generateTests", config: {dataset: "../datasets/mmre-sample"}}]` or set MMRE_DATASET',
     );
   const dir = resolveDatasetDir(o.dataset, { ...(o.configDir ? { configDir: o.configDir } : {}), argv });
@@ -166,8 +192,8 @@ export async function buildTests(
   // `all` means every split, unless the dataset has a split of that name.
   const split = o.split === ALL_SPLITS && !splits.includes(ALL_SPLITS) ? undefined : o.split;
   if (split !== undefined && !splits.includes(split))
-    throw new Error(
-      `mmre test generator: dataset ${dir} has no split ${JSON.stringify(split)}; its splits are ${splits.map((x) => `${x} (${manifest.splits[x]})`).join(', ') || 'none'}; fix: set MMRE_SPLIT (or config.split) to one of them, or to ${ALL_SPLITS} for every split`,
+    throw new DatasetError(
+      `mmre test generator: dataset ${dir} has no split ${JSON.stringify(split)}; its splits are ${splitList(manifest.splits)}; fix: set MMRE_SPLIT (or config.split) to one of them, or to ${ALL_SPLITS} for every split`,
     );
   const loaded = await loadDataset(dir, {
     ...(split !== undefined ? { split } : {}),
@@ -188,7 +214,22 @@ export async function buildTests(
       });
     else tests.push(t);
   }
+  if (tests.length === 0) {
+    const what = `${split !== undefined ? `split ${JSON.stringify(split)}` : 'the dataset'}${o.ids !== undefined ? ` with ids ${o.ids.join(', ')}` : ''}`;
+    const why = issues.filter((i) => i.severity === 'error');
+    throw new DatasetError(
+      `mmre test generator: no test to run: ${what} of ${dir} has no usable sample${why.length > 0 ? ` (${why.length} skipped; first: ${formatDiagnostic(why[0] as DatasetDiagnostic)})` : ''}; valid samples per split: ${splitList(loaded.splits)} (dataset.json says ${splitList(manifest.splits)}); fix: choose a split that has samples (MMRE_SPLIT, or ${ALL_SPLITS}), or run \`mmre dataset validate ${dir}\``,
+    );
+  }
   return { dir, tests, issues };
+}
+
+/** True when this process is the promptfoo command line (not a program calling promptfoo's `evaluate`). */
+function isPromptfooCli(argv: readonly string[]): boolean {
+  const script = argv[1] ?? '';
+  return (
+    /[\\/]promptfoo[\\/]dist[\\/]src[\\/](main|entrypoint)\.[cm]?js$/.test(script) || /[\\/]promptfoo$/.test(script)
+  );
 }
 
 /**
@@ -203,16 +244,32 @@ export async function buildTests(
  * One test per sample: `vars` from `encodeTestVars` (absolute image paths, `segments` and `gold` as
  * JSON strings so promptfoo does not expand them into several tests), `description` = sample id,
  * `metadata: {sampleId, split}`. Reads samples.jsonl only, never image bytes. Bad records are
- * skipped and reported on stderr; the rest are returned.
+ * skipped and reported on stderr (file:line and the fix); the rest are returned.
+ *
+ * When there is nothing to run (a `DatasetError`: bad options, a missing or invalid manifest, a split
+ * the dataset does not have, no usable sample), the promptfoo command line would print the error with a
+ * stack trace, or run each prompt once without vars; instead the message is printed alone and the
+ * process ends with exit code 1. Called from any other program (promptfoo's `evaluate`), it throws.
  */
 export async function generateTests(config?: unknown): Promise<MmreTestCase[]> {
-  const { dir, tests, issues } = await buildTests(config);
+  let result: GenerateResult;
+  try {
+    result = await buildTests(config);
+  } catch (err) {
+    if (err instanceof DatasetError && isPromptfooCli(process.argv)) {
+      const prefix = err.message.startsWith('mmre test generator:') ? '' : 'mmre test generator: ';
+      process.stderr.write(`\n${prefix}${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const { dir, tests, issues } = result;
   if (issues.length > 0) {
     const shown = issues.slice(0, 5).map(formatDiagnostic).join('\n  ');
+    const skipped = issues.filter((i) => i.severity === 'error').length;
     process.stderr.write(
-      `mmre test generator: ${issues.length} problem(s) in ${dir} (run \`mmre dataset validate ${dir}\`):\n  ${shown}${issues.length > 5 ? `\n  … and ${issues.length - 5} more` : ''}\n`,
+      `mmre test generator: ${issues.length} problem(s) in ${dir}${skipped > 0 ? `, ${skipped} sample(s) skipped` : ''}; ${tests.length} test(s) run (see all with \`mmre dataset validate ${dir}\`):\n  ${shown}${issues.length > 5 ? `\n  … and ${issues.length - 5} more` : ''}\n`,
     );
   }
-  if (tests.length === 0) process.stderr.write(`mmre test generator: no samples selected from ${dir}\n`);
   return tests;
 }

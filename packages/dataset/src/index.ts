@@ -5,6 +5,7 @@ export type { CopyResult, ProgressFn } from './adapters/common.js';
 export { type ConvertJsonlOptions, type ConvertResult, convertJsonl } from './adapters/jsonl.js';
 export { type ConvertLlavaOptions, convertLlava, type LlavaRecord } from './adapters/llava.js';
 export type { DatasetDiagnostic } from './diagnostics.js';
+export { DatasetError } from './errors.js';
 export {
   type ExportLlavaOptions,
   type ExportResult,
@@ -37,6 +38,7 @@ export {
   type LoadedDataset,
   type LoadOptions,
   loadDataset,
+  MAX_SAMPLE_LINE_BYTES,
   type ManifestInput,
   readManifest,
   readSamples,
@@ -44,4 +46,10 @@ export {
   type WriteResult,
   writeDataset,
 } from './store.js';
-export { MAX_IMAGE_PIXELS, type ValidateOptions, type ValidationResult, validate } from './validate.js';
+export {
+  type ImageCheck,
+  MAX_IMAGE_PIXELS,
+  type ValidateOptions,
+  type ValidationResult,
+  validate,
+} from './validate.js';

@@ -1,5 +1,6 @@
 import type { Sample } from '@mmre/core';
 import { z } from 'zod';
+import { DatasetError } from './errors.js';
 import { formatDiagnostic } from './issues.js';
 import { compareIds, seededShuffle } from './random.js';
 import { readManifest, readSamples, writeDataset } from './store.js';
@@ -24,7 +25,7 @@ export type SplitOptions = z.input<typeof SplitOptionsSchema>;
  */
 export function splitCounts(n: number, weights: readonly number[]): number[] {
   const total = weights.reduce((a, b) => a + b, 0);
-  if (!(total > 0)) throw new Error('split ratio must have a positive sum');
+  if (!(total > 0)) throw new DatasetError('split: the ratio must have a positive sum, e.g. 7:3');
   const exact = weights.map((w) => (n * w) / total);
   const counts = exact.map(Math.floor);
   let left = n - counts.reduce((a, b) => a + b, 0);
@@ -43,12 +44,22 @@ export function splitCounts(n: number, weights: readonly number[]): number[] {
  * seed — not on file order — so it is reproducible anywhere.
  */
 export function assignSplits(ids: readonly string[], options: SplitOptions = {}): Map<string, string> {
-  const o = SplitOptionsSchema.parse(options);
+  const parsed = SplitOptionsSchema.safeParse(options, { reportInput: true });
+  if (!parsed.success)
+    throw new DatasetError(
+      `split: invalid options: ${parsed.error.issues
+        .map(
+          (i) =>
+            `${i.path.join('.') || '(options)'}${i.input !== undefined ? ` ${JSON.stringify(i.input)}` : ''}: ${i.message}`,
+        )
+        .join('; ')}`,
+    );
+  const o = parsed.data;
   const weights = o.ratio.split(':').map(Number);
   const names =
     o.names ?? (weights.length === 2 ? ['train', 'test'] : weights.length === 3 ? ['train', 'dev', 'test'] : null);
   if (!names || names.length !== weights.length)
-    throw new Error(`split: ${weights.length} ratio parts need ${weights.length} names (--names a,b,…)`);
+    throw new DatasetError(`split: ${weights.length} ratio parts need ${weights.length} names (--names a,b,…)`);
   const unique = [...new Set(ids)].sort(compareIds);
   const shuffled = seededShuffle(unique, o.seed);
   const counts = splitCounts(shuffled.length, weights);
@@ -79,7 +90,7 @@ export async function split(dir: string, options: SplitOptions = {}): Promise<Sp
     else problems.push(...e.issues.map(formatDiagnostic));
   }
   if (problems.length > 0)
-    throw new Error(
+    throw new DatasetError(
       `split: ${problems.length} problem(s) in ${dir}/samples.jsonl; nothing was changed (rewriting would drop the bad lines). Fix them first:\n${problems.slice(0, 10).join('\n')}`,
     );
   const assigned = assignSplits(

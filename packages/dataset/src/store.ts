@@ -1,15 +1,33 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type DatasetManifest, DatasetManifestSchema, LABELS, type Sample, SampleSchema } from '@mmre/core';
-import { readJsonLines } from '@mmre/core/jsonl';
+import { decodeUtf8, formatBytes, type JsonLineErrorCode, readJsonLines } from '@mmre/core/jsonl';
 import type { DatasetDiagnostic } from './diagnostics.js';
+import { DatasetError } from './errors.js';
 import { zodDiagnostics } from './issues.js';
 import { compareIds, seededShuffle } from './random.js';
+import { RecordChecker } from './records.js';
 
 export const MANIFEST_FILE = 'dataset.json';
 export const SAMPLES_FILE = 'samples.jsonl';
+
+/**
+ * The longest line of `samples.jsonl` (and of the other JSONL inputs of a dataset) that is read: 1 MiB.
+ * A sample record is a few KB (text, gold, paths; images are files); a longer line is refused with its
+ * file and line, without being held in memory, and the lines after it are read.
+ */
+export const MAX_SAMPLE_LINE_BYTES = 1024 * 1024;
+
+/** The longest `dataset.json` that is read: 1 MiB (a manifest is a few hundred bytes). */
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+
+const LINE_FIX: Record<JsonLineErrorCode, { code: string; fix: string }> = {
+  json: { code: 'json', fix: 'write one JSON object per line' },
+  encoding: { code: 'encoding', fix: 're-save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)' },
+  'too-long': { code: 'line-too-long', fix: `keep each record under ${formatBytes(MAX_SAMPLE_LINE_BYTES)}` },
+};
 
 /** What a caller says about a dataset; split counts and labels are filled in by `writeDataset`. */
 export interface ManifestInput {
@@ -134,7 +152,7 @@ export async function* readSamples(dir: string): AsyncGenerator<SampleLine> {
 
 /** Like `readSamples` but for any JSONL file of Sample records. */
 export async function* readSampleFile(file: string): AsyncGenerator<SampleLine> {
-  const input = createReadStream(file, { encoding: 'utf8' });
+  const input = createReadStream(file);
   const opened = new Promise<void>((resolve, reject) => {
     input.once('open', () => resolve());
     input.once('error', reject);
@@ -149,23 +167,18 @@ export async function* readSampleFile(file: string): AsyncGenerator<SampleLine> 
         : `${file}: cannot be read (${(err as Error).message})`,
     );
   }
-  for await (const { line, value, error } of readJsonLines(input)) {
+  for await (const { line, value, error, code } of readJsonLines(input, { maxLineBytes: MAX_SAMPLE_LINE_BYTES })) {
     if (error !== undefined) {
+      const how = LINE_FIX[code ?? 'json'];
       yield {
         line,
         issues: [
-          {
-            severity: 'error',
-            code: 'json',
-            message: `${file}:${line}: ${error}; fix: write one JSON object per line`,
-            file,
-            line,
-          },
+          { severity: 'error', code: how.code, message: `${file}:${line}: ${error}; fix: ${how.fix}`, file, line },
         ],
       };
       continue;
     }
-    const r = SampleSchema.safeParse(value);
+    const r = SampleSchema.safeParse(value, { reportInput: true });
     if (r.success) {
       yield { line, sample: r.data, issues: [] };
     } else {
@@ -177,29 +190,46 @@ export async function* readSampleFile(file: string): AsyncGenerator<SampleLine> 
   }
 }
 
-/** Reads and validates `dir/dataset.json`. Throws an error naming the file, field and fix. */
+/**
+ * Reads and validates `dir/dataset.json`: UTF-8, a byte order mark allowed. Throws a `DatasetError`
+ * naming the file, the line and column of a byte that is not UTF-8, the field and the fix.
+ */
 export async function readManifest(dir: string): Promise<DatasetManifest> {
   const file = join(dir, MANIFEST_FILE);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    const st = await stat(file);
+    if (st.isDirectory())
+      throw new DatasetError(
+        `${file}: is a folder, not a file; fix: write dataset.json with name, version, license, splits`,
+      );
+    if (st.size > MAX_MANIFEST_BYTES)
+      throw new DatasetError(
+        `${file}: ${formatBytes(st.size)}, over the limit of ${formatBytes(MAX_MANIFEST_BYTES)} for a manifest (name, version, labels, license, splits); fix: is this the right file?`,
+      );
+    bytes = await readFile(file);
   } catch (err) {
+    if (err instanceof DatasetError) throw err;
     if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new Error(
+      throw new DatasetError(
         `${file}: not found; is ${dir} a dataset folder? (create one with \`mmre dataset convert\`, or write dataset.json with name, version, license, splits)`,
       );
-    throw err;
+    throw new DatasetError(`${file}: cannot be read (${(err as Error).message})`);
   }
+  const text = decodeUtf8(bytes);
+  if (!text.ok) throw new DatasetError(`${file}: ${text.message}; fix: save the file as UTF-8`);
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text.text);
   } catch (err) {
-    throw new Error(`${file}: not valid JSON (${(err as Error).message})`);
+    throw new DatasetError(
+      `${file}: not valid JSON (${(err as Error).message}); fix: write one JSON object with name, version, license, splits`,
+    );
   }
-  const r = DatasetManifestSchema.safeParse(value);
+  const r = DatasetManifestSchema.safeParse(value, { reportInput: true });
   if (!r.success) {
     const d = zodDiagnostics(r.error, { file });
-    throw new Error(`${file}: invalid manifest: ${d.map((x) => x.message.replace(`${file}: `, '')).join('; ')}`);
+    throw new DatasetError(`${file}: invalid manifest: ${d.map((x) => x.message.replace(`${file}: `, '')).join('; ')}`);
   }
   return r.data;
 }
@@ -218,28 +248,53 @@ export interface LoadOptions {
 export interface LoadedDataset {
   manifest: DatasetManifest;
   samples: Sample[];
+  /** Why lines or records of the selection were skipped (errors, with file and line), and unknown ids (warnings). */
   issues: DatasetDiagnostic[];
+  /** Records of each split that pass the record checks, in the whole file (before `split`, `ids` and `limit`). */
+  splits: Record<string, number>;
+  /** Lines and records of the selection that were skipped (bad lines of any split count). */
+  skipped: number;
 }
 
 /**
- * Loads a dataset's records (never image bytes). Bad lines are reported in `issues` and skipped.
- * Without `seed`, the first `limit` samples in file order; with `seed`, a seeded shuffle of the
- * selection sorted by id (see `seededShuffle`), then the first `limit`.
+ * Loads a dataset's records (never image bytes) with the checks of `validate` (`RecordChecker`): a line
+ * that is not a valid Sample, a repeated id (the first record keeps it), segments not lettered a, b, c, …,
+ * an inverted box, a pair naming an unknown segment, or a path that is absolute, leaves the folder with
+ * `..` or through a symbolic link, is reported in `issues` with its file and line and skipped; the rest
+ * load. Without `seed`, the first `limit` samples in file order; with `seed`, a seeded shuffle of the
+ * selection sorted by id (see `seededShuffle`), then the first `limit` that pass.
  */
 export async function loadDataset(dir: string, options: LoadOptions = {}): Promise<LoadedDataset> {
   const manifest = await readManifest(dir);
+  const file = join(dir, SAMPLES_FILE);
+  const checker = new RecordChecker(dir, file);
   const wanted = options.ids ? new Set(options.ids.map(String)) : null;
   const seen = new Set<string>();
   const issues: DatasetDiagnostic[] = [];
-  let samples: Sample[] = [];
+  const splits: Record<string, number> = {};
+  let skipped = 0;
+  let selected: { sample: Sample; line: number }[] = [];
   for await (const entry of readSamples(dir)) {
-    issues.push(...entry.issues);
     const s = entry.sample;
-    if (!s) continue;
-    if (options.split !== undefined && s.split !== options.split) continue;
-    if (wanted && !wanted.has(s.id)) continue;
+    if (!s) {
+      issues.push(...entry.issues);
+      skipped++;
+      continue;
+    }
+    const rec = checker.record(s, entry.line);
+    const inSelection = (options.split === undefined || s.split === options.split) && (!wanted || wanted.has(s.id));
+    if (!rec.ok) {
+      // a bad record outside the selection is not read; `validate` lists it
+      if (inSelection) {
+        issues.push(...rec.diagnostics.filter((d) => d.severity === 'error'));
+        skipped++;
+      }
+      continue;
+    }
+    splits[s.split] = (splits[s.split] ?? 0) + 1;
+    if (!inSelection) continue;
     seen.add(s.id);
-    samples.push(s);
+    selected.push({ sample: s, line: entry.line });
   }
   if (wanted) {
     for (const id of wanted)
@@ -247,15 +302,26 @@ export async function loadDataset(dir: string, options: LoadOptions = {}): Promi
         issues.push({
           severity: 'warning',
           code: 'unknown-id',
-          message: `id ${JSON.stringify(id)} is not in ${join(dir, SAMPLES_FILE)}${options.split !== undefined ? ` (split ${options.split})` : ''}; fix: check the id list`,
-          file: join(dir, SAMPLES_FILE),
+          message: `id ${JSON.stringify(id)} is not in ${file}${options.split !== undefined ? ` (split ${options.split})` : ''}; fix: check the id list`,
+          file,
           sampleId: id,
         });
   }
   if (options.seed !== undefined) {
-    const sorted = [...samples].sort((a, b) => compareIds(a.id, b.id));
-    samples = seededShuffle(sorted, options.seed);
+    const sorted = [...selected].sort((a, b) => compareIds(a.sample.id, b.sample.id));
+    selected = seededShuffle(sorted, options.seed);
   }
-  if (options.limit !== undefined) samples = samples.slice(0, Math.max(0, options.limit));
-  return { manifest, samples, issues };
+  const limit = options.limit === undefined ? Number.POSITIVE_INFINITY : Math.max(0, options.limit);
+  const samples: Sample[] = [];
+  for (const { sample, line } of selected) {
+    if (samples.length >= limit) break;
+    const checked = checker.files(sample, line);
+    if (!checked.ok) {
+      issues.push(...checked.diagnostics);
+      skipped++;
+      continue;
+    }
+    samples.push(sample);
+  }
+  return { manifest, samples, issues, splits: orderSplits(splits), skipped };
 }

@@ -1,19 +1,30 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Box, type DatasetManifest, type Sample, segmentId } from '@mmre/core';
+import type { Box, DatasetManifest } from '@mmre/core';
 import type { DatasetDiagnostic } from './diagnostics.js';
-import { resolveInside } from './paths.js';
+import { RecordChecker } from './records.js';
 import { MANIFEST_FILE, orderSplits, readManifest, readSamples, SAMPLES_FILE } from './store.js';
+
+export { checkSample } from './records.js';
 
 /** Default limit of `validate` (width × height) above which an image is refused from its header, before decoding: a guard against decompression bombs, not the `smart_resize` bound of the prompts (`DEFAULT_MAX_PIXELS` of @mmre/images). */
 export const MAX_IMAGE_PIXELS = 64 * 1024 * 1024;
 
+/** How far `validate` read the images: `full` decoded every pixel, `header` only the headers, `none` not at all. */
+export type ImageCheck = 'full' | 'header' | 'none';
+
 export interface ValidateOptions {
-  /** Check that every image exists and its header decodes (sharp metadata, no full decode). Default true. */
+  /** Check the images: that each exists, its header reads, its size is within `maxPixels`, and (`decode`) its pixels decode. Default true. */
   checkImages?: boolean;
+  /**
+   * `full` (default): decode every image to its last pixel the way the eval does (sharp, `failOn: 'error'`),
+   * so a truncated or corrupt file fails here and not in the eval. `header`: read the headers only (faster;
+   * a file cut off after its header passes).
+   */
+  decode?: 'full' | 'header';
   /** Images whose header declares more pixels than this are refused (decompression bombs). */
   maxPixels?: number;
-  /** How many image headers are read at once. Default 8. */
+  /** How many images are read at once. Default 8 for headers, 4 for full decodes. */
   concurrency?: number;
 }
 
@@ -29,11 +40,8 @@ export interface ValidationResult {
   diagnostics: DatasetDiagnostic[];
   /** Code → number of diagnostics with that code. */
   byCode: Record<string, number>;
-}
-
-/** Lower-case, NFKC, collapsed whitespace: how entity texts are compared (DESIGN.md). */
-export function normalizeEntity(text: string): string {
-  return text.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
+  /** How far the images were checked (`none`: `checkImages: false`; `header`: not decoded, so a truncated file would pass). */
+  images: ImageCheck;
 }
 
 interface ImageTask {
@@ -44,75 +52,6 @@ interface ImageTask {
   sampleId: string;
   declared?: { width?: number; height?: number };
   boxes?: { field: string; box: Box }[];
-}
-
-/** Checks one sample record's internal consistency (no I/O). */
-export function checkSample(sample: Sample, where: { file?: string; line?: number } = {}): DatasetDiagnostic[] {
-  const out: DatasetDiagnostic[] = [];
-  const loc = `${where.file ?? ''}${where.line !== undefined ? `:${where.line}` : ''}`;
-  const add = (severity: DatasetDiagnostic['severity'], code: string, field: string, message: string) => {
-    const d: DatasetDiagnostic = {
-      severity,
-      code,
-      message: `${loc ? `${loc}: ` : ''}sample ${JSON.stringify(sample.id)}: ${message}`,
-      sampleId: sample.id,
-      field,
-    };
-    if (where.file !== undefined) d.file = where.file;
-    if (where.line !== undefined) d.line = where.line;
-    out.push(d);
-  };
-  const ids = new Set<string>();
-  sample.segments.forEach((seg, i) => {
-    const expected = segmentId(i);
-    if (seg.id !== expected)
-      add(
-        'error',
-        'segment-order',
-        `segments.${i}.id`,
-        `segment ${i + 1} has id ${JSON.stringify(seg.id)}, expected ${JSON.stringify(expected)}; fix: letter segments a, b, c, … in order with no gaps`,
-      );
-    if (ids.has(seg.id))
-      add('error', 'duplicate-segment', `segments.${i}.id`, `segment id ${JSON.stringify(seg.id)} appears twice`);
-    ids.add(seg.id);
-    if (seg.box && (seg.box.xmax <= seg.box.xmin || seg.box.ymax <= seg.box.ymin))
-      add(
-        'error',
-        'degenerate-box',
-        `segments.${i}.box`,
-        `box ${JSON.stringify(seg.box)} has no area; fix: xmax > xmin and ymax > ymin`,
-      );
-  });
-  const entities = new Set(sample.gold.entities.map((e) => normalizeEntity(e.text)));
-  sample.gold.pairs.forEach((p, i) => {
-    if (!ids.has(p.segment))
-      add(
-        'error',
-        'unknown-segment',
-        `gold.pairs.${i}.segment`,
-        `pair names segment ${JSON.stringify(p.segment)}, which is not among the segments (${[...ids].join(', ') || 'none'}); fix: add the segment or drop the pair`,
-      );
-    if (!entities.has(normalizeEntity(p.entity)))
-      add(
-        'warning',
-        'pair-entity-not-in-entities',
-        `gold.pairs.${i}.entity`,
-        `pair entity ${JSON.stringify(p.entity)} is not among the gold entities; check the spelling or add the entity`,
-      );
-  });
-  return out;
-}
-
-function pathDiagnostic(sample: Sample, rel: string, field: string, reason: string, file: string, line: number) {
-  return {
-    severity: 'error',
-    code: 'unsafe-path',
-    message: `${file}:${line}: sample ${JSON.stringify(sample.id)}: ${field} ${JSON.stringify(rel)} ${reason} (refused, not opened)`,
-    file,
-    line,
-    sampleId: sample.id,
-    field,
-  } satisfies DatasetDiagnostic;
 }
 
 async function runPool<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -128,14 +67,18 @@ async function runPool<T>(items: readonly T[], concurrency: number, fn: (item: T
 
 /**
  * Validates a dataset folder and returns every problem found, not just the first:
- * manifest errors; per line, JSON and schema errors (file, line, field, fix); duplicate ids;
- * segment ids that are not a, b, c, … in order; pairs naming unknown segments; pair entities
- * that are not among the entities (warning); absolute paths and paths escaping the root with
- * `..` (refused, never opened); and, with `checkImages`, missing images, images whose header does
- * not decode, and images above `maxPixels` (refused from the header, before any decode).
+ * manifest errors; per line, JSON, encoding, size and schema errors (file, line, field, fix); and the
+ * record checks every reader of the dataset applies (`RecordChecker`): duplicate ids, segment ids that
+ * are not a, b, c, … in order, inverted boxes, pairs naming unknown segments, pair entities that are not
+ * among the entities (warning), absolute paths, paths escaping the root with `..` and paths that leave
+ * it through a symbolic link (refused, never opened). With `checkImages`: missing images, images whose
+ * header does not read, images above `maxPixels` (refused from the header, before any decode) and, with
+ * `decode: 'full'` (the default), images whose pixels do not decode (a truncated JPEG). `images` in the
+ * result says how far the images were checked.
  */
 export async function validate(dir: string, options: ValidateOptions = {}): Promise<ValidationResult> {
   const checkImages = options.checkImages ?? true;
+  const decode = checkImages && (options.decode ?? 'full') === 'full';
   const maxPixels = options.maxPixels ?? MAX_IMAGE_PIXELS;
   const file = join(dir, SAMPLES_FILE);
   const diagnostics: DatasetDiagnostic[] = [];
@@ -150,7 +93,7 @@ export async function validate(dir: string, options: ValidateOptions = {}): Prom
       file: join(dir, MANIFEST_FILE),
     });
   }
-  const firstLine = new Map<string, number>();
+  const checker = new RecordChecker(dir, file);
   const splitCounts: Record<string, number> = {};
   const tasks: ImageTask[] = [];
   let samples = 0;
@@ -163,48 +106,31 @@ export async function validate(dir: string, options: ValidateOptions = {}): Prom
       if (!s) continue;
       samples++;
       splitCounts[s.split] = (splitCounts[s.split] ?? 0) + 1;
-      const prev = firstLine.get(s.id);
-      if (prev !== undefined)
-        diagnostics.push({
-          severity: 'error',
-          code: 'duplicate-id',
-          message: `${file}:${entry.line}: id ${JSON.stringify(s.id)} was already used on line ${prev}; fix: give every sample a unique id`,
-          file,
-          line: entry.line,
-          sampleId: s.id,
-          field: 'id',
-        });
-      else firstLine.set(s.id, entry.line);
-      diagnostics.push(...checkSample(s, { file, line: entry.line }));
-
-      const main = resolveInside(dir, s.image.path);
-      if (!main.ok) diagnostics.push(pathDiagnostic(s, s.image.path, 'image.path', main.reason, file, entry.line));
-      else if (checkImages) {
-        const declared: { width?: number; height?: number } = {};
-        if (s.image.width !== undefined) declared.width = s.image.width;
-        if (s.image.height !== undefined) declared.height = s.image.height;
-        tasks.push({
-          rel: s.image.path,
-          absolute: main.absolute,
-          field: 'image.path',
-          line: entry.line,
-          sampleId: s.id,
-          declared,
-          boxes: s.segments.flatMap((seg, i) => (seg.box ? [{ field: `segments.${i}.box`, box: seg.box }] : [])),
-        });
+      const rec = checker.record(s, entry.line);
+      diagnostics.push(...rec.diagnostics);
+      const checked = checker.files(s, entry.line);
+      if (!checked.ok) {
+        diagnostics.push(...checked.diagnostics);
+        continue;
       }
+      if (!checkImages) continue;
+      const { files } = checked;
+      const declared: { width?: number; height?: number } = {};
+      if (s.image.width !== undefined) declared.width = s.image.width;
+      if (s.image.height !== undefined) declared.height = s.image.height;
+      tasks.push({
+        rel: s.image.path,
+        absolute: files.image,
+        field: 'image.path',
+        line: entry.line,
+        sampleId: s.id,
+        declared,
+        boxes: s.segments.flatMap((seg, i) => (seg.box ? [{ field: `segments.${i}.box`, box: seg.box }] : [])),
+      });
       s.segments.forEach((seg, i) => {
-        if (seg.path === undefined) return;
-        const r = resolveInside(dir, seg.path);
-        if (!r.ok) diagnostics.push(pathDiagnostic(s, seg.path, `segments.${i}.path`, r.reason, file, entry.line));
-        else if (checkImages)
-          tasks.push({
-            rel: seg.path,
-            absolute: r.absolute,
-            field: `segments.${i}.path`,
-            line: entry.line,
-            sampleId: s.id,
-          });
+        const absolute = files.segments[i];
+        if (seg.path === undefined || !absolute) return;
+        tasks.push({ rel: seg.path, absolute, field: `segments.${i}.path`, line: entry.line, sampleId: s.id });
       });
     }
   } catch (err) {
@@ -228,7 +154,7 @@ export async function validate(dir: string, options: ValidateOptions = {}): Prom
 
   if (checkImages && tasks.length > 0) {
     const { default: sharp } = await import('sharp');
-    await runPool(tasks, options.concurrency ?? 8, async (t) => {
+    await runPool(tasks, options.concurrency ?? (decode ? 4 : 8), async (t) => {
       const base = {
         file,
         line: t.line,
@@ -281,6 +207,20 @@ export async function validate(dir: string, options: ValidateOptions = {}): Prom
         });
         return;
       }
+      if (decode) {
+        try {
+          // Every pixel, as the eval decodes it (@mmre/images: failOn 'error'); streamed, so memory stays small.
+          await sharp(t.absolute, { limitInputPixels: false, failOn: 'error', sequentialRead: true }).stats();
+        } catch (err) {
+          diagnostics.push({
+            ...base,
+            severity: 'error',
+            code: 'undecodable-image',
+            message: `${prefix} does not decode (${(err as Error).message}): the file is cut off or damaged; fix: copy it again or re-export it as JPEG or PNG`,
+          });
+          return;
+        }
+      }
       const d = t.declared;
       if (d && ((d.width !== undefined && d.width !== w) || (d.height !== undefined && d.height !== h)))
         diagnostics.push({
@@ -315,5 +255,6 @@ export async function validate(dir: string, options: ValidateOptions = {}): Prom
     if (d.severity === 'error') errors++;
     else if (d.severity === 'warning') warnings++;
   }
-  return { ok: errors === 0, samples, lines, errors, warnings, diagnostics, byCode };
+  const images: ImageCheck = !checkImages ? 'none' : decode ? 'full' : 'header';
+  return { ok: errors === 0, samples, lines, errors, warnings, diagnostics, byCode, images };
 }

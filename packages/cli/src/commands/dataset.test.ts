@@ -247,6 +247,107 @@ describe('mmre dataset (in-process)', () => {
   });
 });
 
+describe('mmre dataset: bad bytes, bad paths and bad arguments (issue 12)', () => {
+  async function folder(name: string, lines: (Sample | Buffer)[], splits: Record<string, number>) {
+    const ds = join(dir, name);
+    await mkdir(ds, { recursive: true });
+    await writeFile(join(ds, 'dataset.json'), JSON.stringify({ name, version: '1', license: 'MIT', splits }));
+    await writeFile(
+      join(ds, 'samples.jsonl'),
+      Buffer.concat(lines.flatMap((l) => [Buffer.isBuffer(l) ? l : Buffer.from(JSON.stringify(l)), Buffer.from('\n')])),
+    );
+    return ds;
+  }
+
+  it('split --ratio abc is a one-line message, not zod JSON; a misspelt option value never prints JSON', async () => {
+    const r = await mmre('dataset', 'split', dir, '--ratio', 'abc');
+    expect(r.code).toBe(1);
+    expect(r.error ?? '').toMatch(
+      /--ratio.*must be two or more numbers separated by ":", e.g. 7:3 or 8:1:1, got "abc"/,
+    );
+    expect(`${r.stderr}${r.error}`).not.toMatch(/"code":|"origin"|\[\s*\{/);
+  });
+
+  it('a zod error that reaches the top of mmre is worded, never printed as JSON', async () => {
+    const { describeError } = await import('../io.js');
+    const { z } = await import('zod');
+    const e = z
+      .object({ ratio: z.string().regex(/^\d+:\d+$/, { message: 'ratio must look like 7:3' }) })
+      .safeParse({ ratio: 'abc' });
+    expect(describeError((e as { error: Error }).error)).toBe('invalid input: field "ratio": ratio must look like 7:3');
+    expect(describeError(new Error('plain'))).toBe('plain');
+  });
+
+  it('validate: a missing or invalid manifest is one line naming the file; BOM accepted; says what it did not check', async () => {
+    const none = await mmre('dataset', 'validate', join(dir, 'no-such-dataset'), '--no-images');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/error \[manifest\] .*no-such-dataset\/dataset\.json: not found/);
+    expect(none.stderr).not.toMatch(/\n\s+at /);
+    const s = sample('bom');
+    const ds = await folder('bom', [s], { all: 1 });
+    await writeFile(
+      join(ds, 'dataset.json'),
+      `\uFEFF${JSON.stringify({ name: 'bom', version: '1', license: 'MIT', splits: { all: 1 } })}`,
+    );
+    const ok = await mmre('dataset', 'validate', ds, '--no-images');
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/0 error\(s\).*— OK\nimages: NOT checked \(--no-images\)/);
+    await writeFile(join(ds, 'dataset.json'), '{"name": 1}');
+    const bad = await mmre('dataset', 'validate', ds, '--no-images');
+    expect(bad.stderr).toMatch(/dataset\.json: invalid manifest: name: .*fix: make `name` a string/);
+  });
+
+  it('validate decodes images by default: a truncated PNG fails; --header-only passes and says what it skipped', async () => {
+    const s = sample('cut');
+    const ds = await folder('cut', [s], { all: 1 });
+    const whole = png(64, 64, [10, 200, 30]);
+    await writeFile(join(ds, 'cut.png'), whole.subarray(0, whole.length - 40)); // IDAT and IEND cut
+    await writeFile(join(ds, 'cut_a.png'), png(8, 8, [1, 2, 3]));
+    const full = await mmre('dataset', 'validate', ds);
+    expect(full.code).toBe(1);
+    expect(full.stderr).toMatch(
+      /error \[undecodable-image\] .*samples\.jsonl:1: sample "cut": image\.path "cut\.png" does not decode/,
+    );
+    expect(full.stdout).toMatch(/images: .*every pixel decoded/);
+    const header = await mmre('dataset', 'validate', ds, '--header-only');
+    expect(header.code).toBe(0);
+    expect(header.stdout).toMatch(/images: headers only \(--header-only\): the pixels were NOT decoded/);
+  });
+
+  it('validate names a non-UTF-8 byte by line and column and a line over 1 MiB by its line; the other lines are checked', async () => {
+    const a = sample('a');
+    const latin1 = Buffer.from(JSON.stringify({ ...sample('b'), text: 'Caf~ in Paris' }));
+    latin1[latin1.indexOf('~')] = 0xe9;
+    const long = Buffer.from(JSON.stringify({ ...sample('c'), text: 'x'.repeat(2 * 1024 * 1024) }));
+    const ds = await folder('bytes', [a, latin1, long, sample('d')], { all: 2 });
+    const r = await mmre('dataset', 'validate', ds, '--no-images');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error \[encoding\] .*samples\.jsonl:2: not UTF-8: byte 0xe9 at column \d+/);
+    expect(r.stderr).toMatch(
+      /error \[line-too-long\] .*samples\.jsonl:3: the line is \d+ bytes \(2\.0 MiB\), over the limit of 1048576 bytes/,
+    );
+    expect(r.stdout).toMatch(/2 valid sample\(s\) of 4 line\(s\); 2 error\(s\)/);
+  });
+
+  it('export refuses ../../etc/passwd paths and records validate rejects: not written, exit 1, the rest exported', async () => {
+    const ok = sample('ok');
+    const outside = { ...sample('esc'), image: { path: '../../etc/passwd' } };
+    const dup = sample('ok');
+    const ds = await folder('export-bad', [ok, outside, dup], { all: 3 });
+    const out = join(dir, 'export-bad.json');
+    const r = await mmre('dataset', 'export', ds, '--mode', 'mner', '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /error \[unsafe-path\] .*samples\.jsonl:2: sample "esc": image\.path "\.\.\/\.\.\/etc\/passwd" escapes/,
+    );
+    expect(r.stderr).toMatch(/error \[duplicate-id\] .*samples\.jsonl:3: id "ok" was already used on line 1/);
+    expect(r.stdout).toMatch(/wrote 1 mner record\(s\) .*\(2 skipped\)/);
+    const written = await readFile(out, 'utf8');
+    expect(written).not.toContain('etc/passwd');
+    expect(JSON.parse(written)).toHaveLength(1);
+  });
+});
+
 describe('mmre --help stays light (built CLI)', () => {
   const bin = join(pkgDir, 'dist', 'bin.js');
   it.skipIf(!existsSync(bin))('does not load @mmre/dataset, sharp or cli-progress', () => {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { wholeNumber } from '../args.js';
+import { ratio, wholeNumber } from '../args.js';
 
 // Everything heavy (@mmre/dataset, sharp, cli-progress) is imported inside the actions, so
 // `mmre --help` and the other commands stay fast.
@@ -165,6 +165,7 @@ async function convertAction(opts: ConvertOpts): Promise<void> {
 
 interface ValidateOpts {
   images?: boolean;
+  headerOnly?: boolean;
   maxPixels?: number;
   json?: boolean;
   verbose?: boolean;
@@ -174,6 +175,7 @@ async function validateAction(dir: string, opts: ValidateOpts): Promise<void> {
   const ds = await import('@mmre/dataset');
   const r = await ds.validate(dir, {
     checkImages: opts.images !== false,
+    decode: opts.headerOnly ? 'header' : 'full',
     ...(opts.maxPixels !== undefined ? { maxPixels: opts.maxPixels } : {}),
   });
   if (opts.json) io.out(`${JSON.stringify(r, null, 2)}\n`);
@@ -184,11 +186,19 @@ async function validateAction(dir: string, opts: ValidateOpts): Promise<void> {
         `hint: ${dir}/images does not exist; if the dataset was converted without images, validate with --no-images\n`,
       );
     io.out(
-      `${dir}: ${r.samples} valid sample(s) of ${r.lines} line(s); ${r.errors} error(s), ${r.warnings} warning(s)${r.ok ? ' — OK' : ''}\n`,
+      `${dir}: ${r.samples} valid sample(s) of ${r.lines} line(s); ${r.errors} error(s), ${r.warnings} warning(s)${r.ok ? ' — OK' : ''}\n${IMAGE_CHECKS[r.images]}\n`,
     );
   }
   if (!r.ok) process.exitCode = 1;
 }
+
+/** What `validate` did and did not check of the images, in words (printed after the summary). */
+const IMAGE_CHECKS = {
+  full: 'images: every file found inside the dataset, its size within the pixel limit, every pixel decoded',
+  header:
+    'images: headers only (--header-only): the pixels were NOT decoded, so a truncated or damaged file would pass; run without --header-only to decode them',
+  none: 'images: NOT checked (--no-images): whether the files exist, their sizes and their pixels were not verified',
+} as const;
 
 interface SplitOpts {
   ratio: string;
@@ -304,7 +314,8 @@ The exit code is 1 when an error was reported (bad records are skipped; the rest
   dataset
     .command('validate <dir>')
     .description('Check a dataset folder and report every problem (exit code 1 on errors)')
-    .option('--no-images', 'skip the image checks (existence, header, pixel limit)')
+    .option('--no-images', 'skip the image checks (existence, header, pixel limit, decoding)')
+    .option('--header-only', 'read image headers only, do not decode the pixels (faster; a truncated file passes)')
     .option(
       '--max-pixels <n>',
       'refuse images with more pixels than this (default 67108864)',
@@ -319,7 +330,7 @@ The exit code is 1 when an error was reported (bad records are skipped; the rest
     .description(
       'Re-split a dataset deterministically: ids sorted, seeded shuffle (mulberry32 + Fisher–Yates), cut by ratio',
     )
-    .option('--ratio <a:b[:c]>', 'ratio of the parts, e.g. 7:3 (train:test) or 8:1:1 (train:dev:test)', '7:3')
+    .option('--ratio <a:b[:c]>', 'ratio of the parts, e.g. 7:3 (train:test) or 8:1:1 (train:dev:test)', ratio, '7:3')
     .option('--seed <n>', 'shuffle seed', wholeNumber('--seed'), 42)
     .option('--names <list>', 'comma-separated split names, one per ratio part')
     .action(splitAction);
