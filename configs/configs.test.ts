@@ -125,7 +125,7 @@ describe.skipIf(!built)('configs/', () => {
     const report = buildReport(await loadResults([first]), { bootstrap: 200 });
     const prompts = a.results.prompts as { label: string; metrics: { namedScores: Record<string, number> } }[];
     const joint = prompts.find((p) => p.label === 'joint')?.metrics.namedScores ?? {};
-    const jointRow = report.table.find((t) => t.mode === 'joint');
+    const jointRow = report.systems[0]?.table.find((t) => t.mode === 'joint');
     expect(joint['corpus.bleu']).toBeCloseTo(jointRow?.metrics.bleu as number, 8);
     expect((joint['corpus.ner_micro_f1'] as number) * 100).toBeCloseTo(jointRow?.metrics.nerF1 as number, 8);
     expect((joint['corpus.matching_micro_accuracy'] as number) * 100).toBeCloseTo(
@@ -144,13 +144,17 @@ describe.skipIf(!built)('configs/', () => {
     await promptfoo(evalArgs(['baseline.yaml', 'replay.yaml'], second));
     const loaded = await loadResults([second]);
     expect(loaded.rows).toHaveLength(18);
-    expect(() => buildReport(loaded, { bootstrap: 200 })).toThrow(/2 providers \(baseline, replay\)/);
+    // Without --provider: two models, and between them no difference (the replay answers as the baseline).
+    const both = buildReport(loaded, { bootstrap: 200 });
+    expect(both.systems.map((x) => x.key)).toEqual(['baseline', 'replay']);
+    expect(both.comparisons.length).toBeGreaterThan(0);
+    for (const c of both.comparisons) expect([c.delta, c.pValue]).toEqual([0, 1]);
     const again = buildReport(loaded, { bootstrap: 200, providers: ['baseline'] });
-    expect(again.table.map((t) => t.metrics)).toEqual(report.table.map((t) => t.metrics));
-    expect(again.table.map((t) => t.counts.cached)).toEqual([3, 3, 3]);
+    expect(again.systems[0]?.table.map((t) => t.metrics)).toEqual(report.systems[0]?.table.map((t) => t.metrics));
+    expect(again.systems[0]?.table.map((t) => t.counts.cached)).toEqual([3, 3, 3]);
     const replayed = buildReport(loaded, { bootstrap: 200, providers: ['replay'] });
-    expect(replayed.table.map((t) => t.metrics)).toEqual(report.table.map((t) => t.metrics));
-    expect(replayed.table.map((t) => t.counts.cached)).toEqual([0, 0, 0]);
-    expect(replayed.table[0]?.provider?.key).toBe('replay');
+    expect(replayed.systems[0]?.table.map((t) => t.metrics)).toEqual(report.systems[0]?.table.map((t) => t.metrics));
+    expect(replayed.systems[0]?.table.map((t) => t.counts.cached)).toEqual([0, 0, 0]);
+    expect(replayed.systems[0]?.table[0]?.provider?.key).toBe('replay');
   }, 240_000);
 });

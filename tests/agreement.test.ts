@@ -176,16 +176,16 @@ describe("promptfoo's derived metrics and mmre report read one scorer", () => {
     const errored = rows.filter((r) => r.failureReason === 2).map((r) => `${r.prompt.label}:${r.vars.id}`);
     expect(errored.sort()).toEqual(['joint:e4', 'mner:e4']);
     expect(rows.find((r) => r.prompt.label === 'joint' && r.vars.id === 'e5').failureReason).toBe(1);
-    const summary = report.table.find((t: { mode: Mode }) => t.mode === 'summary');
+    const summary = report.systems[0].table.find((t: { mode: Mode }) => t.mode === 'summary');
     expect(summary.counts).toMatchObject({ rows: 6, scored: 6, errors: 0, withSummary: 4 });
-    const joint = report.table.find((t: { mode: Mode }) => t.mode === 'joint');
+    const joint = report.systems[0].table.find((t: { mode: Mode }) => t.mode === 'joint');
     expect(joint.counts).toMatchObject({ rows: 6, scored: 5, errors: 1, withSummary: 3 });
-    expect(report.pairedSamples).toBe(5);
+    expect(report.systems[0].pairedSamples).toBe(5);
   });
 
   for (const mode of MODES)
     it(`mode ${mode}: every corpus metric of promptfoo equals the report's`, () => {
-      const t = report.table.find((x: { mode: Mode }) => x.mode === mode);
+      const t = report.systems[0].table.find((x: { mode: Mode }) => x.mode === mode);
       const checked: string[] = [];
       for (const m of CORPUS_METRICS) {
         const fromPromptfoo = derived[mode][m.derived];
@@ -214,7 +214,7 @@ describe("promptfoo's derived metrics and mmre report read one scorer", () => {
       cwd: dir,
     });
     expect(md.code, md.stderr).toBe(0);
-    const joint = report.table.find((t: { mode: Mode }) => t.mode === 'joint');
+    const joint = report.systems[0].table.find((t: { mode: Mode }) => t.mode === 'joint');
     expect(joint.metrics.bleu).toBeCloseTo(derived.joint['corpus.bleu'] as number, 10);
     expect(joint.metrics.nerF1).toBeCloseTo((derived.joint['corpus.ner_micro_f1'] as number) * 100, 10);
     expect(md.stdout).toContain(`| M-MRE (joint) | ${(joint.metrics.rouge1 as number).toFixed(2)} |`);

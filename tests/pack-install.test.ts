@@ -539,11 +539,15 @@ export const used = [parsed.summary, firstLabel, sample.id, tests, derivedMetric
       const rep = JSON.parse(r.stdout) as {
         unit: string;
         options: { stemmer: boolean };
-        table: { mode: Mode; metrics: Record<string, number | null>; counts: { rows: number; errors: number } }[];
+        systems: {
+          table: { mode: Mode; metrics: Record<string, number | null>; counts: { rows: number; errors: number } }[];
+        }[];
       };
       expect(rep.unit).toBe('points');
-      expect(rep.table.map((t) => t.mode).sort()).toEqual([...MODES].sort());
-      for (const row of rep.table) {
+      expect(rep.systems).toHaveLength(1);
+      const table = rep.systems[0]?.table ?? [];
+      expect(table.map((t) => t.mode).sort()).toEqual([...MODES].sort());
+      for (const row of table) {
         const s = promptOf('baseline', row.mode).metrics.namedScores;
         expect(row.counts).toMatchObject({ rows: LIMIT, errors: 0 });
         const pairs: [string, string, number][] = [

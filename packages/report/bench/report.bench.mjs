@@ -71,7 +71,7 @@ const t3 = performance.now();
 const cpu = process.cpuUsage(cpu0);
 
 console.log(renderMarkdown(report).split('### Details')[0]);
-console.log(`rows: ${rows.length}, paired samples: ${report.pairedSamples}`);
+console.log(`rows: ${rows.length}, paired samples: ${report.systems[0].pairedSamples}`);
 console.log(`read + validate rows: ${(t1 - t0).toFixed(0)} ms`);
 console.log(
   `build report (scoring + 6 × (10,000 bootstrap + 10,000 randomization)): ${(t3 - t2).toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU`,

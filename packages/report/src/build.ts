@@ -3,6 +3,7 @@ import { MODE_NAMES, modeTasks, TABLE_MODES } from '@mmre/core';
 import {
   type BleuStats,
   type BootstrapResult,
+  holmAdjust,
   type MatchingStats,
   type NerStats,
   pairedBootstrapAll,
@@ -20,6 +21,7 @@ import {
   sumNamedScores,
 } from '@mmre/scorer';
 import type { LoadedResults, ProviderSettings, ResultRow, RunInfo } from './load.js';
+import { assignSystems } from './systems.js';
 
 /** Table order: Single TS, Single MNER, M-MRE (joint). */
 export const REPORT_MODES: readonly Mode[] = TABLE_MODES;
@@ -64,7 +66,7 @@ export interface BuildOptions {
   alpha?: number;
   /** Porter stemmer in ROUGE (default false: rouge-score's `use_stemmer=False`, as @mmre/assertions). */
   stemmer?: boolean;
-  /** Keep only rows of these providers (label or id); needed when a mode has several providers. */
+  /** Keep only rows of these providers (label or id): narrows the report to a subset of the models. */
   providers?: readonly string[];
 }
 
@@ -81,6 +83,8 @@ export interface DeltaRow {
   high: number | null;
   /** Two-sided paired approximate-randomization p-value. */
   pValue: number | null;
+  /** Holm-adjusted p-value across the metrics of the table (the family of this model's deltas). */
+  pHolm: number | null;
   /** Paired samples the metric is computed on. */
   n: number;
   /** Bootstrap resamples where both values were defined. */
@@ -90,7 +94,12 @@ export interface DeltaRow {
 export interface ModeSummary {
   mode: Mode;
   name: string;
-  /** Metric → value in points (0–100), null = n/a (the mode does not do that task, or no gold for it). */
+  /** False when no row of the mode has an answer (every call errored): its values are not 0 but absent. */
+  answered: boolean;
+  /**
+   * Metric → value in points (0–100), null = n/a (the mode does not do that task, or no gold for it,
+   * or no answer at all: see `answered`).
+   */
   metrics: Record<MetricId, number | null>;
   /** Numbers reported beside the table (points). */
   extra: {
@@ -120,6 +129,8 @@ export interface ModeSummary {
     withSummary: number;
     /** Scored rows with at least one gold pair. */
     withPairs: number;
+    /** Scored rows whose answer was cut at the token limit (`finish_reason: length`). */
+    truncated: number;
   };
   provider: ProviderSettings | null;
   /** Settings from the prompt entry's `config` (e.g. the PFA image settings), when any. */
@@ -152,6 +163,13 @@ export interface ModeSample {
   matching: MatchingStats | null;
 }
 
+/** What one model answered for one sample, and its joint − single deltas. */
+export interface SampleSystem {
+  modes: Partial<Record<Mode, ModeSample>>;
+  /** Per-sample joint − single deltas in points; null when a side is missing, errored or undefined. */
+  deltas: { rougeL: number | null; nerF1: number | null; accuracy: number | null };
+}
+
 export interface SampleReport {
   id: string;
   split: string | null;
@@ -160,100 +178,141 @@ export interface SampleReport {
   image: string;
   segments: TestSegment[];
   gold: Gold;
-  modes: Partial<Record<Mode, ModeSample>>;
-  /** Per-sample joint − single deltas in points; null when a side is missing, errored or undefined. */
-  deltas: { rougeL: number | null; nerF1: number | null; accuracy: number | null };
+  /** System key → what that model answered (only models with a row for this sample). */
+  systems: Record<string, SampleSystem>;
+}
+
+/** One model of the report: the paper's table and its MRE deltas. */
+export interface SystemReport {
+  /** The model's name: its provider label (id when unlabelled), `a + b + c` for a checkpoint per mode. */
+  key: string;
+  /** The provider that answered each mode (the same one, or one checkpoint per mode). */
+  members: Partial<Record<Mode, string>>;
+  modes: Mode[];
+  table: ModeSummary[];
+  deltas: DeltaRow[];
+  /** Samples with an answer in every mode of this model (the paired set of its deltas). */
+  pairedSamples: number;
+}
+
+/** Model against model: one mode, one metric, on the samples both answered (a − b, points). */
+export interface ComparisonRow {
+  a: string;
+  b: string;
+  mode: Mode;
+  metric: MetricId;
+  aValue: number | null;
+  bValue: number | null;
+  delta: number | null;
+  low: number | null;
+  high: number | null;
+  pValue: number | null;
+  /** Holm-adjusted across the metrics of this (a, b, mode) table. */
+  pHolm: number | null;
+  n: number;
+  valid: number;
+}
+
+/** Two models that answered different sample sets in a mode; their comparison uses the intersection. */
+export interface CoverageNote {
+  a: string;
+  b: string;
+  mode: Mode;
+  both: number;
+  onlyA: number;
+  onlyB: number;
+  /** A few ids answered by one model only. */
+  examplesA: string[];
+  examplesB: string[];
 }
 
 export interface Report {
   format: 'mmre-report';
-  version: 2;
+  version: 3;
   /** Table values and deltas are in points: fraction × 100 (BLEU is sacrebleu's 0–100 score). */
   unit: 'points';
   options: { bootstrap: number; seed: number; alpha: number; stemmer: boolean; providers: string[] };
+  /** Every mode present in any model, in table order. */
   modes: Mode[];
-  table: ModeSummary[];
-  deltas: DeltaRow[];
-  /** Number of samples with an answer in every mode (the paired set of the deltas). */
-  pairedSamples: number;
+  /** One entry per model, by key. */
+  systems: SystemReport[];
+  /** Model against model, per mode and metric (empty with one model). */
+  comparisons: ComparisonRow[];
+  coverage: CoverageNote[];
   runs: RunInfo[];
   warnings: string[];
-  /** Every sample with a row in any mode, in id order (natural sort). */
+  /** Every sample with a row in any mode of any model, in id order (natural sort). */
   samples: SampleReport[];
 }
 
 const ID_ORDER = new Intl.Collator('en', { numeric: true, sensitivity: 'variant' });
 const byPlace = (a: ResultRow, b: ResultRow) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.index - b.index);
 
+type Named = Record<string, number>;
+
 /** A scored row: its SampleScore and named scores, computed once. */
 interface Scored {
   row: ResultRow;
   score: SampleScore | null;
-  named: Record<string, number> | null;
+  named: Named | null;
+}
+
+/** The provider filter (`--provider`): rows of the named providers only. */
+function filterProviders(loaded: LoadedResults, options: BuildOptions): ResultRow[] {
+  const wanted = options.providers ?? [];
+  if (wanted.length === 0) return loaded.rows;
+  const rows = loaded.rows.filter((r) => wanted.includes(r.provider) || wanted.includes(r.providerId));
+  if (rows.length === 0)
+    throw new Error(
+      `no result row comes from provider ${wanted.join(', ')}; providers in the files: ${[
+        ...new Set(loaded.rows.map((r) => r.provider)),
+      ].join(', ')}`,
+    );
+  return rows;
 }
 
 /**
- * Chooses the rows: provider filter, one provider per mode, and one row per (mode, sample): an
- * answer is preferred over an error, and among rows of the same kind the first by (file, row) wins,
- * so the choice does not depend on the order the files were given in.
+ * One row per (model, mode, sample): an answer is preferred over an error, and among answers the
+ * first by (file name, row); answers that differ are named in a warning with their files. The choice
+ * does not depend on the order the files were given in.
  */
-function selectRows(loaded: LoadedResults, options: BuildOptions, warnings: string[]): Map<string, ResultRow> {
-  let rows = loaded.rows;
-  const wanted = options.providers ?? [];
-  if (wanted.length > 0) {
-    rows = rows.filter((r) => wanted.includes(r.provider) || wanted.includes(r.providerId));
-    if (rows.length === 0)
-      throw new Error(
-        `no result row comes from provider ${wanted.join(', ')}; providers in the files: ${[
-          ...new Set(loaded.rows.map((r) => r.provider)),
-        ].join(', ')}`,
-      );
-  }
-  const providersByMode = new Map<Mode, Set<string>>();
-  for (const r of rows) {
-    const set = providersByMode.get(r.mode) ?? new Set<string>();
-    set.add(r.provider);
-    providersByMode.set(r.mode, set);
-  }
-  for (const [mode, set] of providersByMode)
-    if (set.size > 1)
-      throw new Error(
-        `mode ${mode} (${MODE_NAMES[mode]}) has results from ${set.size} providers (${[...set].join(', ')}); ` +
-          'a paired comparison needs one per mode: pass --provider <label> (repeatable) to choose',
-      );
+function selectRows(rows: readonly ResultRow[], systemOf: Map<ResultRow, string>, warnings: string[]): ResultRow[] {
   const groups = new Map<string, ResultRow[]>();
   for (const r of rows) {
-    const k = `${r.mode}\u0000${r.id}`;
+    const k = `${systemOf.get(r)}\u0000${r.mode}\u0000${r.id}`;
     const g = groups.get(k);
     if (g) g.push(r);
     else groups.set(k, [r]);
   }
-  const chosen = new Map<string, ResultRow>();
+  const chosen: ResultRow[] = [];
   let repeats = 0;
+  let replacedErrors = 0;
   let conflicts = 0;
   const conflictNotes: string[] = [];
-  for (const [k, g] of groups) {
+  for (const g of groups.values()) {
     g.sort(byPlace);
     const answered = g.filter((r) => r.error === null);
     const pick = answered[0] ?? (g[0] as ResultRow);
-    chosen.set(k, pick);
+    chosen.push(pick);
     if (g.length > 1) repeats += g.length - 1;
+    if (answered.length > 0 && answered.length < g.length) replacedErrors++;
     const differing = answered.filter((r) => r.output !== pick.output);
     if (differing.length > 0) {
       conflicts++;
       if (conflictNotes.length < 5)
         conflictNotes.push(
-          `${pick.mode} ${pick.id}: ${[pick, ...differing].map((r) => `${r.file}[${r.index}]`).join(' vs ')}`,
+          `${systemOf.get(pick)} ${pick.mode} ${pick.id}: ${[pick, ...differing].map((r) => `${r.file}[${r.index}]`).join(' vs ')}`,
         );
     }
   }
   if (repeats > 0)
     warnings.push(
-      `${repeats} repeated result row(s) (same sample id and mode: overlapping shards or reruns); kept one per sample and mode, an answer before an error`,
+      `${repeats} repeated result row(s) (same model, sample id and mode: overlapping shards or reruns); kept one per sample and mode: ` +
+        `an answer before an error (${replacedErrors} errored row(s) replaced by an answer from another file), then the first by file name and row`,
     );
   if (conflicts > 0)
     warnings.push(
-      `${conflicts} sample(s) have different answers in different files for the same mode (${conflictNotes.join('; ')}${conflicts > conflictNotes.length ? '; …' : ''}); the first by file name and row was used`,
+      `${conflicts} sample(s) have different answers in different files for the same model and mode (${conflictNotes.join('; ')}${conflicts > conflictNotes.length ? '; …' : ''}); the first by file name and row was used`,
     );
   return chosen;
 }
@@ -305,20 +364,192 @@ function modeSample(s: Scored): ModeSample {
   };
 }
 
-/** Compares the decoded vars of one sample across modes, so a shard from another dataset is noticed. */
+/** Compares the decoded vars of one sample across modes and models, so a shard from another dataset is noticed. */
 function sameSample(a: ResultRow, b: ResultRow): boolean {
   return a.vars.text === b.vars.text && JSON.stringify(a.vars.gold) === JSON.stringify(b.vars.gold);
 }
 
 const points = (metric: CorpusMetricId, v: number | null) => (v === null ? null : v * corpusMetric(metric).scale);
 
+/** One paired test: a metric over aligned rows of two sides (joint vs single, or model vs model). */
+interface PairPlan {
+  metric: MetricId;
+  a: Named[];
+  b: Named[];
+  /** The rows' sample ids. */
+  ids: string[];
+  /** Which two row sets the sides come from: plans of the same sources and ids are resampled together. */
+  source: string;
+}
+
+interface PairResult {
+  metric: MetricId;
+  aValue: number | null;
+  bValue: number | null;
+  delta: number | null;
+  low: number | null;
+  high: number | null;
+  pValue: number | null;
+  pHolm: number | null;
+  n: number;
+  valid: number;
+}
+
+/** Aligned named scores of two sides on the ids both answered where the metric is defined on both. */
+function pairPlan(
+  metric: MetricId,
+  ids: readonly string[],
+  a: Map<string, Scored>,
+  b: Map<string, Scored>,
+  source: string,
+): PairPlan {
+  const count = corpusMetric(metric).count;
+  const plan: PairPlan = { metric, a: [], b: [], ids: [], source };
+  for (const id of ids) {
+    const x = a.get(id)?.named;
+    const y = b.get(id)?.named;
+    if (!x || !y || !x[count] || !y[count]) continue;
+    plan.a.push(x);
+    plan.b.push(y);
+    plan.ids.push(id);
+  }
+  return plan;
+}
+
 /**
- * Builds the report. Each answered row is scored once with `scoreSample` of @mmre/scorer (the
- * assertions' scorer); per mode, the corpus values come from the sums of its rows' named scores
- * (`corpusValues`, the function behind promptfoo's derived metrics), over every answered row of the
- * mode. The joint − single deltas are computed on the samples answered in both modes, with a paired
- * bootstrap CI and a paired approximate-randomization p-value that resample the same named-score
- * vectors. Rows whose call errored are counted, not scored.
+ * The paired tests of one table: values of both sides, a − b with its paired bootstrap percentile CI
+ * and paired approximate-randomization p-value, and Holm's adjustment across the table's metrics.
+ * Metrics over the same rows are resampled together: the same draws as one by one (so the same
+ * numbers), one pass instead of one per metric.
+ */
+function pairedTable(
+  plans: readonly PairPlan[],
+  opts: { bootstrap: number; seed: number; alpha: number },
+): PairResult[] {
+  const groups = new Map<string, PairPlan[]>();
+  for (const p of plans) {
+    if (!p.a.length) continue;
+    const k = `${p.source}\u0001${p.ids.join('\u0000')}`;
+    groups.set(k, [...(groups.get(k) ?? []), p]);
+  }
+  const stats = new Map<PairPlan, { bs: BootstrapResult; rt: RandomizationResult }>();
+  for (const group of groups.values()) {
+    const { a, b } = group[0] as PairPlan;
+    const st = group.map((p) => corpusStatistic(p.metric));
+    const bs = pairedBootstrapAll(a, b, st, { iterations: opts.bootstrap, seed: opts.seed, alpha: opts.alpha });
+    const rt = pairedRandomizationAll(a, b, st, { iterations: opts.bootstrap, seed: opts.seed + 1 });
+    group.forEach((p, i) => {
+      stats.set(p, { bs: bs[i] as BootstrapResult, rt: rt[i] as RandomizationResult });
+    });
+  }
+  const rows = plans.map((p): PairResult => {
+    const scale = corpusMetric(p.metric).scale;
+    const pts = (v: number | null) => (v === null ? null : v * scale);
+    const aValue = p.a.length ? points(p.metric, corpusValues(sumNamedScores(p.a))[p.metric]) : null;
+    const bValue = p.b.length ? points(p.metric, corpusValues(sumNamedScores(p.b))[p.metric]) : null;
+    const r = stats.get(p);
+    if (!r)
+      return {
+        metric: p.metric,
+        aValue,
+        bValue,
+        delta: null,
+        low: null,
+        high: null,
+        pValue: null,
+        pHolm: null,
+        n: 0,
+        valid: 0,
+      };
+    return {
+      metric: p.metric,
+      aValue,
+      bValue,
+      delta: pts(r.bs.delta),
+      low: pts(r.bs.low),
+      high: pts(r.bs.high),
+      pValue: r.rt.pValue,
+      pHolm: null,
+      n: p.a.length,
+      valid: r.bs.valid,
+    };
+  });
+  const holm = holmAdjust(rows.map((r) => r.pValue));
+  rows.forEach((r, i) => {
+    r.pHolm = holm[i] ?? null;
+  });
+  return rows;
+}
+
+/** The metrics a mode is scored on (the table's columns it fills). */
+const modeMetrics = (mode: Mode): MetricId[] =>
+  METRICS.filter((m) => (METRIC_SINGLE_MODE[m] === 'summary' ? modeTasks(mode).task1 : modeTasks(mode).task2));
+
+/** The rows of one model, scored, by mode and sample id. */
+type SystemRows = Map<Mode, Map<string, Scored>>;
+
+const answeredIds = (rows: Map<string, Scored> | undefined): string[] =>
+  rows ? [...rows.values()].filter((s) => s.score).map((s) => s.row.id) : [];
+
+function modeSummary(
+  mode: Mode,
+  rows: Map<string, Scored>,
+  paired: ReadonlySet<string>,
+  provider: ProviderSettings | null,
+): ModeSummary {
+  const all = [...rows.values()];
+  const answered = all.filter((s) => s.named);
+  const ids = answered.map((s) => s.row.id).sort(ID_ORDER.compare);
+  // Sums in id order: the same numbers whatever the order of files and rows.
+  const values = corpusValues(sumNamedScores(ids.map((id) => rows.get(id)?.named as Named)));
+  const metrics = {} as Record<MetricId, number | null>;
+  for (const m of METRICS) metrics[m] = points(m, values[m]);
+  const t = modeTasks(mode);
+  return {
+    mode,
+    name: MODE_NAMES[mode],
+    answered: answered.length > 0,
+    metrics,
+    extra: {
+      rougeLsum: points('rougeLsum', values.rougeLsum),
+      nerPrecision: points('nerPrecision', values.nerPrecision),
+      nerRecall: points('nerRecall', values.nerRecall),
+      nerMacroF1: points('nerMacroF1', values.nerMacroF1),
+      pairPrecision: points('pairPrecision', values.pairPrecision),
+      pairF1: points('pairF1', values.pairF1),
+    },
+    compliance: {
+      all: values.formatOk,
+      task1: t.task1 ? values.formatTask1 : null,
+      ner: t.task2 ? values.formatNer : null,
+      pairs: t.task2 ? values.formatPairs : null,
+    },
+    values,
+    counts: {
+      rows: all.length,
+      scored: answered.length,
+      errors: all.length - answered.length,
+      paired: all.filter((s) => paired.has(s.row.id)).length,
+      cached: answered.filter((s) => s.row.cached).length,
+      withSummary: answered.filter((s) => s.score?.summary).length,
+      withPairs: answered.filter((s) => (s.score?.matching?.gold ?? 0) > 0).length,
+      truncated: answered.filter((s) => s.row.truncated).length,
+    },
+    provider,
+    promptSettings: all[0]?.row.promptSettings ?? {},
+  };
+}
+
+/**
+ * Builds the report. Rows are assigned to models (`assignSystems`: a provider label, split when its
+ * rows disagree on the model or its settings, or one checkpoint per mode), then one row is kept per
+ * (model, mode, sample). Each kept row with an answer is scored once with `scoreSample` of
+ * @mmre/scorer (the assertions' scorer); per model and mode, the corpus values come from the sums of
+ * its rows' named scores (`corpusValues`, the function behind promptfoo's derived metrics). Per model,
+ * the joint − single deltas are computed on the samples it answered in every mode; between models, the
+ * differences per mode on the samples both answered. Each comes with a paired bootstrap CI, a paired
+ * approximate-randomization p-value and Holm's adjustment across the metrics of its table. Rows whose
+ * call errored are counted, not scored.
  */
 export function buildReport(input: LoadedResults | readonly ResultRow[], options: BuildOptions = {}): Report {
   const loaded: LoadedResults = Array.isArray(input)
@@ -332,201 +563,196 @@ export function buildReport(input: LoadedResults | readonly ResultRow[], options
     throw new RangeError(`--bootstrap must be a positive integer, got ${bootstrap}`);
   if (!Number.isInteger(seed)) throw new RangeError(`--seed must be an integer, got ${seed}`);
   const warnings = [...loaded.warnings];
-  const chosen = selectRows(loaded, options, warnings);
-
-  // Score every answered row once.
-  const byMode = new Map<Mode, Map<string, Scored>>();
-  for (const row of chosen.values()) {
-    const score = row.error === null ? scoreSample(row.mode, row.output ?? '', row.vars.gold, { stemmer }) : null;
-    const m = byMode.get(row.mode) ?? new Map<string, Scored>();
-    m.set(row.id, { row, score, named: score ? namedScores(score) : null });
-    byMode.set(row.mode, m);
-  }
-  const modes = REPORT_MODES.filter((m) => byMode.has(m));
-  if (modes.length === 0)
+  const rows = filterProviders(loaded, options);
+  if (rows.length === 0) {
+    const shown = loaded.warnings.slice(0, 3).map((w) => `\n  ${w}`);
     throw new Error(
       loaded.warnings.length > 0
-        ? 'no usable M-MRE result row (see the warnings above)'
+        ? `no usable M-MRE result row; the rows were skipped for these reasons (${loaded.warnings.length} in all):${shown.join('')}`
         : 'no usable M-MRE result row: the files hold no rows',
     );
-  const rowsOf = (mode: Mode) => byMode.get(mode) as Map<string, Scored>;
-  const allIds = [...new Set(modes.flatMap((m) => [...rowsOf(m).keys()]))].sort(ID_ORDER.compare);
-  const paired = allIds.filter((id) => modes.every((m) => rowsOf(m).get(id)?.score));
-  const unanswered = allIds.length - paired.length;
-  if (unanswered > 0)
-    warnings.push(
-      `${paired.length} of ${allIds.length} samples have an answer in every mode (${modes
-        .map(
-          (m) =>
-            `${m}: ${[...rowsOf(m).values()].filter((s) => s.score).length} answered, ${[...rowsOf(m).values()].filter((s) => !s.score).length} errored`,
-        )
-        .join('; ')}); the deltas use those ${paired.length}, each mode's table all its answered rows`,
-    );
+  }
+  const assignment = assignSystems(rows, loaded.runs);
+  warnings.push(...assignment.warnings);
+  const chosen = selectRows(rows, assignment.systemOf, warnings);
 
-  let mismatched = 0;
-  const samples: SampleReport[] = allIds.map((id) => {
-    const entries = modes.map((m) => rowsOf(m).get(id)).filter((s): s is Scored => s !== undefined);
-    const base = (entries[0] as Scored).row;
-    if (entries.some((s) => !sameSample(base, s.row))) mismatched++;
-    const sample: SampleReport = {
-      id,
-      split: base.vars.split ?? null,
-      text: base.vars.text,
-      image: base.vars.image,
-      segments: base.vars.segments ?? [],
-      gold: base.vars.gold,
-      modes: {},
-      deltas: { rougeL: null, nerF1: null, accuracy: null },
-    };
-    for (const s of entries) sample.modes[s.row.mode] = modeSample(s);
-    const j = sample.modes.joint;
-    const su = sample.modes.summary;
-    const mn = sample.modes.mner;
-    if (j?.rouge && su?.rouge) sample.deltas.rougeL = (j.rouge.rougeL - su.rouge.rougeL) * 100;
-    if (j?.ner && mn?.ner) sample.deltas.nerF1 = (j.ner.f1 - mn.ner.f1) * 100;
-    if (j?.matching?.accuracy != null && mn?.matching?.accuracy != null)
-      sample.deltas.accuracy = (j.matching.accuracy - mn.matching.accuracy) * 100;
-    return sample;
-  });
-  if (mismatched > 0)
-    warnings.push(
-      `${mismatched} sample id(s) have a different text or gold in different modes: the files come from different datasets or versions; the first mode's gold is shown`,
-    );
-
-  const providerOf = (mode: Mode): ProviderSettings | null => {
-    const row = rowsOf(mode).values().next().value?.row;
+  // Score every answered row once.
+  const bySystem = new Map<string, SystemRows>();
+  for (const row of chosen) {
+    const key = assignment.systemOf.get(row) as string;
+    const score = row.error === null ? scoreSample(row.mode, row.output ?? '', row.vars.gold, { stemmer }) : null;
+    const sys = bySystem.get(key) ?? new Map<Mode, Map<string, Scored>>();
+    const m = sys.get(row.mode) ?? new Map<string, Scored>();
+    m.set(row.id, { row, score, named: score ? namedScores(score) : null });
+    sys.set(row.mode, m);
+    bySystem.set(key, sys);
+  }
+  const plans = assignment.systems.filter((s) => bySystem.has(s.key));
+  const many = plans.length > 1;
+  const providerOf = (row: ResultRow | undefined): ProviderSettings | null => {
     if (!row) return null;
     for (const run of loaded.runs) {
       if (run.file !== row.file) continue;
-      const p = run.providers.find((x) => x.key === row.provider || x.id === row.providerId);
+      const p =
+        run.providers.find((x) => x.key === row.provider) ??
+        run.providers.find((x) => x.id === row.providerId && x.label === null);
       if (p) return p;
     }
     const model = typeof row.responseMetadata.model === 'string' ? row.responseMetadata.model : null;
-    return { key: row.provider, id: row.providerId, label: null, model, settings: {} };
+    return { key: row.provider, id: row.providerId, label: null, model, settings: {}, source: 'rows' };
   };
 
-  const pairedSet = new Set(paired);
-  const table: ModeSummary[] = modes.map((mode) => {
-    const all = [...rowsOf(mode).values()];
-    const answered = all.filter((s) => s.named);
-    const ids = answered.map((s) => s.row.id).sort(ID_ORDER.compare);
-    // Sums in id order: the same numbers whatever the order of files and rows.
-    const sums = sumNamedScores(ids.map((id) => rowsOf(mode).get(id)?.named as Record<string, number>));
-    const values = corpusValues(sums);
-    const metrics = {} as Record<MetricId, number | null>;
-    for (const m of METRICS) metrics[m] = points(m, values[m]);
-    const t = modeTasks(mode);
-    return {
-      mode,
-      name: MODE_NAMES[mode],
-      metrics,
-      extra: {
-        rougeLsum: points('rougeLsum', values.rougeLsum),
-        nerPrecision: points('nerPrecision', values.nerPrecision),
-        nerRecall: points('nerRecall', values.nerRecall),
-        nerMacroF1: points('nerMacroF1', values.nerMacroF1),
-        pairPrecision: points('pairPrecision', values.pairPrecision),
-        pairF1: points('pairF1', values.pairF1),
-      },
-      compliance: {
-        all: values.formatOk,
-        task1: t.task1 ? values.formatTask1 : null,
-        ner: t.task2 ? values.formatNer : null,
-        pairs: t.task2 ? values.formatPairs : null,
-      },
-      values,
-      counts: {
-        rows: all.length,
-        scored: answered.length,
-        errors: all.length - answered.length,
-        paired: all.filter((s) => pairedSet.has(s.row.id)).length,
-        cached: answered.filter((s) => s.row.cached).length,
-        withSummary: answered.filter((s) => s.score?.summary).length,
-        withPairs: answered.filter((s) => (s.score?.matching?.gold ?? 0) > 0).length,
-      },
-      provider: providerOf(mode),
-      promptSettings: rowsOf(mode).values().next().value?.row.promptSettings ?? {},
-    };
+  const systems: SystemReport[] = plans.map((plan) => {
+    const sys = bySystem.get(plan.key) as SystemRows;
+    const modes = REPORT_MODES.filter((m) => sys.has(m));
+    const rowsOf = (mode: Mode) => sys.get(mode) as Map<string, Scored>;
+    const allIds = [...new Set(modes.flatMap((m) => [...rowsOf(m).keys()]))].sort(ID_ORDER.compare);
+    const paired = allIds.filter((id) => modes.every((m) => rowsOf(m).get(id)?.score));
+    const name = many ? `${plan.key}: ` : '';
+    if (paired.length < allIds.length)
+      warnings.push(
+        `${name}${paired.length} of ${allIds.length} samples have an answer in every mode (${modes
+          .map((m) => {
+            const list = [...rowsOf(m).values()];
+            return `${m}: ${list.filter((s) => s.score).length} answered, ${list.filter((s) => !s.score).length} errored`;
+          })
+          .join('; ')}); the deltas use those ${paired.length}, each mode's table all its answered rows`,
+      );
+    const pairedSet = new Set(paired);
+    const table = modes.map((mode) =>
+      modeSummary(mode, rowsOf(mode), pairedSet, providerOf(rowsOf(mode).values().next().value?.row)),
+    );
+    for (const t of table)
+      if (!t.answered)
+        warnings.push(
+          `${name}${t.name}: none of its ${t.counts.rows} rows has an answer (every call errored); its scores are shown as "no answer"`,
+        );
+    const deltas: DeltaRow[] = [];
+    if (modes.includes('joint')) {
+      const metrics = METRICS.filter((metric) => modes.includes(METRIC_SINGLE_MODE[metric]));
+      const results = pairedTable(
+        metrics.map((metric) =>
+          pairPlan(metric, paired, rowsOf('joint'), rowsOf(METRIC_SINGLE_MODE[metric]), METRIC_SINGLE_MODE[metric]),
+        ),
+        { bootstrap, seed, alpha },
+      );
+      for (const r of results)
+        deltas.push({
+          metric: r.metric,
+          single: METRIC_SINGLE_MODE[r.metric],
+          singleValue: r.bValue,
+          jointValue: r.aValue,
+          delta: r.delta,
+          low: r.low,
+          high: r.high,
+          pValue: r.pValue,
+          pHolm: r.pHolm,
+          n: r.n,
+          valid: r.valid,
+        });
+    }
+    return { key: plan.key, members: plan.members, modes, table, deltas, pairedSamples: paired.length };
   });
 
-  const deltas: DeltaRow[] = [];
-  if (modes.includes('joint')) {
-    // Each metric's paired rows: the samples answered in both modes where the metric is defined.
-    const plans = METRICS.filter((metric) => modes.includes(METRIC_SINGLE_MODE[metric])).map((metric) => {
-      const single = METRIC_SINGLE_MODE[metric];
-      const count = corpusMetric(metric).count;
-      const a: Record<string, number>[] = [];
-      const b: Record<string, number>[] = [];
-      const ids: string[] = [];
-      for (const id of paired) {
-        const x = rowsOf('joint').get(id)?.named as Record<string, number>;
-        const y = rowsOf(single).get(id)?.named as Record<string, number>;
-        if (!x[count] || !y[count]) continue;
-        a.push(x);
-        b.push(y);
-        ids.push(id);
+  // Model against model: every pair, every mode both answered, on the samples both answered.
+  const comparisons: ComparisonRow[] = [];
+  const coverage: CoverageNote[] = [];
+  for (let i = 0; i < systems.length; i++)
+    for (let j = i + 1; j < systems.length; j++) {
+      const A = systems[i] as SystemReport;
+      const B = systems[j] as SystemReport;
+      const ra = bySystem.get(A.key) as SystemRows;
+      const rb = bySystem.get(B.key) as SystemRows;
+      for (const mode of REPORT_MODES) {
+        if (!ra.has(mode) || !rb.has(mode)) continue;
+        const ia = answeredIds(ra.get(mode));
+        const ib = new Set(answeredIds(rb.get(mode)));
+        const both = ia.filter((id) => ib.has(id)).sort(ID_ORDER.compare);
+        const sa = new Set(ia);
+        const onlyA = ia.filter((id) => !ib.has(id)).sort(ID_ORDER.compare);
+        const onlyB = [...ib].filter((id) => !sa.has(id)).sort(ID_ORDER.compare);
+        if (onlyA.length || onlyB.length) {
+          coverage.push({
+            a: A.key,
+            b: B.key,
+            mode,
+            both: both.length,
+            onlyA: onlyA.length,
+            onlyB: onlyB.length,
+            examplesA: onlyA.slice(0, 5),
+            examplesB: onlyB.slice(0, 5),
+          });
+          warnings.push(
+            `${A.key} and ${B.key} answered different samples in ${MODE_NAMES[mode]}: ${both.length} by both, ` +
+              `${onlyA.length} by ${A.key} only${onlyA.length ? ` (${onlyA.slice(0, 3).join(', ')}${onlyA.length > 3 ? ', …' : ''})` : ''}, ` +
+              `${onlyB.length} by ${B.key} only${onlyB.length ? ` (${onlyB.slice(0, 3).join(', ')}${onlyB.length > 3 ? ', …' : ''})` : ''}; ` +
+              `their comparison uses the ${both.length} in both`,
+          );
+        }
+        const results = pairedTable(
+          modeMetrics(mode).map((metric) =>
+            pairPlan(metric, both, ra.get(mode) as Map<string, Scored>, rb.get(mode) as Map<string, Scored>, mode),
+          ),
+          { bootstrap, seed, alpha },
+        );
+        for (const r of results) comparisons.push({ a: A.key, b: B.key, mode, ...r });
       }
-      return { metric, single, a, b, key: `${single}\u0000${ids.join('\u0000')}` };
-    });
-    // Metrics over the same rows are resampled together: the same draws as one by one (so the same
-    // numbers), one pass instead of one per metric.
-    const groups = new Map<string, typeof plans>();
-    for (const p of plans) if (p.a.length) groups.set(p.key, [...(groups.get(p.key) ?? []), p]);
-    const stats = new Map<MetricId, { bs: BootstrapResult; rt: RandomizationResult }>();
-    for (const group of groups.values()) {
-      const { a, b } = group[0] as (typeof plans)[number];
-      const st = group.map((p) => corpusStatistic(p.metric));
-      const bs = pairedBootstrapAll(a, b, st, { iterations: bootstrap, seed, alpha });
-      const rt = pairedRandomizationAll(a, b, st, { iterations: bootstrap, seed: seed + 1 });
-      group.forEach((p, i) => {
-        stats.set(p.metric, { bs: bs[i] as BootstrapResult, rt: rt[i] as RandomizationResult });
-      });
     }
-    for (const { metric, single, a, b } of plans) {
-      const scale = corpusMetric(metric).scale;
-      const jointValue = a.length ? points(metric, corpusValues(sumNamedScores(a))[metric]) : null;
-      const singleValue = b.length ? points(metric, corpusValues(sumNamedScores(b))[metric]) : null;
-      const r = stats.get(metric);
-      if (!r) {
-        deltas.push({
-          metric,
-          single,
-          singleValue,
-          jointValue,
-          delta: null,
-          low: null,
-          high: null,
-          pValue: null,
-          n: 0,
-          valid: 0,
-        });
-        continue;
+
+  // Samples: every id with a row in any model, its gold from the first row found.
+  const allIds = [
+    ...new Set([...bySystem.values()].flatMap((sys) => [...sys.values()].flatMap((m) => [...m.keys()]))),
+  ].sort(ID_ORDER.compare);
+  let mismatched = 0;
+  const samples: SampleReport[] = allIds.map((id) => {
+    let base: ResultRow | undefined;
+    let differs = false;
+    const bySys: Record<string, SampleSystem> = {};
+    for (const sys of systems) {
+      const rowsOf = bySystem.get(sys.key) as SystemRows;
+      const entries = sys.modes.map((m) => rowsOf.get(m)?.get(id)).filter((s): s is Scored => s !== undefined);
+      if (entries.length === 0) continue;
+      const one: SampleSystem = { modes: {}, deltas: { rougeL: null, nerF1: null, accuracy: null } };
+      for (const s of entries) {
+        base ??= s.row;
+        if (!sameSample(base, s.row)) differs = true;
+        one.modes[s.row.mode] = modeSample(s);
       }
-      const pts = (v: number | null) => (v === null ? null : v * scale);
-      deltas.push({
-        metric,
-        single,
-        singleValue,
-        jointValue,
-        delta: pts(r.bs.delta),
-        low: pts(r.bs.low),
-        high: pts(r.bs.high),
-        pValue: r.rt.pValue,
-        n: a.length,
-        valid: r.bs.valid,
-      });
+      const j = one.modes.joint;
+      const su = one.modes.summary;
+      const mn = one.modes.mner;
+      if (j?.rouge && su?.rouge) one.deltas.rougeL = (j.rouge.rougeL - su.rouge.rougeL) * 100;
+      if (j?.ner && mn?.ner) one.deltas.nerF1 = (j.ner.f1 - mn.ner.f1) * 100;
+      if (j?.matching?.accuracy != null && mn?.matching?.accuracy != null)
+        one.deltas.accuracy = (j.matching.accuracy - mn.matching.accuracy) * 100;
+      bySys[sys.key] = one;
     }
-  }
+    if (differs) mismatched++;
+    const b = base as ResultRow;
+    return {
+      id,
+      split: b.vars.split ?? null,
+      text: b.vars.text,
+      image: b.vars.image,
+      segments: b.vars.segments ?? [],
+      gold: b.vars.gold,
+      systems: bySys,
+    };
+  });
+  if (mismatched > 0)
+    warnings.push(
+      `${mismatched} sample id(s) have a different text or gold in different modes or models: the files come from different datasets or versions; the first row's gold is shown`,
+    );
 
   return {
     format: 'mmre-report',
-    version: 2,
+    version: 3,
     unit: 'points',
     options: { bootstrap, seed, alpha, stemmer, providers: [...(options.providers ?? [])] },
-    modes,
-    table,
-    deltas,
-    pairedSamples: paired.length,
+    modes: REPORT_MODES.filter((m) => systems.some((s) => s.modes.includes(m))),
+    systems,
+    comparisons,
+    coverage,
     runs: loaded.runs,
     warnings,
     samples,

@@ -33,3 +33,14 @@ export function fmtSetting(v: unknown): string {
   if (typeof v === 'string') return v;
   return JSON.stringify(v);
 }
+
+/** The settings of one mode of a model as `[name, value]`: its provider's, then the prompt's (`prompt.…`). */
+export function modeSettings(t: {
+  provider: { settings: Record<string, unknown> } | null;
+  promptSettings: Record<string, unknown>;
+}): [string, string][] {
+  return Object.entries({
+    ...(t.provider?.settings ?? {}),
+    ...Object.fromEntries(Object.entries(t.promptSettings).map(([k, v]) => [`prompt.${k}`, v])),
+  }).map(([k, v]) => [k, fmtSetting(v)]);
+}

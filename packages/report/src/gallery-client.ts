@@ -1,7 +1,7 @@
 // The browser side of the HTML report's sample gallery: the embedded data layout, CSS and an inline
 // script (plain ES2017, no dependency). The page carries
-//   <script type="application/json" id="mmre-gallery">    GalleryHead: modes, image mode, and an index
-//       row [id, text, Δ ROUGE-L, Δ NER F1, Δ accuracy] per sample (all that sort, filter and search need)
+//   <script type="application/json" id="mmre-gallery">    GalleryHead: models, modes, image mode, and an
+//       index row [id, text, MRE deltas, per-sample scores] per sample (all that sort, filter and search need)
 //   <script type="application/json" class="mmre-sample">  per sample, in index order: the rest of its card
 //   <script type="application/json" class="mmre-picture"> per sample: its picture (thumbnail data URL)
 // Thousands of small blocks, not one big one: Chromium's parser gets through many small elements about
@@ -11,16 +11,16 @@
 // as text.
 import type { Mode } from '@mmre/core';
 import type { GalleryItem } from './gallery.js';
-import { scriptJson } from './gallery.js';
+import { GALLERY_MODES, GALLERY_SCORES, scriptJson } from './gallery.js';
 
 /** A sample's picture: `[href | null, width, height, problem | null]` (size = the boxes' frame). */
 export type GalleryPicture = [string | null, number, number, string | null];
 
-/** One index row: `[id, text, Δ ROUGE-L, Δ NER F1, Δ accuracy]` (deltas in points, null = n/a). */
-export type GalleryIndexRow = [string, string, number | null, number | null, number | null];
+/** One index row: `[id, text, deltas, scores]` (GalleryItem's `deltas` and `scores`, points, null = n/a). */
+export type GalleryIndexRow = [string, string, (number | null)[], (number | null)[]];
 
 /** A sample's block: its item without what the index row and the picture carry (and the image path). */
-export type GallerySampleBlock = Omit<GalleryItem, 'image' | 'id' | 'text' | 'deltas'>;
+export type GallerySampleBlock = Omit<GalleryItem, 'image' | 'id' | 'text' | 'deltas' | 'scores'>;
 
 export interface GalleryHead {
   /** How pictures are given: data URLs of thumbnails, relative links, or none. */
@@ -29,6 +29,8 @@ export interface GalleryHead {
   thumb: number;
   /** The modes present, in card order, with their display names. */
   modes: [Mode, string][];
+  /** The models (report.systems order): the answers, deltas and scores of an item are in this order. */
+  systems: string[];
   index: GalleryIndexRow[];
 }
 
@@ -38,11 +40,9 @@ export function galleryDataHtml(
   items: readonly GalleryItem[],
   pictures: readonly GalleryPicture[],
 ): string {
-  const index = items.map(
-    (it): GalleryIndexRow => [it.id, it.text, it.deltas.rougeL, it.deltas.nerF1, it.deltas.accuracy],
-  );
+  const index = items.map((it): GalleryIndexRow => [it.id, it.text, it.deltas, it.scores]);
   const blocks = items.map((it, i) => {
-    const { image: _image, id: _id, text: _text, deltas: _deltas, ...rest } = it;
+    const { image: _image, id: _id, text: _text, deltas: _deltas, scores: _scores, ...rest } = it;
     const block: GallerySampleBlock = rest;
     const picture: GalleryPicture = pictures[i] ?? [null, 1, 1, 'no picture'];
     return (
@@ -65,6 +65,7 @@ button.thumb .box rect{stroke-width:2}
 dialog#zoom{border:0;border-radius:6px;padding:10px;max-width:96vw;max-height:96vh;overflow:auto;cursor:zoom-out}
 dialog#zoom::backdrop{background:rgba(20,24,30,.65)}dialog#zoom figure{margin:0}
 .gallery>p.none{margin:12px 4px}
+.card header .vs{font-size:12.5px;color:var(--muted)}.card header .vs span{margin-left:10px;font-variant-numeric:tabular-nums}
 `;
 
 export const GALLERY_SCRIPT = String.raw`
@@ -72,24 +73,42 @@ export const GALLERY_SCRIPT = String.raw`
   'use strict';
   performance.mark('mmre-gallery-start');
   var byId = function (id) { return document.getElementById(id); };
-  var head = JSON.parse(byId('mmre-gallery').textContent), index = head.index, modes = head.modes;
+  var head = JSON.parse(byId('mmre-gallery').textContent), index = head.index, modes = head.modes, systems = head.systems;
   var blocks = document.querySelectorAll('script.mmre-sample'), pics = document.querySelectorAll('script.mmre-picture');
-  var NS = 'http://www.w3.org/2000/svg', CARD_W = ${CARD_IMAGE_PX}, DELTA = { rougeL: 2, nerF1: 3, accuracy: 4 };
+  var NS = 'http://www.w3.org/2000/svg', CARD_W = ${CARD_IMAGE_PX};
+  var ALL_MODES = ${JSON.stringify(GALLERY_MODES)}, SCORES = ${JSON.stringify(GALLERY_SCORES)};
   var gallery = byId('gallery'), dlg = byId('zoom'), shown = byId('shown');
   var c = {
     metric: byId('sort-metric'), order: byId('sort-order'), filter: byId('filter'), on: byId('filter-metric'),
     q: byId('search'), size: byId('page-size'), page: byId('page-num'), pages: byId('page-count'),
-    range: byId('page-range'), first: byId('page-first'), prev: byId('page-prev'), next: byId('page-next'), last: byId('page-last')
+    range: byId('page-range'), first: byId('page-first'), prev: byId('page-prev'), next: byId('page-next'), last: byId('page-last'),
+    model: byId('model'), modelB: byId('model-b'), vsMode: byId('vs-mode')
   };
   var hay = index.map(function (r) { return (r[0] + '\n' + r[1]).toLowerCase(); });
   var view = [], page = 0;
 
+  function fin(x) { return typeof x === 'number' && isFinite(x); }
+  // The chosen model (tables, MRE deltas) and the one it is compared with, by index in systems.
+  function sel() { return c.model ? Number(c.model.value) || 0 : 0; }
+  function selB() { return c.modelB ? Number(c.modelB.value) || 0 : 0; }
+  function vsMode() { return c.vsMode ? c.vsMode.value : 'joint'; }
+  // Model s's joint − single delta of score k on sample i; model s's per-sample score k in a mode.
+  function mre(i, s, k) { var x = index[i][2][s * 3 + SCORES.indexOf(k)]; return fin(x) ? x : null; }
+  function score(i, s, mode, k) {
+    var x = index[i][3][(s * 3 + ALL_MODES.indexOf(mode)) * 3 + SCORES.indexOf(k)];
+    return fin(x) ? x : null;
+  }
+  // Chosen model − compared model on sample i, score k, in the compared mode (rounded like the scores).
+  function vs(i, k) {
+    var a = score(i, sel(), vsMode(), k), b = score(i, selB(), vsMode(), k);
+    return a === null || b === null ? null : Math.round((a - b) * 1e6) / 1e6;
+  }
   // Sample i: its blocks (parsed now, for its card) joined with its index row.
   function load(i) {
-    var it = JSON.parse(blocks[i].textContent), r = index[i];
+    var it = JSON.parse(blocks[i].textContent), r = index[i], s = sel();
     it.id = r[0];
     it.text = r[1];
-    it.deltas = { rougeL: r[2], nerF1: r[3], accuracy: r[4] };
+    it.deltas = { rougeL: mre(i, s, 'rougeL'), nerF1: mre(i, s, 'nerF1'), accuracy: mre(i, s, 'accuracy') };
     return { it: it, pic: JSON.parse(pics[i].textContent) };
   }
   function h(tag, cls, text) {
@@ -104,7 +123,6 @@ export const GALLERY_SCRIPT = String.raw`
     return e;
   }
   function tn(t) { return document.createTextNode(t); }
-  function fin(x) { return typeof x === 'number' && isFinite(x); }
   function points(x) { return fin(x) ? x.toFixed(2) : 'n/a'; }
   function signed(x) {
     if (!fin(x)) return 'n/a';
@@ -133,9 +151,10 @@ export const GALLERY_SCRIPT = String.raw`
     d.setAttribute('data-hits', String(hits));
     return d;
   }
-  function row(table, th, mode, cls) {
+  function row(table, th, mode, cls, system) {
     var tr = h('tr', cls), td = h('td');
     if (mode) tr.setAttribute('data-mode', mode);
+    if (system !== undefined) tr.setAttribute('data-system', String(system));
     tr.appendChild(h('th', null, th));
     tr.appendChild(td);
     table.appendChild(tr);
@@ -201,43 +220,58 @@ export const GALLERY_SCRIPT = String.raw`
     var x = load(i), it = x.it, d = it.deltas, a = h('article', 'card'), top = h('header'), ds = h('div', 'deltas');
     a.setAttribute('data-idx', String(i));
     a.setAttribute('data-id', it.id);
-    ['rougeL', 'nerF1', 'accuracy'].forEach(function (m) { a.setAttribute('data-d-' + m, fin(d[m]) ? String(d[m]) : ''); });
+    SCORES.forEach(function (m) { a.setAttribute('data-d-' + m, fin(d[m]) ? String(d[m]) : ''); });
     top.appendChild(h('h3', null, it.id));
     [['ROUGE-L', d.rougeL], ['NER F1', d.nerF1], ['Acc', d.accuracy]].forEach(function (p) {
       var v = p[1];
       ds.appendChild(h('span', !fin(v) ? '' : v > 0 ? 'pos' : v < 0 ? 'neg' : '', '\u0394' + p[0] + ' ' + signed(v)));
     });
+    if (systems.length > 1) {
+      var vd = h('div', 'vs');
+      vd.appendChild(h('b', null, systems[sel()] + ' \u2212 ' + systems[selB()] + ' (' + vsMode() + ')'));
+      [['ROUGE-L', 'rougeL'], ['NER F1', 'nerF1'], ['Acc', 'accuracy']].forEach(function (p) {
+        var v = vs(i, p[1]);
+        a.setAttribute('data-vs-' + p[1], v === null ? '' : String(v));
+        vd.appendChild(h('span', !fin(v) ? '' : v > 0 ? 'pos' : v < 0 ? 'neg' : '', p[0] + ' ' + signed(v)));
+      });
+      top.appendChild(vd);
+    }
     top.appendChild(ds);
     a.appendChild(top);
     var body = h('div', 'cbody'), t = h('table', 'cmp');
     body.appendChild(figure(x));
     row(t, 'Text').appendChild(h('p', 'text', it.text));
-    var present = modes.filter(function (m) { return it.modes[m[0]]; });
-    var t2 = present.filter(function (m) { return it.modes[m[0]].t2; });
-    var t1 = present.filter(function (m) { return it.modes[m[0]].t1; });
+    // Every model's answer, mode by mode, side by side.
+    var answers = [];
+    modes.forEach(function (m) {
+      it.answers.forEach(function (ans, si) {
+        if (ans && ans[m[0]]) answers.push({ mode: m[0], name: systems.length > 1 ? m[1] + ' \u00b7 ' + systems[si] : m[1], si: si, r: ans[m[0]] });
+      });
+    });
+    var t2 = answers.filter(function (x) { return x.r.t2; }), t1 = answers.filter(function (x) { return x.r.t1; });
     if (t2.length) {
       chips(it.gold.entities, false, row(t, 'Gold entities', null, 'gold'));
       chips(it.gold.pairs, true, row(t, 'Gold pairs', null, 'gold'));
-      t2.forEach(function (m) {
-        var r = it.modes[m[0]].t2, td = row(t, m[1], m[0]);
+      t2.forEach(function (x) {
+        var r = x.r.t2, td = row(t, x.name, x.mode, null, x.si);
         td.appendChild(marked(r.entities, false, 'F1 ' + points(r.nerF1)));
         td.appendChild(marked(r.pairs, true, 'acc ' + points(r.accuracy)));
       });
     }
     if (t1.length) {
       row(t, 'Gold summary', null, 'gold').appendChild(h('p', 'summ', it.gold.summary || ''));
-      t1.forEach(function (m) {
-        var r = it.modes[m[0]].t1, td = row(t, m[1], m[0]), p = h('p', 'summ');
+      t1.forEach(function (x) {
+        var r = x.r.t1, td = row(t, x.name, x.mode, null, x.si), p = h('p', 'summ');
         if (r.summary) p.textContent = r.summary;
         else p.appendChild(none('no summary'));
         td.appendChild(p);
         td.appendChild(h('span', 'score', 'R-1 ' + points(r.rouge1) + ' \u00b7 R-2 ' + points(r.rouge2) + ' \u00b7 R-L ' + points(r.rougeL)));
       });
     }
-    present.forEach(function (m) {
-      var r = it.modes[m[0]];
+    answers.forEach(function (x) {
+      var r = x.r;
       if (!r.error && !r.format) return;
-      var td = row(t, m[1], m[0]);
+      var td = row(t, x.name, x.mode, null, x.si);
       td.className = 'warn';
       td.textContent = r.error ? 'error: ' + r.error : 'format: ' + (r.format.join(', ') || 'non-compliant');
     });
@@ -246,7 +280,9 @@ export const GALLERY_SCRIPT = String.raw`
     return a;
   }
 
-  function delta(i, m) { var x = index[i][DELTA[m]]; return fin(x) ? x : null; }
+  // The value a sort or filter key reads: a Δ of the chosen model (joint − single), or 'vs:<score>'
+  // (chosen model − compared model in the compared mode).
+  function delta(i, key) { return key.indexOf('vs:') === 0 ? vs(i, key.slice(3)) : mre(i, sel(), key); }
   function keep(i, f, on, q) {
     var x = delta(i, on);
     if (f === 'better' && !(x !== null && x > 0)) return false;
@@ -295,8 +331,15 @@ export const GALLERY_SCRIPT = String.raw`
     if (top && top.getBoundingClientRect().top < 0) top.scrollIntoView();
   }
 
+  // The model selector also picks which model's tables and delta chart show.
+  function showModel() {
+    var s = String(sel());
+    document.querySelectorAll('section.system').forEach(function (e) { e.hidden = e.getAttribute('data-index') !== s; });
+  }
   c.metric.addEventListener('change', function () { if (c.metric.value !== 'id') c.on.value = c.metric.value; apply(); });
-  [c.order, c.filter, c.on, c.size].forEach(function (e) { e.addEventListener('change', apply); });
+  [c.order, c.filter, c.on, c.size, c.modelB, c.vsMode].forEach(function (e) { if (e) e.addEventListener('change', apply); });
+  if (c.model) c.model.addEventListener('change', function () { showModel(); apply(); });
+  showModel();
   c.q.addEventListener('input', apply);
   c.page.addEventListener('change', function () { go((parseInt(c.page.value, 10) || 1) - 1); });
   c.first.addEventListener('click', function () { go(0); });

@@ -4,7 +4,7 @@
 import type { Mode } from '@mmre/core';
 import { MODES } from '@mmre/core';
 import { entityKey, pairKey } from '@mmre/metrics';
-import type { Report } from './build.js';
+import type { ModeSample, Report, SampleReport } from './build.js';
 
 /** Hit/miss marking of predictions against gold as multisets (same keys as the metrics). */
 export function markMultiset<T>(
@@ -78,9 +78,15 @@ export interface GalleryMode {
   format?: string[];
 }
 
+/** The gallery's order of modes: the single-task modes first, then joint (the row each is compared with). */
+export const GALLERY_MODES: readonly Mode[] = [...MODES].sort((a, b) => Number(a === 'joint') - Number(b === 'joint'));
+
+/** The per-sample values the gallery sorts and filters on, per model and mode: ROUGE-L, NER F1, accuracy. */
+export const GALLERY_SCORES = ['rougeL', 'nerF1', 'accuracy'] as const;
+
 /**
- * One paired sample as the gallery shows it: everything a card needs and nothing else, so the
- * embedded JSON stays small (strings, small tuples, numbers in points).
+ * One sample as the gallery shows it: everything a card needs and nothing else, so the embedded JSON
+ * stays small (strings, small tuples, numbers in points). Models are in `report.systems` order.
  */
 export interface GalleryItem {
   id: string;
@@ -103,10 +109,19 @@ export interface GalleryItem {
     /** `[segment, entity]` */
     pairs: GalleryChip[];
   };
-  /** One entry per mode present for this sample. */
-  modes: Partial<Record<Mode, GalleryMode>>;
-  /** Per-sample joint − single deltas in points; null when n/a (a side missing or undefined). */
-  deltas: { rougeL: number | null; nerF1: number | null; accuracy: number | null };
+  /** Per model: one entry per mode it answered for this sample; null when the model has no row for it. */
+  answers: (Partial<Record<Mode, GalleryMode>> | null)[];
+  /**
+   * Per model, its joint − single deltas `[ROUGE-L, NER F1, accuracy]` flattened (model m at 3m), in
+   * points; null when n/a (a side missing or undefined).
+   */
+  deltas: (number | null)[];
+  /**
+   * Per model, mode (GALLERY_MODES) and GALLERY_SCORES, the per-sample value in points, flattened
+   * (model m, mode i, score k at (3m + i)·3 + k); null when the mode has no scored answer for it. The
+   * gallery computes differences between models from these.
+   */
+  scores: (number | null)[];
 }
 
 /** A fraction as points, rounded to 6 decimals (keeps the JSON short; the cards show 2). */
@@ -122,39 +137,64 @@ function marks<T>(gold: readonly T[], pred: readonly T[], key: (x: T) => string,
   };
 }
 
+function galleryMode(ms: ModeSample, gold: SampleReport['gold']): GalleryMode {
+  const accuracy = ms.matching?.accuracy;
+  const gm: GalleryMode = {
+    t1: ms.rouge
+      ? {
+          summary: ms.summary,
+          rouge1: pts(ms.rouge.rouge1),
+          rouge2: pts(ms.rouge.rouge2),
+          rougeL: pts(ms.rouge.rougeL),
+        }
+      : null,
+    t2: ms.ner
+      ? {
+          entities: marks(gold.entities, ms.entities, entityKey, entityChip),
+          pairs: marks(gold.pairs, ms.pairs, pairKey, pairChip),
+          nerF1: pts(ms.ner.f1),
+          accuracy: accuracy === null || accuracy === undefined ? null : pts(accuracy),
+        }
+      : null,
+  };
+  if (ms.error !== null && ms.error !== '') gm.error = ms.error;
+  if (!ms.compliant) gm.format = [...ms.diagnostics];
+  return gm;
+}
+
+/** The per-sample value of one score of one mode's answer, in points (null: not scored). */
+function scoreOf(ms: ModeSample | undefined, k: (typeof GALLERY_SCORES)[number]): number | null {
+  if (!ms) return null;
+  if (k === 'rougeL') return ms.rouge ? pts(ms.rouge.rougeL) : null;
+  if (k === 'nerF1') return ms.ner ? pts(ms.ner.f1) : null;
+  const a = ms.matching?.accuracy;
+  return a === null || a === undefined ? null : pts(a);
+}
+
 /**
- * The gallery's view of the report: one item per paired sample, in report order. This is the only
+ * The gallery's view of the report: one item per sample, in report order. This is the only
  * function of the HTML report that reads `report.samples` (SampleReport / ModeSample fields).
  */
 export function galleryItems(report: Report): GalleryItem[] {
+  const keys = report.systems.map((s) => s.key);
   return report.samples.map((s) => {
-    const modes: Partial<Record<Mode, GalleryMode>> = {};
-    for (const mode of MODES) {
-      const ms = s.modes[mode];
-      if (!ms) continue;
-      const accuracy = ms.matching?.accuracy;
-      const gm: GalleryMode = {
-        t1: ms.rouge
-          ? {
-              summary: ms.summary,
-              rouge1: pts(ms.rouge.rouge1),
-              rouge2: pts(ms.rouge.rouge2),
-              rougeL: pts(ms.rouge.rougeL),
-            }
-          : null,
-        t2: ms.ner
-          ? {
-              entities: marks(s.gold.entities, ms.entities, entityKey, entityChip),
-              pairs: marks(s.gold.pairs, ms.pairs, pairKey, pairChip),
-              nerF1: pts(ms.ner.f1),
-              accuracy: accuracy === null || accuracy === undefined ? null : pts(accuracy),
-            }
-          : null,
-      };
-      if (ms.error !== null && ms.error !== '') gm.error = ms.error;
-      if (!ms.compliant) gm.format = [...ms.diagnostics];
-      modes[mode] = gm;
-    }
+    const answers = keys.map((key) => {
+      const one = s.systems[key];
+      if (!one) return null;
+      const modes: Partial<Record<Mode, GalleryMode>> = {};
+      for (const mode of GALLERY_MODES) {
+        const ms = one.modes[mode];
+        if (ms) modes[mode] = galleryMode(ms, s.gold);
+      }
+      return modes;
+    });
+    const deltas = keys.flatMap((key) => {
+      const d = s.systems[key]?.deltas;
+      return [d?.rougeL ?? null, d?.nerF1 ?? null, d?.accuracy ?? null];
+    });
+    const scores = keys.flatMap((key) =>
+      GALLERY_MODES.flatMap((mode) => GALLERY_SCORES.map((k) => scoreOf(s.systems[key]?.modes[mode], k))),
+    );
     return {
       id: s.id,
       split: s.split,
@@ -169,8 +209,9 @@ export function galleryItems(report: Report): GalleryItem[] {
         entities: s.gold.entities.map(entityChip),
         pairs: s.gold.pairs.map(pairChip),
       },
-      modes,
-      deltas: { rougeL: s.deltas.rougeL, nerF1: s.deltas.nerF1, accuracy: s.deltas.accuracy },
+      answers,
+      deltas,
+      scores,
     };
   });
 }

@@ -118,6 +118,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** A sample's joint − single deltas of the report's one model. */
+const mre = (s: Report['samples'][0]) =>
+  (Object.values(s.systems)[0] as Report['samples'][0]['systems'][string]).deltas;
+
 describe(`HTML report at ${N} paired samples`, () => {
   it('is at most 20 MB and rendered in a few seconds', () => {
     expect(report.samples).toHaveLength(N);
@@ -192,17 +196,17 @@ describe(`HTML report at ${N} paired samples`, () => {
       await page.selectOption('#sort-metric', 'nerF1');
       await page.selectOption('#sort-order', 'desc');
       figures.sort = `sort by Δ NER F1 + desc: ${Math.round(performance.now() - t)} ms (two selections, round trips included)`;
-      const values = report.samples.map((s) => s.deltas.nerF1 as number);
+      const values = report.samples.map((s) => mre(s).nerF1 as number);
       const max = Math.max(...values);
-      const first = report.samples.find((s) => s.deltas.nerF1 === max)?.id;
+      const first = report.samples.find((s) => mre(s).nerF1 === max)?.id;
       const page1 = await ids(page);
       expect(page1[0]).toBe(first);
-      const byId = new Map(report.samples.map((s) => [s.id, s.deltas.nerF1 as number]));
+      const byId = new Map(report.samples.map((s) => [s.id, mre(s).nerF1 as number]));
       expect(page1.map((id) => byId.get(id))).toEqual([...values].sort((a, b) => b - a).slice(0, 25));
     });
 
     it('filters "joint worse" to exactly the samples with a negative delta, on every page', async () => {
-      const worse = report.samples.filter((s) => s.deltas.nerF1 !== null && s.deltas.nerF1 < 0);
+      const worse = report.samples.filter((s) => (mre(s).nerF1 ?? 0) < 0);
       expect(worse.length).toBeGreaterThan(25);
       await page.selectOption('#filter', 'worse');
       expect(await shown(page)).toBe(worse.length);
@@ -271,7 +275,7 @@ describe(`HTML report at ${N} paired samples`, () => {
         expect(c.gold).toBe(s.gold.entities.length + s.gold.pairs.length);
         expect(c.boxes).toBe(s.segments.filter((g) => g.box).length);
         for (const mode of ['mner', 'joint'] as const) {
-          const ms = s.modes[mode];
+          const ms = Object.values(s.systems)[0]?.modes[mode];
           expect(c[mode]).toEqual([
             ms?.ner?.tp,
             ms?.ner?.fp,

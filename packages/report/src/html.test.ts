@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkChromium, haveChromium, launchChromium } from './__fixtures__/chromium.js';
 import type { FixtureSample } from './__fixtures__/fixtures.js';
 import { makeSamples, promptfooJson, threeModeRows } from './__fixtures__/fixtures.js';
-import type { Report } from './build.js';
+import type { Report, SampleReport, SampleSystem, SystemReport } from './build.js';
 import { buildReport, METRICS } from './build.js';
 import { galleryItems, scriptJson } from './gallery.js';
 import type { GalleryPicture } from './gallery-client.js';
@@ -36,6 +36,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** The report's one model, and a sample's answers of it. */
+const sys = (): SystemReport => report.systems[0] as SystemReport;
+const only = (s: SampleReport | undefined): SampleSystem => Object.values(s?.systems ?? {})[0] as SampleSystem;
+
 describe('markMultiset', () => {
   it('marks hits as multisets, in prediction order, and lists the missed gold', () => {
     const r = markMultiset(['a', 'a', 'b', 'c'], ['a', 'x', 'a', 'a', 'c'], (s) => s);
@@ -46,9 +50,9 @@ describe('markMultiset', () => {
 
 describe('deltaChartSvg', () => {
   it('draws one whisker per delta, spanning low to high', () => {
-    const svg = deltaChartSvg(report.deltas);
-    expect(svg.match(/class="delta-row"/g)).toHaveLength(report.deltas.length);
-    expect(svg.match(/class="whisker"/g)).toHaveLength(report.deltas.filter((d) => d.low !== null).length);
+    const svg = deltaChartSvg(sys().deltas);
+    expect(svg.match(/class="delta-row"/g)).toHaveLength(sys().deltas.length);
+    expect(svg.match(/class="whisker"/g)).toHaveLength(sys().deltas.filter((d) => d.low !== null).length);
   });
 });
 
@@ -65,21 +69,22 @@ describe('galleryItems', () => {
     expect(items.map((i) => i.id)).toEqual(report.samples.map((s) => s.id));
     items.forEach((it, k) => {
       const s = report.samples[k] as Report['samples'][0];
-      expect(it.deltas).toEqual(s.deltas);
+      const d = only(s).deltas;
+      expect(it.deltas).toEqual([d.rougeL, d.nerF1, d.accuracy]);
       expect(it.boxes.map((b) => b[0])).toEqual(s.segments.filter((g) => g.box).map((g) => g.id));
       expect(it.gold.entities).toHaveLength(s.gold.entities.length);
       for (const mode of ['mner', 'joint'] as const) {
-        const t2 = it.modes[mode]?.t2;
-        const ms = s.modes[mode];
+        const t2 = it.answers[0]?.[mode]?.t2;
+        const ms = only(s).modes[mode];
         expect(t2?.entities.pred.filter((c) => c[2] === 1)).toHaveLength(ms?.ner?.tp as number);
         expect(t2?.entities.pred.filter((c) => c[2] === 0)).toHaveLength(ms?.ner?.fp as number);
         expect(t2?.entities.missed).toHaveLength(ms?.ner?.fn as number);
         expect(t2?.pairs.pred.filter((c) => c[2] === 1)).toHaveLength(ms?.matching?.correct as number);
         expect(t2?.pairs.missed).toHaveLength((ms?.matching?.gold as number) - (ms?.matching?.correct as number));
       }
-      expect(it.modes.summary?.t2).toBeNull();
-      expect(it.modes.mner?.t1).toBeNull();
-      expect(it.modes.joint?.t1?.rougeL).toBeCloseTo((s.modes.joint?.rouge?.rougeL as number) * 100, 6);
+      expect(it.answers[0]?.summary?.t2).toBeNull();
+      expect(it.answers[0]?.mner?.t1).toBeNull();
+      expect(it.answers[0]?.joint?.t1?.rougeL).toBeCloseTo((only(s).modes.joint?.rouge?.rougeL as number) * 100, 6);
     });
   });
 
@@ -159,7 +164,7 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
     expect(requests).toEqual([url]);
 
     // Main table: every cell equals the report JSON (full precision in data-value, 2 decimals shown).
-    const cells = await page.$$eval('#main-table td[data-metric]', (tds) =>
+    const cells = await page.$$eval('#system-0 .main-table td[data-metric]', (tds) =>
       tds.map((td) => ({
         mode: td.getAttribute('data-mode'),
         metric: td.getAttribute('data-metric'),
@@ -167,14 +172,14 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
         text: td.textContent,
       })),
     );
-    expect(cells).toHaveLength(report.table.length * METRICS.length);
+    expect(cells).toHaveLength(sys().table.length * METRICS.length);
     for (const c of cells) {
-      const v = report.table.find((t) => t.mode === c.mode)?.metrics[c.metric as (typeof METRICS)[number]];
+      const v = sys().table.find((t) => t.mode === c.mode)?.metrics[c.metric as (typeof METRICS)[number]];
       expect(c.value === '' ? null : Number(c.value)).toBe(v ?? null);
       expect(c.text).toBe(v === null || v === undefined ? 'n/a' : v.toFixed(2));
     }
     const deltaCells = await page.$$eval(
-      '#delta-table td[data-field="delta"], #delta-table td[data-field="pValue"]',
+      '#system-0 .delta-table td[data-field="delta"], #system-0 .delta-table td[data-field="pValue"]',
       (tds) =>
         tds.map((td) => [
           td.getAttribute('data-metric'),
@@ -182,13 +187,13 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
           Number(td.getAttribute('data-value')),
         ]),
     );
-    expect(deltaCells).toHaveLength(report.deltas.length * 2);
+    expect(deltaCells).toHaveLength(sys().deltas.length * 2);
     for (const [metric, field, value] of deltaCells) {
-      const d = report.deltas.find((x) => x.metric === metric) as unknown as Record<string, unknown>;
+      const d = sys().deltas.find((x) => x.metric === metric) as unknown as Record<string, unknown>;
       expect(value).toBe(d[field as string]);
     }
     const embedded = JSON.parse((await page.textContent('#mmre-report')) as string);
-    expect(embedded.table).toEqual(JSON.parse(JSON.stringify(report.table)));
+    expect(embedded.systems[0].table).toEqual(JSON.parse(JSON.stringify(sys().table)));
 
     // Gallery: one card per sample (12 < the default page size) with a lettered box per segment.
     expect(await page.locator('.card').count()).toBe(samples.length);
@@ -200,7 +205,7 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
 
     // The answer with markup shows as text.
     const evil = await page.textContent(`.card[data-id="${samples[0]?.id}"] tr[data-mode="joint"] p.summ`);
-    expect(evil).toBe(report.samples[0]?.modes.joint?.summary);
+    expect(evil).toBe(only(report.samples[0]).modes.joint?.summary);
     expect(evil).toContain('<img src=x onerror=alert(1)>');
 
     // Sort by Δ NER F1 descending: visible order follows the per-sample deltas.
@@ -208,31 +213,33 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
     await page.selectOption('#sort-order', 'desc');
     const order = await page.$$eval('.card', (cs) => cs.map((c) => c.getAttribute('data-id')));
     const expected = [...report.samples]
-      .sort((a, b) => (b.deltas.nerF1 as number) - (a.deltas.nerF1 as number))
-      .map((s) => s.deltas.nerF1);
-    const shownDeltas = order.map((id) => report.samples.find((s) => s.id === id)?.deltas.nerF1);
+      .sort((a, b) => (only(b).deltas.nerF1 as number) - (only(a).deltas.nerF1 as number))
+      .map((s) => only(s).deltas.nerF1);
+    const shownDeltas = order.map((id) => only(report.samples.find((s) => s.id === id)).deltas.nerF1);
     expect(shownDeltas).toEqual(expected);
     expect(await page.inputValue('#filter-metric')).toBe('nerF1');
 
     // Filter: joint better / worse on NER F1.
     await page.selectOption('#filter', 'better');
-    const better = report.samples.filter((s) => (s.deltas.nerF1 ?? 0) > 0).length;
+    const better = report.samples.filter((s) => (only(s).deltas.nerF1 ?? 0) > 0).length;
     expect(await page.locator('.card').count()).toBe(better);
     expect(await page.textContent('#shown')).toBe(String(better));
     await page.selectOption('#filter', 'worse');
-    expect(await page.locator('.card').count()).toBe(report.samples.filter((s) => (s.deltas.nerF1 ?? 0) < 0).length);
+    expect(await page.locator('.card').count()).toBe(
+      report.samples.filter((s) => (only(s).deltas.nerF1 ?? 0) < 0).length,
+    );
     // Sorting by sample id keeps the filter (on the Δ it was on).
     await page.selectOption('#sort-metric', 'id');
     await page.selectOption('#sort-order', 'asc');
     expect(await page.$$eval('.card', (cs) => cs.map((c) => c.getAttribute('data-id')))).toEqual(
-      report.samples.filter((s) => (s.deltas.nerF1 ?? 0) < 0).map((s) => s.id),
+      report.samples.filter((s) => (only(s).deltas.nerF1 ?? 0) < 0).map((s) => s.id),
     );
     await page.selectOption('#filter', 'all');
     await page.selectOption('#sort-metric', 'rougeL');
     await page.selectOption('#sort-order', 'asc');
     const first = await page.getAttribute('.card', 'data-id');
-    const minR = Math.min(...report.samples.map((s) => s.deltas.rougeL as number));
-    expect(report.samples.find((s) => s.id === first)?.deltas.rougeL).toBe(minR);
+    const minR = Math.min(...report.samples.map((s) => only(s).deltas.rougeL as number));
+    expect(only(report.samples.find((s) => s.id === first)).deltas.rougeL).toBe(minR);
 
     // Search over id and text.
     await page.fill('#search', 's01');
@@ -262,7 +269,7 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
         s.gold.entities.length + s.gold.pairs.length,
       );
       for (const mode of ['mner', 'joint'] as const) {
-        const ms = s.modes[mode];
+        const ms = only(s).modes[mode];
         const row = `${cardSel} tr[data-mode="${mode}"]`;
         expect(Number(await page.getAttribute(`${row} .ents`, 'data-hits'))).toBe(ms?.ner?.tp);
         expect(await page.locator(`${row} .ents .chip.hit`).count()).toBe(ms?.ner?.tp);

@@ -1,9 +1,9 @@
 import type { Mode } from '@mmre/core';
-import { MODE_NAMES, MODES } from '@mmre/core';
-import type { DeltaRow, MetricId, Report } from './build.js';
+import { MODE_NAMES } from '@mmre/core';
+import type { ComparisonRow, DeltaRow, MetricId, ModeSummary, Report, SystemReport } from './build.js';
 import { METRIC_NAMES, METRICS } from './build.js';
-import { fmtCi, fmtDelta, fmtP, fmtPoints, fmtRate, fmtSetting } from './format.js';
-import { galleryItems, scriptJson } from './gallery.js';
+import { fmtCi, fmtDelta, fmtP, fmtPoints, fmtRate, modeSettings } from './format.js';
+import { GALLERY_MODES, galleryItems, scriptJson } from './gallery.js';
 import type { GalleryPicture } from './gallery-client.js';
 import { CARD_IMAGE_PX, GALLERY_CSS, GALLERY_SCRIPT, galleryDataHtml } from './gallery-client.js';
 import type { ImageMode } from './images.js';
@@ -71,32 +71,39 @@ table.cmp th{width:120px;color:var(--muted);font-weight:600}
 @media (max-width:760px){.cbody{grid-template-columns:1fr}.cbody figure{max-width:320px}}
 `;
 
-function mainTableHtml(report: Report): string {
+const pointsCell = (t: ModeSummary, v: number | null) => (t.answered ? fmtPoints(v) : 'no answer');
+
+function mainTableHtml(system: SystemReport): string {
   const head = `<tr><th>Mode</th>${METRICS.map((m) => `<th>${esc(METRIC_NAMES[m])}</th>`).join('')}</tr>`;
   const best = new Map<MetricId, number>();
   for (const m of METRICS) {
-    const vals = report.table.map((t) => t.metrics[m]).filter((v): v is number => v !== null);
+    const vals = system.table.map((t) => t.metrics[m]).filter((v): v is number => v !== null);
     if (vals.length > 1) best.set(m, Math.max(...vals));
   }
-  const rows = report.table
+  const rows = system.table
     .map(
       (t) =>
         `<tr data-mode="${t.mode}"><td>${esc(t.name)}</td>${METRICS.map((m) => {
           const v = t.metrics[m];
           const cls = v === null ? 'na' : best.get(m) === v ? 'best' : '';
-          return `<td class="${cls}" data-mode="${t.mode}" data-metric="${m}" data-value="${num(v)}">${fmtPoints(v)}</td>`;
+          return `<td class="${cls}" data-mode="${t.mode}" data-metric="${m}" data-value="${num(v)}">${pointsCell(t, v)}</td>`;
         }).join('')}</tr>`,
     )
     .join('');
-  return `<table class="num" id="main-table"><thead>${head}</thead><tbody>${rows}</tbody></table>`;
+  return `<table class="num main-table"><thead>${head}</thead><tbody>${rows}</tbody></table>`;
 }
 
-function deltaTableHtml(report: Report): string {
-  const level = `${Math.round((1 - report.options.alpha) * 100)}% CI`;
-  const head = `<tr><th>Metric</th><th>Single</th><th>Joint</th><th>Δ (joint − single)</th><th>${level}</th><th>p</th><th>n</th></tr>`;
-  const cell = (d: DeltaRow, field: 'singleValue' | 'jointValue' | 'delta' | 'pValue', text: string, cls = '') =>
-    `<td class="${cls}" data-metric="${d.metric}" data-field="${field}" data-value="${num(d[field])}">${text}</td>`;
-  const rows = report.deltas
+const levelOf = (alpha: number) => `${Math.round((1 - alpha) * 100)}% CI`;
+
+function deltaTableHtml(system: SystemReport, alpha: number): string {
+  const head = `<tr><th>Metric</th><th>Single</th><th>Joint</th><th>Δ (joint − single)</th><th>${levelOf(alpha)}</th><th>p</th><th>p (Holm)</th><th>n</th></tr>`;
+  const cell = (
+    d: DeltaRow,
+    field: 'singleValue' | 'jointValue' | 'delta' | 'pValue' | 'pHolm',
+    text: string,
+    cls = '',
+  ) => `<td class="${cls}" data-metric="${d.metric}" data-field="${field}" data-value="${num(d[field])}">${text}</td>`;
+  const rows = system.deltas
     .map((d) => {
       const sign = d.low !== null && d.low > 0 ? 'pos' : d.high !== null && d.high < 0 ? 'neg' : '';
       return (
@@ -106,11 +113,36 @@ function deltaTableHtml(report: Report): string {
         cell(d, 'delta', fmtDelta(d.delta), sign) +
         `<td data-metric="${d.metric}" data-field="ci" data-low="${num(d.low)}" data-high="${num(d.high)}">${fmtCi(d.low, d.high)}</td>` +
         cell(d, 'pValue', fmtP(d.pValue)) +
+        cell(d, 'pHolm', fmtP(d.pHolm)) +
         `<td data-metric="${d.metric}" data-field="n" data-value="${d.n}">${d.n}</td></tr>`
       );
     })
     .join('');
-  return `<table class="num" id="delta-table"><thead>${head}</thead><tbody>${rows}</tbody></table>`;
+  return `<table class="num delta-table"><thead>${head}</thead><tbody>${rows}</tbody></table>`;
+}
+
+/** Model against model: every pair, mode and metric, a − b with CI, raw and Holm p. */
+function comparisonTableHtml(rows: readonly ComparisonRow[], alpha: number): string {
+  const head =
+    '<tr><th>Model a</th><th>Model b</th><th>Mode</th><th>Metric</th><th>a</th><th>b</th><th>Δ (a − b)</th>' +
+    `<th>${levelOf(alpha)}</th><th>p</th><th>p (Holm)</th><th>n</th></tr>`;
+  const body = rows
+    .map((c) => {
+      const sign = c.low !== null && c.low > 0 ? 'pos' : c.high !== null && c.high < 0 ? 'neg' : '';
+      const at = `data-a="${esc(c.a)}" data-b="${esc(c.b)}" data-mode="${c.mode}" data-metric="${c.metric}"`;
+      return (
+        `<tr ${at}><td>${esc(c.a)}</td><td>${esc(c.b)}</td><td>${esc(MODE_NAMES[c.mode])}</td><td>${esc(METRIC_NAMES[c.metric])}</td>` +
+        `<td data-field="aValue" data-value="${num(c.aValue)}">${fmtPoints(c.aValue)}</td>` +
+        `<td data-field="bValue" data-value="${num(c.bValue)}">${fmtPoints(c.bValue)}</td>` +
+        `<td class="${sign}" data-field="delta" data-value="${num(c.delta)}">${fmtDelta(c.delta)}</td>` +
+        `<td data-field="ci" data-low="${num(c.low)}" data-high="${num(c.high)}">${fmtCi(c.low, c.high)}</td>` +
+        `<td data-field="pValue" data-value="${num(c.pValue)}">${fmtP(c.pValue)}</td>` +
+        `<td data-field="pHolm" data-value="${num(c.pHolm)}">${fmtP(c.pHolm)}</td>` +
+        `<td data-field="n" data-value="${c.n}">${c.n}</td></tr>`
+      );
+    })
+    .join('');
+  return `<table class="num" id="comparison-table"><thead>${head}</thead><tbody>${body}</tbody></table>`;
 }
 
 /** Inline SVG: one row per metric, the delta as a dot and the CI as a whisker, a zero line. */
@@ -137,7 +169,7 @@ export function deltaChartSvg(deltas: readonly DeltaRow[], alpha = 0.05): string
   const x = (v: number) => left + ((v + extent) / (2 * extent)) * plotW;
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" id="delta-chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" style="max-width:100%;height:auto" role="img" aria-label="MRE deltas with ${Math.round((1 - alpha) * 100)}% confidence intervals">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="delta-chart" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" style="max-width:100%;height:auto" role="img" aria-label="MRE deltas with ${Math.round((1 - alpha) * 100)}% confidence intervals">`,
   );
   parts.push(
     `<text x="${left}" y="14" font-size="11" fill="#5d6875">joint − single, points (${Math.round((1 - alpha) * 100)}% paired bootstrap CI)</text>`,
@@ -180,27 +212,25 @@ export function deltaChartSvg(deltas: readonly DeltaRow[], alpha = 0.05): string
   return parts.join('');
 }
 
-function detailsHtml(report: Report): string {
-  const rows = report.table
+function detailsHtml(system: SystemReport): string {
+  const rows = system.table
     .map(
       (t) =>
         `<tr data-mode="${t.mode}"><td>${esc(t.name)}</td><td data-field="paired">${t.counts.paired}</td><td data-field="errors">${t.counts.errors}</td>` +
-        `<td data-field="cached">${t.counts.cached}</td><td data-field="compliance" data-value="${num(t.compliance.all)}">${fmtRate(t.compliance.all)}</td>` +
+        `<td data-field="cached">${t.counts.cached}</td><td data-field="truncated">${t.counts.truncated}</td>` +
+        `<td data-field="compliance" data-value="${num(t.compliance.all)}">${fmtRate(t.compliance.all)}</td>` +
         `<td>${fmtRate(t.compliance.task1)}</td><td>${fmtRate(t.compliance.ner)}</td><td>${fmtRate(t.compliance.pairs)}</td>` +
         `<td data-field="nerMacroF1" data-value="${num(t.extra.nerMacroF1)}">${fmtPoints(t.extra.nerMacroF1)}</td>` +
         `<td>${esc(t.provider?.key ?? 'unknown')}${t.provider?.model ? `<br><small>${esc(t.provider.model)}</small>` : ''}</td>` +
         `<td>${
-          Object.entries({
-            ...(t.provider?.settings ?? {}),
-            ...Object.fromEntries(Object.entries(t.promptSettings).map(([k, v]) => [`prompt.${k}`, v])),
-          })
-            .map(([k, v]) => `${esc(k)}=${esc(fmtSetting(v))}`)
+          modeSettings(t)
+            .map(([k, v]) => `${esc(k)}=${esc(v)}`)
             .join('<br>') || '—'
         }</td></tr>`,
     )
     .join('');
   return (
-    '<table class="num" id="details-table"><thead><tr><th>Mode</th><th>samples</th><th>errors</th><th>cached</th>' +
+    '<table class="num details-table"><thead><tr><th>Mode</th><th>samples</th><th>errors</th><th>cached</th><th>cut at max tokens</th>' +
     '<th>format ok</th><th>Task 1 anchor</th><th>NER anchor</th><th>pairs anchor</th><th>NER macro F1</th><th>provider / model</th><th>settings</th></tr></thead>' +
     `<tbody>${rows}</tbody></table>`
   );
@@ -213,18 +243,23 @@ function embeddedJson(report: Report): string {
   return scriptJson(rest);
 }
 
-/** Card order of the modes: the single-task modes first, then joint (the row each is compared with). */
-const CARD_MODES: readonly Mode[] = [...MODES].sort((a, b) => Number(a === 'joint') - Number(b === 'joint'));
-
 const PAGE_SIZES = [10, 25, 50, 100, 250];
 const DEFAULT_PAGE_SIZE = 25;
 
-function controlsHtml(total: number, capped: string): string {
+function controlsHtml(report: Report, total: number, capped: string): string {
+  const many = report.systems.length > 1;
   const deltaOptions = (withId: boolean) =>
     [
-      ['rougeL', 'Δ ROUGE-L'],
-      ['nerF1', 'Δ NER F1'],
-      ['accuracy', 'Δ Image–Entity Acc.'],
+      ['rougeL', 'Δ ROUGE-L (joint − single)'],
+      ['nerF1', 'Δ NER F1 (joint − single)'],
+      ['accuracy', 'Δ Image–Entity Acc. (joint − single)'],
+      ...(many
+        ? [
+            ['vs:rougeL', 'ROUGE-L, model − compared'],
+            ['vs:nerF1', 'NER F1, model − compared'],
+            ['vs:accuracy', 'Image–Entity Acc., model − compared'],
+          ]
+        : []),
       ...(withId ? [['id', 'sample id']] : []),
     ]
       .map(([v, t]) => `<option value="${v}">${t}</option>`)
@@ -232,11 +267,20 @@ function controlsHtml(total: number, capped: string): string {
   const sizes = PAGE_SIZES.map(
     (n) => `<option value="${n}"${n === DEFAULT_PAGE_SIZE ? ' selected' : ''}>${n}</option>`,
   ).join('');
+  const against = many
+    ? `<label>compared with <select id="model-b">${report.systems
+        .map((s, i) => `<option value="${i}"${i === 1 ? ' selected' : ''}>${esc(s.key)}</option>`)
+        .join('')}</select></label>` +
+      `<label>in <select id="vs-mode">${report.modes
+        .map((m) => `<option value="${m}"${m === 'joint' ? ' selected' : ''}>${esc(MODE_NAMES[m])}</option>`)
+        .join('')}</select></label>`
+    : '';
   return (
     '<div class="controls" role="search">' +
+    against +
     `<label>sort by <select id="sort-metric">${deltaOptions(true)}</select></label>` +
     '<label>order <select id="sort-order"><option value="desc">descending</option><option value="asc">ascending</option></select></label>' +
-    '<label>show <select id="filter"><option value="all">all</option><option value="better">joint better (Δ &gt; 0)</option><option value="worse">joint worse (Δ &lt; 0)</option><option value="tie">tie (Δ = 0)</option><option value="na">Δ n/a</option></select></label>' +
+    '<label>show <select id="filter"><option value="all">all</option><option value="better">Δ &gt; 0 (joint / model better)</option><option value="worse">Δ &lt; 0 (joint / model worse)</option><option value="tie">tie (Δ = 0)</option><option value="na">Δ n/a</option></select></label>' +
     `<label>on <select id="filter-metric" title="the Δ the filter looks at (follows the sort metric)">${deltaOptions(false)}</select></label>` +
     '<label>search <input id="search" type="search" placeholder="id or text" autocomplete="off"></label>' +
     `<label>per page <select id="page-size">${sizes}</select></label>` +
@@ -245,6 +289,28 @@ function controlsHtml(total: number, capped: string): string {
     '<button type="button" id="page-next" title="next page">›</button><button type="button" id="page-last" title="last page">»</button></span>' +
     `<span id="count"><b id="shown">${total}</b> of ${total} shown${capped}</span></div>`
   );
+}
+
+/** One model's tables: the paper's table, its MRE deltas (chart and table), details and settings. */
+function systemSectionHtml(report: Report, system: SystemReport, i: number): string {
+  const many = report.systems.length > 1;
+  const truncated = system.table.reduce((n, t) => n + t.counts.truncated, 0);
+  return `<section class="system" id="system-${i}" data-index="${i}" data-system="${esc(system.key)}"${i > 0 ? ' hidden' : ''}>
+${many ? `<h2>Model <code>${esc(system.key)}</code></h2>` : ''}
+<h2>Results</h2>
+<p class="note">${system.pairedSamples} paired samples; modes: ${system.table.map((t) => esc(t.name)).join(', ')}.${truncated ? ` <span class="warn">${truncated} answer(s) cut at max tokens.</span>` : ''}</p>
+${mainTableHtml(system)}
+${
+  system.deltas.length > 0
+    ? `<h2>Mutual Reinforcement Effect (joint − single)</h2>
+<p class="note">Paired bootstrap percentile CI (${report.options.bootstrap} resamples, seed ${report.options.seed}; corpus metrics recomputed from resampled per-sample statistics) and two-sided paired approximate-randomization p-value; p (Holm): adjusted across the metrics of this table.</p>
+<div class="chart">${deltaChartSvg(system.deltas, report.options.alpha)}</div>
+${deltaTableHtml(system, report.options.alpha)}`
+    : '<p class="note">No MRE delta: the joint mode and the matching single mode are not both present.</p>'
+}
+<h2>Per mode</h2>
+${detailsHtml(system)}
+</section>`;
 }
 
 /**
@@ -273,14 +339,26 @@ export async function renderHtml(report: Report, options: HtmlOptions = {}): Pro
   const imgSrc = mode === 'relative' ? "data: 'self' file:" : 'data:';
   const csp = `default-src 'none'; img-src ${imgSrc}; style-src 'unsafe-inline'; script-src 'unsafe-inline'`;
   const stemNote = report.options.stemmer ? ' (Porter stemmer)' : '';
-  const present = CARD_MODES.filter((m) => items.some((it) => it.modes[m]));
+  const present = GALLERY_MODES.filter((m) => report.modes.includes(m));
   const data = galleryDataHtml(
-    { images: mode, thumb, modes: present.map((m): [Mode, string] => [m, MODE_NAMES[m]]) },
+    {
+      images: mode,
+      thumb,
+      modes: present.map((m): [Mode, string] => [m, MODE_NAMES[m]]),
+      systems: report.systems.map((s) => s.key),
+    },
     items,
     images.map((im): GalleryPicture => [im.href, im.width, im.height, im.problem]),
   );
   const capped = items.length < all.length ? ` (first ${items.length} of ${all.length} samples)` : '';
-  const hasDeltas = report.deltas.length > 0;
+  const many = report.systems.length > 1;
+  const selector = many
+    ? `<div class="controls" id="model-bar"><label>model <select id="model">${report.systems
+        .map((s, i) => `<option value="${i}">${esc(s.key)}</option>`)
+        .join(
+          '',
+        )}</select></label><span class="note">the tables, the delta chart and the gallery's joint − single deltas follow it</span></div>`
+    : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
@@ -288,23 +366,20 @@ export async function renderHtml(report: Report, options: HtmlOptions = {}): Pro
 <title>${esc(title)}</title><style>${CSS}${GALLERY_CSS}</style></head>
 <body><main>
 <h1>${esc(title)}</h1>
-<p class="note">${report.pairedSamples} paired samples; modes: ${report.table.map((t) => esc(t.name)).join(', ')}. All values in points (fraction × 100): ROUGE = mean per-sample F-measure${stemNote}, BLEU = corpus sacreBLEU, NER F1 = micro, Image–Entity Accuracy = micro (Σcorrect / Σgold). n/a: the mode does not do that task.</p>
-<h2>Results</h2>
-${mainTableHtml(report)}
+<p class="note">${many ? `${report.systems.length} models: ${report.systems.map((s) => `${esc(s.key)} (${s.pairedSamples} paired samples)`).join(', ')}. ` : ''}All values in points (fraction × 100): ROUGE = mean per-sample F-measure${stemNote}, BLEU = corpus sacreBLEU, NER F1 = micro, Image–Entity Accuracy = micro (Σcorrect / Σgold). n/a: the mode does not do that task; no answer: every call of the mode errored.</p>
+${selector}
+${report.systems.map((s, i) => systemSectionHtml(report, s, i)).join('\n')}
 ${
-  hasDeltas
-    ? `<h2>Mutual Reinforcement Effect (joint − single)</h2>
-<p class="note">Paired bootstrap percentile CI (${report.options.bootstrap} resamples, seed ${report.options.seed}; corpus metrics recomputed from resampled per-sample statistics) and two-sided paired approximate-randomization p-value.</p>
-<div class="chart">${deltaChartSvg(report.deltas, report.options.alpha)}</div>
-${deltaTableHtml(report)}`
-    : '<p class="note">No MRE delta: the joint mode and the matching single mode are not both present.</p>'
+  report.comparisons.length
+    ? `<h2>Model against model</h2>
+<p class="note">Per mode, on the samples both models answered: a − b with its paired bootstrap percentile CI and two-sided paired approximate-randomization p-value; p (Holm): adjusted across the metrics of each pair and mode.</p>
+${comparisonTableHtml(report.comparisons, report.options.alpha)}`
+    : ''
 }
-<h2>Per mode</h2>
-${detailsHtml(report)}
 ${report.warnings.length ? `<h2>Warnings</h2><ul>${report.warnings.map((w) => `<li class="warn">${esc(w)}</li>`).join('')}</ul>` : ''}
 <h2 id="samples">Samples</h2>
 <p class="legend"><span class="chip gold">gold</span><span class="chip hit">predicted, correct</span><span class="chip miss">predicted, wrong</span><span class="chip fn">gold, missed</span> Boxes are the gold segments, lettered as in the prompt; click a picture for a larger view.</p>
-${controlsHtml(items.length, capped)}
+${controlsHtml(report, items.length, capped)}
 <noscript><p class="note warn">The sample gallery is drawn by the page's inline script; enable JavaScript to see it.</p></noscript>
 <div class="gallery" id="gallery"></div>
 <dialog id="zoom" aria-label="larger view"></dialog>

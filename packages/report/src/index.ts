@@ -1,6 +1,8 @@
 export {
   type BuildOptions,
   buildReport,
+  type ComparisonRow,
+  type CoverageNote,
   type DeltaRow,
   METRIC_NAMES,
   METRIC_SINGLE_MODE,
@@ -11,6 +13,8 @@ export {
   REPORT_MODES,
   type Report,
   type SampleReport,
+  type SampleSystem,
+  type SystemReport,
 } from './build.js';
 export { fmtCi, fmtDelta, fmtP, fmtPoints, fmtRate } from './format.js';
 export { deltaChartSvg, type HtmlOptions, markMultiset, renderHtml } from './html.js';
@@ -26,4 +30,10 @@ export {
   ResultsFileError,
   type RunInfo,
 } from './load.js';
-export { renderDeltaTable, renderJson, renderMainTable, renderMarkdown } from './markdown.js';
+export {
+  renderComparisonTable,
+  renderDeltaTable,
+  renderJson,
+  renderMainTable,
+  renderMarkdown,
+} from './markdown.js';

@@ -36,10 +36,10 @@ describe('loadResults streams promptfoo output files', () => {
     await writeFile(file, `${json.results.results.map((r) => JSON.stringify(r)).join('\n')}\n`);
     const fromJsonl = buildReport(await loadResults([file]), FAST);
     const fromJson = buildReport(await loadResults([jsonFile]), FAST);
-    expect(fromJsonl.table.map((t) => t.values)).toEqual(fromJson.table.map((t) => t.values));
-    expect(fromJsonl.deltas).toEqual(fromJson.deltas);
+    expect(fromJsonl.systems[0]?.table.map((t) => t.values)).toEqual(fromJson.systems[0]?.table.map((t) => t.values));
+    expect(fromJsonl.systems[0]?.deltas).toEqual(fromJson.systems[0]?.deltas);
     // without the config, providers come from the rows
-    expect(fromJsonl.table[0]?.provider).toMatchObject({ key: 'fixture', model: 'fixture-model' });
+    expect(fromJsonl.systems[0]?.table[0]?.provider).toMatchObject({ key: 'fixture', model: 'fixture-model' });
     // content decides, not the name: JSON lines in a .json file read the same
     const renamed = join(dir, 'lines.json');
     await writeFile(renamed, await readFile(file));
@@ -107,6 +107,7 @@ describe('loadResults streams promptfoo output files', () => {
         'providerId',
         'responseMetadata',
         'tokens',
+        'truncated',
         'vars',
       ].sort(),
     );

@@ -32,6 +32,11 @@ export interface ResultRow {
   responseMetadata: Record<string, unknown>;
   /** Settings in the prompt entry's `config` (e.g. the PFA image settings in `mmre`). */
   promptSettings: Record<string, unknown>;
+  /**
+   * The answer was cut at the token limit: the provider reported `finish_reason: "length"` (in
+   * `response.metadata.finishReason`, or `truncated: true`).
+   */
+  truncated: boolean;
 }
 
 /** Settings of one provider as configured in a results file (secrets removed). */
@@ -43,6 +48,11 @@ export interface ProviderSettings {
   model: string | null;
   /** Decoding and resolution settings (temperature, top_p, max_tokens, seed, pixels, …). */
   settings: Record<string, unknown>;
+  /**
+   * Where the entry comes from: the file's `config.providers` (its settings are known), or only its
+   * rows (promptfoo's JSONL output has no config: settings unknown, model from the responses).
+   */
+  source: 'config' | 'rows';
 }
 
 export interface RunInfo {
@@ -150,7 +160,7 @@ function providersFromConfig(config: unknown): ProviderSettings[] {
   const out: ProviderSettings[] = [];
   for (const p of list) {
     if (typeof p === 'string') {
-      out.push({ key: p, id: p, label: null, model: null, settings: {} });
+      out.push({ key: p, id: p, label: null, model: null, settings: {}, source: 'config' });
       continue;
     }
     if (!p || typeof p !== 'object') continue;
@@ -160,13 +170,13 @@ function providersFromConfig(config: unknown): ProviderSettings[] {
       const [id, body] = Object.entries(o)[0] as [string, Record<string, unknown> | undefined];
       const label = typeof body?.label === 'string' ? body.label : null;
       const cfg = (body?.config ?? {}) as Record<string, unknown>;
-      out.push({ key: label ?? id, id, label, model: modelOf(cfg, id), settings: pickSettings(cfg) });
+      out.push({ key: label ?? id, id, label, model: modelOf(cfg, id), settings: pickSettings(cfg), source: 'config' });
       continue;
     }
     const id = typeof o.id === 'string' ? o.id : 'unknown';
     const label = typeof o.label === 'string' ? o.label : null;
     const cfg = (o.config ?? {}) as Record<string, unknown>;
-    out.push({ key: label ?? id, id, label, model: modelOf(cfg, id), settings: pickSettings(cfg) });
+    out.push({ key: label ?? id, id, label, model: modelOf(cfg, id), settings: pickSettings(cfg), source: 'config' });
   }
   return out;
 }
@@ -256,6 +266,7 @@ class RowReader {
       vars: vars as ResultRow['vars'],
       responseMetadata: response?.metadata ?? {},
       promptSettings: pickSettings(promptConfig),
+      truncated: response?.metadata?.finishReason === 'length' || response?.metadata?.truncated === true,
     });
   }
 }
@@ -280,6 +291,7 @@ function runInfo(file: string, top: FileTop, reader: RowReader): RunInfo {
       label: r.provider === r.providerId ? null : r.provider,
       model: null,
       settings: {},
+      source: 'rows',
     });
   }
   for (const p of providers) {
@@ -392,12 +404,18 @@ async function firstBytes(file: string): Promise<string> {
   return '';
 }
 
-/** Merges several loaded files (separate runs per mode, or shards of one run). */
+const byFile = (a: { file: string }, b: { file: string }) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+
+/**
+ * Merges several loaded files (separate runs per mode, or shards of one run) in file-name order, so
+ * the merged results — rows, runs and warnings — do not depend on the order the files were given in.
+ */
 export function mergeResults(parts: readonly LoadedResults[]): LoadedResults {
+  const sorted = [...parts].sort((a, b) => byFile(a.runs[0] ?? { file: '' }, b.runs[0] ?? { file: '' }));
   return {
-    rows: parts.flatMap((p) => p.rows),
-    runs: parts.flatMap((p) => p.runs),
-    warnings: parts.flatMap((p) => p.warnings),
+    rows: sorted.flatMap((p) => p.rows),
+    runs: sorted.flatMap((p) => p.runs).sort(byFile),
+    warnings: sorted.flatMap((p) => p.warnings),
   };
 }
 

@@ -114,13 +114,13 @@ describe('mmre report', () => {
   it('reports a real promptfoo compare run: paper table, deltas, errors, settings', async () => {
     const json = JSON.parse(await runReport([join(dir, 'all.json')], OPTS));
     // the errored Single MNER row is not an answer: its sample leaves the paired comparison
-    expect(json.pairedSamples).toBe(7);
+    expect(json.systems[0].pairedSamples).toBe(7);
     expect(json.modes).toEqual(['summary', 'mner', 'joint']);
-    const joint = json.table.find((t: { mode: string }) => t.mode === 'joint');
+    const joint = json.systems[0].table.find((t: { mode: string }) => t.mode === 'joint');
     expect(joint.metrics.nerF1).toBeCloseTo(100, 8);
     expect(joint.metrics.accuracy).toBeCloseTo(100, 8);
     expect(joint.metrics.rouge1).toBeCloseTo(100, 8);
-    const mner = json.table.find((t: { mode: string }) => t.mode === 'mner');
+    const mner = json.systems[0].table.find((t: { mode: string }) => t.mode === 'mner');
     // 7 answered samples: 1 of 2 entities each (P = 1, R = 1/2); the errored row is not scored.
     const tp = 7;
     const P = tp / 7;
@@ -129,7 +129,7 @@ describe('mmre report', () => {
     expect(mner.metrics.accuracy).toBe(0);
     expect(mner.counts).toMatchObject({ rows: 8, scored: 7, errors: 1, paired: 7 });
     expect(mner.provider).toMatchObject({ key: 'fixture', settings: { temperature: 0, max_tokens: 256 } });
-    const d = json.deltas.find((x: { metric: string }) => x.metric === 'accuracy');
+    const d = json.systems[0].deltas.find((x: { metric: string }) => x.metric === 'accuracy');
     expect(d.delta).toBeCloseTo(100, 8);
     expect(json.runs[0].promptfooVersion).toMatch(/^0\.123\./);
   });
@@ -137,14 +137,15 @@ describe('mmre report', () => {
   it('merges a per-mode shard with a compare run: duplicates are warned about and kept once', async () => {
     const whole = JSON.parse(await runReport([join(dir, 'all.json')], OPTS));
     const merged = JSON.parse(await runReport([join(dir, 'joint-a.json'), join(dir, 'all.json')], OPTS));
-    expect(merged.runs.map((r: { rows: number }) => r.rows)).toEqual([4, 24]);
-    expect(merged.table).toEqual(whole.table);
-    expect(merged.deltas).toEqual(whole.deltas);
+    // runs in file-name order (all.json, joint-a.json), whatever the order they were given in
+    expect(merged.runs.map((r: { rows: number }) => r.rows)).toEqual([24, 4]);
+    expect(merged.systems[0].table).toEqual(whole.systems[0].table);
+    expect(merged.systems[0].deltas).toEqual(whole.systems[0].deltas);
     expect(merged.warnings.join()).toMatch(/4 repeated result row/);
     const jointOnly = JSON.parse(await runReport([join(dir, 'joint-a.json')], OPTS));
     expect(jointOnly.modes).toEqual(['joint']);
-    expect(jointOnly.pairedSamples).toBe(4);
-    expect(jointOnly.deltas).toEqual([]);
+    expect(jointOnly.systems[0].pairedSamples).toBe(4);
+    expect(jointOnly.systems[0].deltas).toEqual([]);
   });
 
   it('parses its arguments: markdown by default, --html writes the file, bad numbers are refused', async () => {
