@@ -32,12 +32,25 @@ const ALLOWED = Object.keys(BaselineConfigSchema.shape);
 interface LoadedModel {
   model: BaselineModel;
   root: string;
+  /** Problems of the split's records (each with file:line), reported once on stderr. */
   issues: number;
+  /** Records of the split the baseline did not learn from (they fail `mmre dataset validate`'s record checks). */
+  skipped: number;
 }
 const loadModel = onceByKey((key: string) => {
   const [root, split] = key.split('\u0000') as [string, string];
+  // loadDataset applies the record checks of `mmre dataset validate`: the baseline never learns from a
+  // record validate rejects (a repeated id, bad segments, pairs or boxes, a path leaving the dataset).
   return loadDataset(root, { split }).then(
-    ({ samples, issues }): LoadedModel => ({ model: buildModel(samples), root, issues: issues.length }),
+    ({ samples, issues, skipped }): LoadedModel => {
+      if (issues.length > 0) {
+        const shown = issues.slice(0, 5).map((i) => `  ${i.message}`);
+        process.stderr.write(
+          `BaselineProvider: learning from split ${JSON.stringify(split)} of ${root}: ${skipped} record(s) skipped, ${issues.length} problem(s) (see all with \`mmre dataset validate ${root}\`):\n${shown.join('\n')}${issues.length > 5 ? `\n  … and ${issues.length - 5} more` : ''}\n`,
+        );
+      }
+      return { model: buildModel(samples), root, issues: issues.length, skipped };
+    },
     (err: unknown) => {
       throw new Error(
         `cannot load dataset ${root}: ${errorMessage(err)}; fix: set config.dataset (or MMRE_DATASET) to a dataset folder with dataset.json and samples.jsonl`,
