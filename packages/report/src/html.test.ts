@@ -317,3 +317,100 @@ describe.skipIf(!haveChromium)('HTML report in headless Chromium', () => {
     await page.close();
   });
 });
+
+describe.skipIf(!haveChromium)('HTML report of several models in headless Chromium', () => {
+  let browser: Browser;
+  let multi: Report;
+  let file: string;
+  beforeAll(async () => {
+    browser = await launchChromium();
+    const rows = threeModeRows(samples);
+    const weak = threeModeRows(samples, { summary: 0.3, mner: 0.3, joint: 0.4 }).map((r) => ({
+      ...r,
+      provider: { id: 'openai:chat:weak', label: 'weak' },
+    }));
+    multi = buildReport(parseResultsJson(promptfooJson([...rows, ...weak]), 'multi.json'), { bootstrap: 300, seed: 1 });
+    file = join(dir, 'multi.html');
+    await writeFile(file, await renderHtml(multi, { outFile: file }));
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('a model selector switches the tables and the deltas; answers side by side; sort by the difference between two models', async () => {
+    expect(multi.systems.map((x) => x.key)).toEqual(['fixture', 'weak']);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    const visible = () => page.$$eval('section.system', (ss) => ss.map((x) => !(x as HTMLElement).hidden));
+    expect(await visible()).toEqual([true, false]);
+    const tableOf = (i: number) =>
+      page.$$eval(`#system-${i} .main-table td[data-metric]`, (tds) =>
+        tds.map((td) => [td.getAttribute('data-mode'), td.getAttribute('data-metric'), td.getAttribute('data-value')]),
+      );
+    for (const i of [0, 1])
+      for (const [mode, metric, value] of await tableOf(i)) {
+        const v = multi.systems[i]?.table.find((t) => t.mode === mode)?.metrics[metric as (typeof METRICS)[number]];
+        expect(value === '' ? null : Number(value)).toBe(v ?? null);
+      }
+    // model against model: every row of the JSON, with its numbers
+    const cmp = await page.$$eval('#comparison-table tbody tr', (trs) =>
+      trs.map((tr) => [
+        tr.getAttribute('data-mode'),
+        tr.getAttribute('data-metric'),
+        Number(tr.querySelector('[data-field="delta"]')?.getAttribute('data-value')),
+        Number(tr.querySelector('[data-field="pHolm"]')?.getAttribute('data-value')),
+      ]),
+    );
+    expect(cmp).toEqual(multi.comparisons.map((c) => [c.mode, c.metric, c.delta, c.pHolm]));
+
+    // each card shows both models' answers, mode by mode
+    const first = samples[0]?.id as string;
+    for (const mode of ['summary', 'mner', 'joint'])
+      for (const sys of ['0', '1'])
+        expect(
+          await page.locator(`.card[data-id="${first}"] tr[data-mode="${mode}"][data-system="${sys}"]`).count(),
+        ).toBeGreaterThan(0);
+
+    // the selector: the second model's tables and its per-sample MRE deltas
+    await page.selectOption('#model', '1');
+    expect(await visible()).toEqual([false, true]);
+    await page.selectOption('#sort-metric', 'nerF1');
+    const shownD = await page.$$eval('.card', (cs) =>
+      cs.map((c) => [c.getAttribute('data-id'), c.getAttribute('data-d-nerF1')]),
+    );
+    for (const [id, d] of shownD) {
+      const want = multi.samples.find((x) => x.id === id)?.systems.weak?.deltas.nerF1;
+      expect(d === '' ? null : Number(d)).toBe(want ?? null);
+    }
+
+    // sort by the per-sample difference fixture − weak on joint NER F1
+    await page.selectOption('#model', '0');
+    await page.selectOption('#model-b', '1');
+    await page.selectOption('#vs-mode', 'joint');
+    await page.selectOption('#sort-metric', 'vs:nerF1');
+    await page.selectOption('#sort-order', 'desc');
+    const diff = (id: string | null) => {
+      const x = multi.samples.find((s) => s.id === id);
+      const a = x?.systems.fixture?.modes.joint?.ner?.f1 as number;
+      const b = x?.systems.weak?.modes.joint?.ner?.f1 as number;
+      return Math.round((a - b) * 1e6) / 1e4;
+    };
+    const order = await page.$$eval('.card', (cs) =>
+      cs.map((c) => [c.getAttribute('data-id'), c.getAttribute('data-vs-nerF1')]),
+    );
+    const diffs = order.map(([id]) => diff(id));
+    expect(diffs).toEqual([...diffs].sort((x, y) => y - x));
+    for (const [id, v] of order) expect(Number(v)).toBeCloseTo(diff(id), 4);
+    expect(new Set(diffs).size).toBeGreaterThan(1);
+    // filter: samples where the first model is better on that difference
+    await page.selectOption('#filter', 'better');
+    expect(await page.locator('.card').count()).toBe(diffs.filter((d) => d > 0).length);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 60_000);
+});
