@@ -161,6 +161,27 @@ describe('symbolic links cannot leave the dataset', () => {
   });
 });
 
+describe('converting copies no file from outside the source folder', () => {
+  it('convert --from jsonl refuses an image that is a symbolic link out of --images; the other records are copied', async () => {
+    const src = join(root, 'convert-src');
+    await mkdir(join(src, 'images', 'segments'), { recursive: true });
+    const secret = join(root, 'convert-secret.txt');
+    await writeFile(secret, 'SECRET');
+    await symlink(secret, join(src, 'images', 'evil.jpg'));
+    const ok = { ...good('ok'), segments: [], gold: { ...good('ok').gold, pairs: [] } };
+    const evil = { ...ok, id: 'evil', image: { path: 'images/evil.jpg' } };
+    await writeFile(join(src, 'images', 'ok.jpg'), 'jpeg bytes');
+    await writeFile(join(src, 'in.jsonl'), `${JSON.stringify(ok)}\n${JSON.stringify(evil)}\n`);
+    const out = join(root, 'convert-out');
+    const { convertJsonl } = await import('./adapters/jsonl.js');
+    const r = await convertJsonl({ input: join(src, 'in.jsonl'), out, images: src });
+    expect(r.written).toBe(1);
+    expect(r.diagnostics.map((d) => [d.code, d.line])).toEqual([['unsafe-path', 2]]);
+    expect(r.diagnostics[0]?.message).toMatch(/leads through a symbolic link to .*convert-secret\.txt/);
+    await expect(readFile(join(out, 'images', 'evil.jpg'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
 describe('bad bytes get named', () => {
   it('a BOM is accepted in dataset.json and samples.jsonl', async () => {
     const dir = await folder(

@@ -85,7 +85,8 @@ export class PathGuard {
   check(rel: string): GuardedPath {
     const r = resolveInside(this.root, rel);
     if (!r.ok) return { ok: false, code: 'unsafe-path', reason: r.reason };
-    if (this.realRoot === undefined) this.realRoot = realOrNull(this.root);
+    // a root that does not exist yet (a dataset being written) is looked up again next time
+    if (!this.realRoot) this.realRoot = realOrNull(this.root);
     if (this.realRoot === null) return { ok: true, absolute: r.absolute, missing: true };
     const dir = dirname(r.absolute);
     let realDir = this.dirs.get(dir);

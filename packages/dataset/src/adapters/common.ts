@@ -1,6 +1,6 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { resolveInside } from '../paths.js';
+import { PathGuard } from '../paths.js';
 
 /** Progress callback: `total` is known for array inputs, undefined for streams. */
 export type ProgressFn = (done: number, total?: number) => void;
@@ -17,14 +17,21 @@ export function datasetImagePath(rel: string): string {
 export type CopyResult = { ok: true; path: string } | { ok: false; code: string; reason: string };
 
 /**
- * Copies `rel` from `sourceDir` into `outDir` at `datasetImagePath(rel)`. Absolute or escaping
- * paths are refused without being opened; a missing source is reported, never thrown.
+ * Copies `rel` from `sourceDir` into `outDir` at `datasetImagePath(rel)`. Absolute or escaping paths,
+ * and paths that leave either folder through a symbolic link (realpath containment, `PathGuard`), are
+ * refused without being opened; a missing source is reported, never thrown. Pass one pair of guards
+ * for a whole conversion (they cache the folders they resolved).
  */
-export async function copyImage(sourceDir: string, rel: string, outDir: string): Promise<CopyResult> {
-  const src = resolveInside(sourceDir, rel);
+export async function copyImage(
+  sourceDir: string,
+  rel: string,
+  outDir: string,
+  guards: { source: PathGuard; out: PathGuard } = { source: new PathGuard(sourceDir), out: new PathGuard(outDir) },
+): Promise<CopyResult> {
+  const src = guards.source.check(rel);
   if (!src.ok) return { ok: false, code: 'unsafe-path', reason: `${JSON.stringify(rel)} ${src.reason} (refused)` };
   const path = datasetImagePath(rel);
-  const dest = resolveInside(outDir, path);
+  const dest = guards.out.check(path);
   if (!dest.ok) return { ok: false, code: 'unsafe-path', reason: `${JSON.stringify(rel)} ${dest.reason} (refused)` };
   if (resolve(src.absolute) === resolve(dest.absolute)) return { ok: true, path };
   try {
@@ -42,6 +49,11 @@ export async function copyImage(sourceDir: string, rel: string, outDir: string):
     };
   }
   return { ok: true, path };
+}
+
+/** The guards of one conversion's copies (`copyImage`): the source folder and the dataset being written. */
+export function copyGuards(sourceDir: string, outDir: string): { source: PathGuard; out: PathGuard } {
+  return { source: new PathGuard(sourceDir), out: new PathGuard(outDir) };
 }
 
 /** Runs `fn` over an async source with at most `concurrency` in flight, yielding results in order. */

@@ -2,7 +2,7 @@ import { basename, dirname } from 'node:path';
 import type { Sample } from '@mmre/core';
 import type { DatasetDiagnostic } from '../diagnostics.js';
 import { readSampleFile, type WriteResult, writeDataset } from '../store.js';
-import { copyImage, mapOrdered, type ProgressFn } from './common.js';
+import { copyGuards, copyImage, mapOrdered, type ProgressFn } from './common.js';
 
 export interface ConvertJsonlOptions {
   /** JSONL file of records in the Sample shape. */
@@ -40,6 +40,7 @@ export async function convertJsonl(options: ConvertJsonlOptions): Promise<Conver
   const diagnostics: DatasetDiagnostic[] = [];
   const imagesDir = options.images === undefined ? dirname(options.input) : options.images;
   const seen = new Map<string, number>();
+  let guards: ReturnType<typeof copyGuards> | undefined;
   let read = 0;
   let skipped = 0;
 
@@ -52,7 +53,7 @@ export async function convertJsonl(options: ConvertJsonlOptions): Promise<Conver
     const s = entry.sample;
     if (imagesDir === null) return s;
     const copy = async (rel: string, field: string): Promise<string | null> => {
-      const r = await copyImage(imagesDir, rel, options.out);
+      const r = await copyImage(imagesDir, rel, options.out, guards ?? (guards = copyGuards(imagesDir, options.out)));
       if (r.ok) return r.path;
       diagnostics.push({
         severity: 'error',

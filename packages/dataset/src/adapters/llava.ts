@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { DatasetDiagnostic } from '../diagnostics.js';
 import { zodDiagnostics } from '../issues.js';
 import { writeDataset } from '../store.js';
-import { copyImage, mapOrdered, type ProgressFn } from './common.js';
+import { copyGuards, copyImage, mapOrdered, type ProgressFn } from './common.js';
 import type { ConvertResult } from './jsonl.js';
 
 /** One record of the LLaVA multi-image JSON read by the Qwen2-VL-Finetune framework. */
@@ -131,6 +131,7 @@ export async function convertLlava(options: ConvertLlavaOptions): Promise<Conver
   const diagnostics: DatasetDiagnostic[] = [];
   const seen = new Map<string, number>();
   let skipped = 0;
+  let guards: ReturnType<typeof copyGuards> | undefined;
 
   const report = (line: number, severity: DatasetDiagnostic['severity'], code: string, message: string, extra = {}) =>
     diagnostics.push({ severity, code, message: `${input}:${line}: ${message}`, file: input, line, ...extra });
@@ -224,7 +225,8 @@ export async function convertLlava(options: ConvertLlavaOptions): Promise<Conver
     if (options.images !== null) {
       copied = [];
       for (const [i, rel] of images.entries()) {
-        const c = await copyImage(options.images, rel, out);
+        guards ??= copyGuards(options.images, out);
+        const c = await copyImage(options.images, rel, out, guards);
         const field = i === 0 ? 'image.0' : `image.${i}`;
         if (!c.ok) {
           report(line, 'error', c.code, `sample ${JSON.stringify(id)}: ${field} ${c.reason}`, { sampleId: id, field });
