@@ -21,6 +21,7 @@ import {
   sumNamedScores,
 } from '@mmre/scorer';
 import type { LoadedResults, ProviderSettings, ResultRow, RunInfo } from './load.js';
+import { makeRedactor, redactDeep, secretsFromEnv } from './redact.js';
 import { assignSystems } from './systems.js';
 
 /** Table order: Single TS, Single MNER, M-MRE (joint). */
@@ -68,6 +69,11 @@ export interface BuildOptions {
   stemmer?: boolean;
   /** Keep only rows of these providers (label or id): narrows the report to a subset of the models. */
   providers?: readonly string[];
+  /**
+   * Applied to every string of the report (answers, errors, settings, warnings); default: @mmre/core's
+   * redactor for the keys of `process.env` (`secretsFromEnv`) and the generic key patterns.
+   */
+  redact?: (text: string) => string;
 }
 
 export interface DeltaRow {
@@ -744,17 +750,28 @@ export function buildReport(input: LoadedResults | readonly ResultRow[], options
       `${mismatched} sample id(s) have a different text or gold in different modes or models: the files come from different datasets or versions; the first row's gold is shown`,
     );
 
-  return {
-    format: 'mmre-report',
-    version: 3,
-    unit: 'points',
-    options: { bootstrap, seed, alpha, stemmer, providers: [...(options.providers ?? [])] },
-    modes: REPORT_MODES.filter((m) => systems.some((s) => s.modes.includes(m))),
-    systems,
-    comparisons,
-    coverage,
-    runs: loaded.runs,
-    warnings,
-    samples,
-  };
+  const redact =
+    options.redact ??
+    makeRedactor(
+      secretsFromEnv(
+        process.env,
+        loaded.runs.flatMap((r) => r.keyEnvs),
+      ),
+    );
+  return redactDeep<Report>(
+    {
+      format: 'mmre-report',
+      version: 3,
+      unit: 'points',
+      options: { bootstrap, seed, alpha, stemmer, providers: [...(options.providers ?? [])] },
+      modes: REPORT_MODES.filter((m) => systems.some((s) => s.modes.includes(m))),
+      systems,
+      comparisons,
+      coverage,
+      runs: loaded.runs,
+      warnings,
+      samples,
+    },
+    redact,
+  );
 }

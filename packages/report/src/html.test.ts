@@ -346,7 +346,8 @@ describe.skipIf(!haveChromium)('HTML report of several models in headless Chromi
     });
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-    const visible = () => page.$$eval('section.system', (ss) => ss.map((x) => !(x as HTMLElement).hidden));
+    const visible = () =>
+      page.$$eval('section.system', (ss) => ss.map((x) => !(x as unknown as { hidden: boolean }).hidden));
     expect(await visible()).toEqual([true, false]);
     const tableOf = (i: number) =>
       page.$$eval(`#system-${i} .main-table td[data-metric]`, (tds) =>

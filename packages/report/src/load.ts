@@ -63,6 +63,8 @@ export interface RunInfo {
   description: string | null;
   rows: number;
   providers: ProviderSettings[];
+  /** Names of the environment variables the provider configs take their keys from (`apiKeyEnv`; names, never values). */
+  keyEnvs: string[];
 }
 
 export interface LoadedResults {
@@ -179,6 +181,22 @@ function providersFromConfig(config: unknown): ProviderSettings[] {
     out.push({ key: label ?? id, id, label, model: modelOf(cfg, id), settings: pickSettings(cfg), source: 'config' });
   }
   return out;
+}
+
+/** The `apiKeyEnv` names of a results file's provider configs. */
+function keyEnvsOf(config: unknown): string[] {
+  const raw = (config as { providers?: unknown } | null | undefined)?.providers;
+  const list: unknown[] = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  const out = new Set<string>();
+  for (const p of list) {
+    if (!p || typeof p !== 'object') continue;
+    const entries = typeof (p as { id?: unknown }).id === 'string' ? [p] : Object.values(p as object);
+    for (const e of entries) {
+      const name = (e as { config?: { apiKeyEnv?: unknown } } | null)?.config?.apiKeyEnv;
+      if (typeof name === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) out.add(name);
+    }
+  }
+  return [...out].sort();
 }
 
 /** Warnings kept per file; the rest are counted. */
@@ -314,6 +332,7 @@ function runInfo(file: string, top: FileTop, reader: RowReader): RunInfo {
     description: typeof config.description === 'string' ? config.description : null,
     rows: reader.rows.length,
     providers,
+    keyEnvs: keyEnvsOf(top.config),
   };
 }
 
