@@ -18,7 +18,15 @@ export interface JsonRowsHandlers {
   onValue?: (path: string, value: unknown) => void;
   /** An element of the array at `elements`, with its index in that array. */
   onElement?: (value: unknown, index: number) => void;
+  /**
+   * A value asked for that is longer than `maxValueBytes`: it is skipped, never held (a JavaScript string
+   * cannot hold more than about 512 MiB, and one row of a results file is normally a few KB).
+   */
+  onTooLarge?: (path: string, index: number, bytes: number) => void;
 }
+
+/** Default limit of one value taken (`maxValueBytes`): 256 MiB. */
+export const MAX_VALUE_BYTES = 256 * 1024 * 1024;
 
 interface Frame {
   array: boolean;
@@ -49,7 +57,16 @@ export class JsonRowScanner {
   /** The string being read is an object key. */
   private stringIsKey = false;
   /** Bytes of a value being taken (earlier chunks), its start in the current chunk, and its kind. */
-  private take: { parts: Buffer[]; start: number; depth: number; path: string; element: number } | null = null;
+  private take: {
+    parts: Buffer[];
+    start: number;
+    depth: number;
+    path: string;
+    element: number;
+    /** Bytes so far (earlier chunks); past maxValueBytes the value is skipped and its bytes dropped. */
+    size: number;
+    skipped: boolean;
+  } | null = null;
   /** Bytes of a key being read. */
   private keyParts: Buffer[] | null = null;
   private keyStart = 0;
@@ -64,6 +81,7 @@ export class JsonRowScanner {
     private readonly paths: ReadonlySet<string>,
     private readonly elements: string,
     private readonly handlers: JsonRowsHandlers,
+    private readonly maxValueBytes = MAX_VALUE_BYTES,
   ) {
     this.elementPath = `${elements}[]`;
   }
@@ -144,8 +162,13 @@ export class JsonRowScanner {
     }
     // carry the unfinished value (or key) over to the next chunk
     if (this.take) {
-      this.take.parts.push(chunk.subarray(this.take.start));
-      this.take.start = 0;
+      const t = this.take;
+      t.size += n - t.start;
+      if (t.size > this.maxValueBytes) {
+        t.skipped = true;
+        t.parts = [];
+      } else t.parts.push(chunk.subarray(t.start));
+      t.start = 0;
     }
     if (this.keyParts) {
       this.keyParts.push(chunk.subarray(this.keyStart));
@@ -182,7 +205,7 @@ export class JsonRowScanner {
       top.expectKey = false;
     }
     if (path === this.elementPath || this.paths.has(path))
-      this.take = { parts: [], start: i, depth: this.stack.length, path, element };
+      this.take = { parts: [], start: i, depth: this.stack.length, path, element, size: 0, skipped: false };
     return path;
   }
 
@@ -191,6 +214,10 @@ export class JsonRowScanner {
     const t = this.take;
     if (!t || this.stack.length !== t.depth) return;
     this.take = null;
+    if (t.skipped || t.size + end - t.start > this.maxValueBytes) {
+      this.handlers.onTooLarge?.(t.path, t.element, t.size + end - t.start);
+      return;
+    }
     const bytes = t.parts.length
       ? Buffer.concat([...t.parts, chunk.subarray(t.start, end)])
       : chunk.subarray(t.start, end);

@@ -31,6 +31,27 @@ describe('loadResults streams promptfoo output files', () => {
     expect(streamed.runs[0]).toMatchObject({ evalId: 'eval-fixture', promptfooVersion: '0.123.1', rows: 27 });
   });
 
+  it('a row too large to read is skipped with a warning that names it, its size and the fix; the rest is read', async () => {
+    const big = structuredClone(json) as { results: { results: { prompt: { raw: string } }[] } };
+    // images inline in the prompt, as promptfoo's own providers need them: one row of 3 MiB
+    (big.results.results[4] as { prompt: { raw: string } }).prompt.raw =
+      `data:image/jpeg;base64,${'A'.repeat(3 << 20)}`;
+    const file = join(dir, 'big.json');
+    await writeFile(file, JSON.stringify(big));
+    const loaded = await loadResults([file], { maxRowBytes: 1 << 20 });
+    expect(loaded.rows).toHaveLength(26);
+    expect(loaded.rows.map((r) => r.index)).not.toContain(4);
+    expect(loaded.warnings.join('\n')).toMatch(
+      /big\.json: results\.results\[4\] is 3 MiB, over the 1 MiB .*PROMPTFOO_STRIP_PROMPT_TEXT=true.*skipped/,
+    );
+    // JSON lines: the same limit per line
+    const lines = join(dir, 'big.jsonl');
+    await writeFile(lines, `${big.results.results.map((r) => JSON.stringify(r)).join('\n')}\n`);
+    const fromLines = await loadResults([lines], { maxRowBytes: 1 << 20 });
+    expect(fromLines.rows).toHaveLength(26);
+    expect(fromLines.warnings.join('\n')).toMatch(/big\.jsonl:5: /);
+  });
+
   it('a JSONL file (promptfoo -o out.jsonl: one row per line) gives the same report', async () => {
     const file = join(dir, 'out.jsonl');
     await writeFile(file, `${json.results.results.map((r) => JSON.stringify(r)).join('\n')}\n`);

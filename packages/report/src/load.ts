@@ -4,7 +4,7 @@ import type { DecodedTestVars, Mode } from '@mmre/core';
 import { modeOf, TestVarsSchema } from '@mmre/core';
 import { readJsonLines } from '@mmre/core/jsonl';
 import { z } from 'zod';
-import { JsonRowScanner } from './json-rows.js';
+import { JsonRowScanner, MAX_VALUE_BYTES } from './json-rows.js';
 
 /** One promptfoo result row, reduced to what the report needs (prompt text, grading and the rest are dropped while reading). */
 export interface ResultRow {
@@ -366,20 +366,31 @@ export function parseResultsJson(json: unknown, file: string): LoadedResults {
 }
 
 /** Streams a promptfoo `-o out.json` file: rows are read one at a time, never the whole file. */
-async function streamJson(file: string): Promise<LoadedResults> {
+async function streamJson(file: string, maxRowBytes: number): Promise<LoadedResults> {
   const reader = new RowReader(file);
   const top: FileTop = {};
   let rows = 0;
-  const scanner = new JsonRowScanner(TOP_PATHS, 'results.results', {
-    onElement: (value, index) => {
-      reader.add(value, index, `${file}: results.results[${index}]`);
-      rows++;
+  const scanner = new JsonRowScanner(
+    TOP_PATHS,
+    'results.results',
+    {
+      onElement: (value, index) => {
+        reader.add(value, index, `${file}: results.results[${index}]`);
+        rows++;
+      },
+      onValue: (path, value) => {
+        if (path === 'results.timestamp') top.timestamp = value;
+        else top[path as 'evalId' | 'config' | 'metadata'] = value;
+      },
+      onTooLarge: (path, index, bytes) => {
+        const where = index >= 0 ? `results.results[${index}]` : path;
+        reader.warn(
+          `${file}: ${where} is ${(bytes / 2 ** 20).toFixed(0)} MiB, over the ${(maxRowBytes / 2 ** 20).toFixed(0)} MiB the report reads of one value (images inline in the prompt? set PROMPTFOO_STRIP_PROMPT_TEXT=true, or use this project's providers, which send image references); skipped`,
+        );
+      },
     },
-    onValue: (path, value) => {
-      if (path === 'results.timestamp') top.timestamp = value;
-      else top[path as 'evalId' | 'config' | 'metadata'] = value;
-    },
-  });
+    maxRowBytes,
+  );
   try {
     for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) scanner.write(chunk as Buffer);
     scanner.end();
@@ -399,11 +410,11 @@ async function streamJson(file: string): Promise<LoadedResults> {
 const TOP_PATHS: ReadonlySet<string> = new Set(['evalId', 'config', 'metadata', 'results.timestamp']);
 
 /** Streams a promptfoo `-o out.jsonl` file: one result row per line. */
-async function streamJsonl(file: string): Promise<LoadedResults> {
+async function streamJsonl(file: string, maxRowBytes: number): Promise<LoadedResults> {
   const reader = new RowReader(file);
   let lines = 0;
   let bad = 0;
-  for await (const { line, value, error } of readJsonLines(file)) {
+  for await (const { line, value, error } of readJsonLines(file, { maxLineBytes: maxRowBytes })) {
     lines++;
     if (error !== undefined) {
       bad++;
@@ -443,7 +454,11 @@ export function mergeResults(parts: readonly LoadedResults[]): LoadedResults {
  * apart by their content): memory holds the reduced rows, never a whole file. A file that cannot be
  * read is a ResultsFileError naming the fix.
  */
-export async function loadResults(paths: readonly string[]): Promise<LoadedResults> {
+export async function loadResults(
+  paths: readonly string[],
+  options: { maxRowBytes?: number } = {},
+): Promise<LoadedResults> {
+  const maxRowBytes = options.maxRowBytes ?? MAX_VALUE_BYTES;
   if (paths.length === 0)
     throw new ResultsFileError(
       `no results files given; pass one or more files that ${HOW.replace('write one with', 'come from')}`,
@@ -470,7 +485,7 @@ export async function loadResults(paths: readonly string[]): Promise<LoadedResul
       throw new ResultsFileError(
         `${path}: not promptfoo JSON (it starts with ${JSON.stringify(head.slice(0, 20))}; CSV?); ${HOW}`,
       );
-    parts.push(jsonl ? await streamJsonl(path) : await streamJson(path));
+    parts.push(jsonl ? await streamJsonl(path, maxRowBytes) : await streamJson(path, maxRowBytes));
   }
   return mergeResults(parts);
 }
