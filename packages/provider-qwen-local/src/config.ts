@@ -32,23 +32,73 @@ export const DEFAULT_MODELS: Readonly<Record<LocalBackend, string | undefined>> 
   ollama: 'qwen2.5vl:7b',
 });
 
+/** The constraint field each backend honours (`true` picks it; vLLM picks by version). */
+const FIELD_BACKEND: Readonly<Record<string, LocalBackend>> = Object.freeze({
+  structured_outputs: 'vllm',
+  guided_regex: 'vllm',
+  regex: 'sglang',
+  regex_schema: 'lmdeploy',
+  grammar: 'llamacpp',
+});
+const BACKEND_FIELD: Readonly<Partial<Record<LocalBackend, string>>> = Object.freeze({
+  vllm: "'structured_outputs' or 'guided_regex'",
+  sglang: "'regex'",
+  lmdeploy: "'regex_schema'",
+  llamacpp: "'grammar'",
+});
+
 export const QwenLocalConfigSchema = z
   .object({
     backend: z.enum(LOCAL_BACKENDS).default('vllm'),
     /** model, baseUrl, baseUrls, apiKeyEnv (the env var holding the server's key, vLLM `--api-key` etc., sent as a Bearer token). */
     ...endpointOptions({ url: 'http://127.0.0.1:8000/v1', keyEnv: 'VLLM_API_KEY' }),
-    /** temperature, maxTokens, topP, seed, timeoutMs, maxRetries, maxConcurrency. */
+    /**
+     * temperature, maxTokens, topP, seed, timeoutMs, maxRetries, retryBudgetMs, maxRetryAfterMs, maxConcurrency
+     * (default 16; Ollama: 1, its OLLAMA_NUM_PARALLEL default — raise both together).
+     */
     ...chatOptions({ maxConcurrency: 16 }),
-    /** vLLM only: per-request `mm_processor_kwargs.min_pixels`. */
+    /**
+     * Deprecated pins of the server-side resize. The resolution has ONE source, the prompt's image settings
+     * (@mmre/pfa minPixels/maxPixels, MMRE_MIN_PIXELS/MMRE_MAX_PIXELS): the provider sends those bounds to the
+     * servers that take them. When given, these must equal the prompt's bounds (a row whose images were made
+     * with other bounds is an error, not a second resize).
+     */
     minPixels: positiveInt.optional(),
-    /** vLLM only: per-request `mm_processor_kwargs.max_pixels`. */
     maxPixels: positiveInt.optional(),
     /**
-     * Constrain decoding to the PFA format of the mode: `true`/'structured_outputs' sends
-     * `structured_outputs: {regex}` (vLLM >= 0.12), 'guided_regex' sends `guided_regex` (older vLLM);
-     * on SGLang it sends `regex`. Other backends reject it.
+     * Send the prompt's image bounds to the server so it does not resize the images a second time (default
+     * true): vLLM `mm_processor_kwargs`, LMDeploy `image_url.min_pixels/max_pixels`. SGLang, llama.cpp and
+     * Ollama take none per request (said once at start); their Qwen processors keep an image whose size is
+     * already on the 28-px grid within their own bounds.
      */
-    constrainFormat: z.union([z.boolean(), z.enum(['structured_outputs', 'guided_regex'])]).default(false),
+    pinResolution: z.boolean().default(true),
+    /**
+     * Constrain decoding to the PFA format of the mode. `true` picks the field the backend honours: vLLM
+     * `structured_outputs.regex` (>= 0.10.2) or `guided_regex` (older; the version is read from `/version`
+     * once), SGLang `regex`, LMDeploy `response_format: {type: 'regex_schema'}`, llama.cpp a GBNF `grammar`.
+     * A field name forces it. Ollama and openai-compatible cannot be constrained: said once at start.
+     */
+    constrainFormat: z
+      .union([z.boolean(), z.enum(['structured_outputs', 'guided_regex', 'regex', 'regex_schema', 'grammar'])])
+      .default(false),
+    /**
+     * Check the server once before the first request: reachable, healthy, the model served (default true).
+     * A wrong URL, model or key fails every row at once with one message; a loading server is waited for.
+     */
+    checkReady: z.boolean().default(true),
+    /** How long the readiness check waits for a server that is starting or loading its model, in ms (default 120 000). */
+    readyTimeoutMs: positiveInt.default(120_000),
+    /**
+     * Most images one request may carry (vLLM `--limit-mm-per-prompt '{"image":N}'`; the presets say 8):
+     * checked before sending, naming the count (k-shot examples add images).
+     */
+    maxImagesPerPrompt: positiveInt.optional(),
+    /**
+     * Ollama: the context length (`options.num_ctx`). The provider sends `truncate: false`, so a prompt that
+     * does not fit is an error instead of Ollama dropping messages from the front (the main image first); with
+     * numCtx set the prompt is also estimated before sending.
+     */
+    numCtx: positiveInt.optional(),
     /** extraBody (merged into the request body last: backend-specific parameters), requestsPerMinute, tokensPerMinute. */
     ...requestOptions,
     /** Mode for every call (else `vars.mode`, else the prompt's PFA anchors). */
@@ -71,11 +121,17 @@ export const QwenLocalConfigSchema = z
         path: ['model'],
         message: "backend 'openai-compatible' needs model (the served model name)",
       });
-    if ((c.minPixels !== undefined || c.maxPixels !== undefined) && c.backend !== 'vllm')
+    if ((c.minPixels !== undefined || c.maxPixels !== undefined) && c.backend !== 'vllm' && c.backend !== 'lmdeploy')
       ctx.addIssue({
         code: 'custom',
         path: [c.minPixels !== undefined ? 'minPixels' : 'maxPixels'],
-        message: `minPixels/maxPixels are sent as vLLM mm_processor_kwargs; backend '${c.backend}' does not take them. Resize images in the prompt instead (@mmre/pfa minPixels/maxPixels)`,
+        message: `minPixels/maxPixels pin the server's resize (vLLM mm_processor_kwargs, LMDeploy image_url); backend '${c.backend}' takes none. Set the resolution in the prompt instead (@mmre/pfa minPixels/maxPixels or MMRE_MIN_PIXELS/MMRE_MAX_PIXELS)`,
+      });
+    if (c.numCtx !== undefined && c.backend !== 'ollama')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['numCtx'],
+        message: "numCtx is Ollama's options.num_ctx; use it with backend 'ollama'",
       });
     if (c.minPixels !== undefined && c.maxPixels !== undefined && c.minPixels > c.maxPixels)
       ctx.addIssue({
@@ -83,17 +139,12 @@ export const QwenLocalConfigSchema = z
         path: ['minPixels'],
         message: `minPixels (${c.minPixels}) must not exceed maxPixels (${c.maxPixels})`,
       });
-    if (c.constrainFormat !== false && c.backend !== 'vllm' && c.backend !== 'sglang')
+    const field = c.constrainFormat;
+    if (typeof field === 'string' && FIELD_BACKEND[field] !== c.backend)
       ctx.addIssue({
         code: 'custom',
         path: ['constrainFormat'],
-        message: `constrainFormat sends a regex (vLLM structured_outputs/guided_regex, SGLang regex); backend '${c.backend}' has no regex constraint. Remove it or use vllm/sglang`,
-      });
-    if (c.constrainFormat === 'guided_regex' && c.backend !== 'vllm')
-      ctx.addIssue({
-        code: 'custom',
-        path: ['constrainFormat'],
-        message: "'guided_regex' is a vLLM parameter; use true on sglang",
+        message: `'${field}' is a ${FIELD_BACKEND[field]} field; backend '${c.backend}' ${c.backend === 'ollama' || c.backend === 'openai-compatible' ? 'has no regex or grammar constraint' : `takes ${BACKEND_FIELD[c.backend]}`}: use true (the backend's own field)`,
       });
   });
 

@@ -12,7 +12,10 @@ import { QwenLocalProvider } from './provider.js';
  * server-side request ids show none was lost or answered twice.
  */
 async function run(config: QwenLocalConfigInput, n: number) {
-  const provider = new QwenLocalProvider({ config }, { random: mulberry32(11), backoff: { baseMs: 40, maxMs: 400 } });
+  const provider = new QwenLocalProvider(
+    { config: { checkReady: false, ...config } },
+    { random: mulberry32(11), backoff: { baseMs: 40, maxMs: 400 } },
+  );
   const template = await buildChatPrompt({ mode: 'joint', segments: 2, text: 'PLACEHOLDER visited Paris' });
   try {
     const results = await Promise.all(

@@ -1,10 +1,13 @@
 import type { AnswerEntity, AnswerPair, Mode } from '@mmre/core';
 import { formatAnswer, LABELS, MODES } from '@mmre/core';
+import { compileGbnf } from '@mmre/provider-testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pfaRegex } from './grammar.js';
+import { pfaGbnf, pfaRegex } from './grammar.js';
 
 const full = (mode: Mode, ids?: string[]) => new RegExp(`^(?:${pfaRegex(mode, ids ? { segmentIds: ids } : {})})$`, 'u');
+// the GBNF of the same description, compiled the way the llama.cpp peer reads a `grammar`
+const gbnf = (mode: Mode, ids?: string[]) => compileGbnf(pfaGbnf(mode, ids ? { segmentIds: ids } : {}));
 
 const text = fc.string({ minLength: 1, maxLength: 30 }).filter((s) => !/[;\n\r]/.test(s) && s.trim() === s && s !== '');
 const summary = fc.string({ minLength: 1, maxLength: 80 }).filter((s) => !/[\n\r]/.test(s) && s.trim() !== '');
@@ -25,11 +28,13 @@ describe('pfaRegex', () => {
     it(`matches every formatAnswer output in mode ${mode} (property)`, () => {
       const re = full(mode, ids);
       const loose = full(mode);
+      const g = gbnf(mode, ids);
       fc.assert(
         fc.property(answer(ids), (a) => {
           const out = formatAnswer(a as { summary: string; entities: AnswerEntity[]; pairs: AnswerPair[] }, mode);
           expect(re.test(out), out).toBe(true);
           expect(loose.test(out), out).toBe(true);
+          expect(g.test(out), out).toBe(true);
         }),
         { numRuns: 300 },
       );
@@ -80,6 +85,9 @@ describe('pfaRegex', () => {
       '',
     ];
     for (const b of bad) expect(joint.test(b), b).toBe(false);
+    const jointG = gbnf('joint', ['a', 'b']);
+    expect(jointG.test(ok)).toBe(true);
+    for (const b of bad) expect(jointG.test(b), `gbnf: ${b}`).toBe(false);
     expect(full('summary').test(ok)).toBe(false);
     expect(full('mner').test(ok)).toBe(false);
     expect(full('summary').test('Task 1 Answer: A dog.')).toBe(true);
@@ -93,5 +101,13 @@ describe('pfaRegex', () => {
       expect(src).not.toMatch(/[*+?]\?/); // no lazy quantifiers
       expect(src).not.toMatch(/\\[1-9]/); // no backreferences
     }
+  });
+
+  it('the GBNF has one rule per named part and a root, in llama.cpp syntax', () => {
+    const g = pfaGbnf('joint', { segmentIds: ['a', 'b'] });
+    expect(g.split('\n')[0]).toMatch(/^root ::= task1 "\\n" task2$/);
+    for (const r of ['task1', 'task2', 'label', 'entity', 'mapping', 'pair', 'key', 'value', 'str', 'segment'])
+      expect(g).toMatch(new RegExp(`^${r} ::= `, 'm'));
+    expect(() => compileGbnf('root ::= "a" (')).toThrow(/missing \)|unexpected/);
   });
 });

@@ -16,7 +16,7 @@ let vllm: Peer;
 let ollama: Peer;
 const providers: QwenLocalProvider[] = [];
 const make = (config: QwenLocalConfigInput) => {
-  const p = new QwenLocalProvider({ config });
+  const p = new QwenLocalProvider({ config: { checkReady: false, ...config } });
   providers.push(p);
   return p;
 };

@@ -9,9 +9,17 @@ export {
   QwenLocalConfigSchema,
 } from './config.js';
 export type { GrammarOptions } from './grammar.js';
-export { escapeRegex, pfaRegex } from './grammar.js';
+export { escapeRegex, pfaGbnf, pfaRegex } from './grammar.js';
 export type { OllamaMessage } from './ollama.js';
 export { toOllamaMessages } from './ollama.js';
-export type { CallContext, ProviderInternals, ProviderOptions } from './provider.js';
-export { QwenLocalProvider, readOllamaChat } from './provider.js';
+export type {
+  CallContext,
+  ConstraintField,
+  ProviderInternals,
+  ProviderOptions,
+  ResolutionRecord,
+} from './provider.js';
+export { imageBoundsOf, QwenLocalProvider, readOllamaChat } from './provider.js';
+export type { ReadyOptions, ReadyResult } from './readiness.js';
+export { checkLocalServer, versionAtLeast } from './readiness.js';
 export default QwenLocalProvider;

@@ -8,28 +8,26 @@ export interface OllamaMessage {
 }
 
 /**
- * Converts OpenAI-style messages to Ollama's native `/api/chat` messages. Ollama attaches images to
- * a message (`images`: raw base64, no `data:` prefix) rather than placing them inside the text, so
- * to keep the PFA order (main image, `Segment a:`, segment a, …, instruction) each image goes into
- * its own message with empty content, and the text parts around it become their own messages of the
- * same role, in order. Consecutive text parts are joined with a newline. Remote image URLs are
- * refused: Ollama needs the bytes inline.
+ * Converts OpenAI-style messages to Ollama's native `/api/chat` messages, one for one. Ollama attaches a
+ * message's images in an `images` list (raw base64, no `data:` prefix) and places them where the content
+ * says `[img]`, in order (server/prompt.go:116-121; without placeholders they would all go in front of the
+ * text). So each message keeps the PFA order — main image, `Segment a:`, segment a, …, instruction — as one
+ * content with an `[img]` at each image's place, the parts joined by newlines. One message per turn also
+ * keeps Ollama's truncation (which drops whole messages from the front, server/prompt.go:35-67) from
+ * removing the main image alone. Remote image URLs are refused: Ollama needs the bytes inline.
  */
 export function toOllamaMessages(messages: readonly ChatMessage[]): OllamaMessage[] {
-  const out: OllamaMessage[] = [];
-  messages.forEach((m, i) => {
-    if (typeof m.content === 'string') {
-      out.push({ role: m.role, content: m.content });
-      return;
-    }
-    let text: string[] = [];
-    const flush = () => {
-      if (text.length) out.push({ role: m.role, content: text.join('\n') });
-      text = [];
-    };
+  return messages.map((m, i) => {
+    if (typeof m.content === 'string') return { role: m.role, content: m.content };
+    const parts: string[] = [];
+    const images: string[] = [];
     m.content.forEach((p, j) => {
       if (p.type === 'text') {
-        text.push(p.text);
+        if (p.text.includes('[img]'))
+          throw new PromptError(
+            `messages[${i}].content[${j}]: the text contains "[img]", Ollama's image placeholder; it would take an image's place`,
+          );
+        parts.push(p.text);
         return;
       }
       const url = imageUrlOf(p);
@@ -38,10 +36,11 @@ export function toOllamaMessages(messages: readonly ChatMessage[]): OllamaMessag
         throw new PromptError(
           `messages[${i}].content[${j}]: Ollama needs inline images (data:image/...;base64,...); got ${url.slice(0, 40)}`,
         );
-      flush();
-      out.push({ role: m.role, content: '', images: [(match[1] as string).replace(/\s+/g, '')] });
+      parts.push('[img]');
+      images.push((match[1] as string).replace(/\s+/g, ''));
     });
-    flush();
+    const out: OllamaMessage = { role: m.role, content: parts.join('\n') };
+    if (images.length) out.images = images;
+    return out;
   });
-  return out;
 }

@@ -7,7 +7,9 @@ import { QwenLocalProvider } from './provider.js';
 
 const providers: QwenLocalProvider[] = [];
 function make(config: QwenLocalConfigInput, id?: string): QwenLocalProvider {
-  const p = new QwenLocalProvider(id ? { id, config } : { config }, { random: mulberry32(3) });
+  // request counts below are chat requests: the readiness check (tested in readiness.test.ts) is off
+  const c = { checkReady: false, ...config };
+  const p = new QwenLocalProvider(id ? { id, config: c } : { config: c }, { random: mulberry32(3) });
   providers.push(p);
   return p;
 }
@@ -49,9 +51,13 @@ describe('config validation', () => {
     expect(() => new QwenLocalProvider({ config: { backend: 'sglang', minPixels: 1000 } })).toThrow(
       /config\.minPixels: .*mm_processor_kwargs/,
     );
-    expect(() => new QwenLocalProvider({ config: { backend: 'ollama', constrainFormat: true } })).toThrow(
-      /config\.constrainFormat/,
+    expect(() => new QwenLocalProvider({ config: { backend: 'ollama', constrainFormat: 'regex' } })).toThrow(
+      /config\.constrainFormat: 'regex' is a sglang field; backend 'ollama' has no regex or grammar constraint/,
     );
+    expect(() => new QwenLocalProvider({ config: { backend: 'sglang', constrainFormat: 'grammar' } })).toThrow(
+      /'grammar' is a llamacpp field; backend 'sglang' takes 'regex'/,
+    );
+    expect(() => new QwenLocalProvider({ config: { backend: 'vllm', numCtx: 4096 } })).toThrow(/config\.numCtx/);
     expect(() => new QwenLocalProvider({ config: { minPixels: 9, maxPixels: 3 } })).toThrow(/minPixels \(9\)/);
     expect(() => new QwenLocalProvider({ config: { baseUrl: 'http://a/v1', baseUrls: ['http://b/v1'] } })).toThrow(
       /not both/,
@@ -240,7 +246,7 @@ describe('other OpenAI-compatible backends against the peer', () => {
 });
 
 describe('Ollama backend against the native peer', () => {
-  it('sends raw base64 images, one per message, in PFA order, with stream false', async () => {
+  it('sends raw base64 images in one message with [img] at their places, truncate false, stream false', async () => {
     const p = make({ backend: 'ollama', baseUrl: ollama.url, maxTokens: 300, seed: 1 });
     const r = await p.callApi(joint, vars());
     expect(r.error).toBeUndefined();
@@ -248,15 +254,26 @@ describe('Ollama backend against the native peer', () => {
     expect(r.tokenUsage?.total).toBeGreaterThan(0);
     const body = lastBody(ollama) as {
       stream: boolean;
+      truncate: boolean;
       options: Record<string, unknown>;
       messages: { role: string; content: string; images?: string[] }[];
     };
     expect(body.stream).toBe(false);
+    expect(body.truncate).toBe(false);
     expect(body.options).toEqual({ temperature: 0, num_predict: 300, seed: 1 });
-    const shape = body.messages.map((m) => (m.images ? `img(${m.images.length})` : m.content.split('\n')[0]));
-    expect(shape.slice(0, 5)).toEqual(['img(1)', 'Segment a:', 'img(1)', 'Segment b:', 'img(1)']);
-    expect(body.messages).toHaveLength(6);
-    for (const m of body.messages) for (const im of m.images ?? []) expect(im.startsWith('data:')).toBe(false);
+    expect(body.messages).toHaveLength(1);
+    const [m] = body.messages;
+    expect(m?.images).toHaveLength(3);
+    expect(m?.content.split('\n').slice(0, 5)).toEqual(['[img]', 'Segment a:', '[img]', 'Segment b:', '[img]']);
+    for (const im of m?.images ?? []) expect(im.startsWith('data:')).toBe(false);
+    // what Ollama's template sees: each image at its place, main image first (server/prompt.go:116-121)
+    expect(ollama.requests.at(-1)?.prompt?.split('\n').slice(0, 5)).toEqual([
+      '[img-0]',
+      'Segment a:',
+      '[img-1]',
+      'Segment b:',
+      '[img-2]',
+    ]);
   });
   it('reports an unknown model with Ollama’s message', async () => {
     const r = await make({ backend: 'ollama', baseUrl: ollama.url, model: 'llava' }).callApi(joint, vars());

@@ -1,5 +1,6 @@
 import type { Mode } from '@mmre/core';
-import { modeOf, segmentIdsOfVars } from '@mmre/core';
+import { modeOf, pfaGbnf, pfaRegex, segmentIdsOfVars } from '@mmre/core';
+import { isImageRef, parseImageRef } from '@mmre/images';
 import type {
   CallContext,
   ChatRequest,
@@ -12,6 +13,8 @@ import {
   BadAnswerError,
   type ChatMessage,
   estimateRequestTokens,
+  type HttpTransport,
+  imageUrlOf,
   OpenAIChatClient,
   openAIChatBody,
   PromptError,
@@ -22,8 +25,66 @@ import {
 } from '@mmre/provider-transport';
 import type { LocalBackend, QwenLocalConfig } from './config.js';
 import { DEFAULT_BASE_URLS, DEFAULT_MODELS, LOCAL_CONFIG_KEYS, QwenLocalConfigSchema } from './config.js';
-import { pfaRegex } from './grammar.js';
 import { toOllamaMessages } from './ollama.js';
+import { checkLocalServer, versionAtLeast } from './readiness.js';
+
+/** The image bounds a row's images were made with, and where the provider sent them. */
+export interface ResolutionRecord {
+  minPixels: number;
+  maxPixels: number;
+  factor: number;
+  /** How the server got them: `mm_processor_kwargs` (vLLM), `image_url` (LMDeploy), or `none` (it takes none). */
+  sentAs: 'mm_processor_kwargs' | 'image_url' | 'none';
+}
+
+/** The constraint field of each backend (`constrainFormat: true`); vLLM's is chosen by version at readiness. */
+export type ConstraintField = 'structured_outputs' | 'guided_regex' | 'regex' | 'regex_schema' | 'grammar';
+const BACKEND_CONSTRAINT: Readonly<Partial<Record<LocalBackend, ConstraintField>>> = Object.freeze({
+  vllm: 'structured_outputs',
+  sglang: 'regex',
+  lmdeploy: 'regex_schema',
+  llamacpp: 'grammar',
+});
+
+/** The bounds of the images of a prompt: from its image references, else from the PFA row config. */
+export function imageBoundsOf(
+  messages: readonly ChatMessage[],
+  promptConfig?: unknown,
+): { minPixels: number; maxPixels: number; factor: number } | undefined {
+  let found: { minPixels: number; maxPixels: number; factor: number } | undefined;
+  for (const m of messages) {
+    if (typeof m.content === 'string') continue;
+    for (const p of m.content) {
+      if (p.type !== 'image_url') continue;
+      const url = imageUrlOf(p);
+      if (!isImageRef(url)) continue;
+      const s = parseImageRef(url).settings;
+      const b = { minPixels: s.minPixels, maxPixels: s.maxPixels, factor: s.factor };
+      if (found && (found.minPixels !== b.minPixels || found.maxPixels !== b.maxPixels || found.factor !== b.factor))
+        throw new PromptError(
+          `the prompt's images were made with different bounds (${found.minPixels}–${found.maxPixels} and ${b.minPixels}–${b.maxPixels} px): one request has one resolution`,
+        );
+      found = b;
+    }
+  }
+  if (found) return found;
+  const image = (promptConfig as { mmre?: { image?: { minPixels?: unknown; maxPixels?: unknown; factor?: unknown } } })
+    ?.mmre?.image;
+  if (typeof image?.minPixels === 'number' && typeof image.maxPixels === 'number')
+    return {
+      minPixels: image.minPixels,
+      maxPixels: image.maxPixels,
+      factor: typeof image.factor === 'number' ? image.factor : 28,
+    };
+  return undefined;
+}
+
+function countImages(messages: readonly ChatMessage[]): number {
+  let n = 0;
+  for (const m of messages)
+    if (typeof m.content !== 'string') for (const p of m.content) if (p.type === 'image_url') n++;
+  return n;
+}
 
 /** promptfoo's provider options, call context, and test hooks: the shared ones of @mmre/provider-transport. */
 export type { CallContext, ProviderInternals, ProviderOptions } from '@mmre/provider-transport';
@@ -45,12 +106,18 @@ export class QwenLocalProvider {
   readonly baseUrls: readonly string[];
   private readonly providerId: string;
   private readonly chat: OpenAIChatClient;
+  /** The constraint field sent; for vLLM with `constrainFormat: true`, set from `/version` at readiness. */
+  private constraintField: ConstraintField | undefined;
   label?: string;
 
   constructor(options: ProviderOptions = {}, internals: ProviderInternals = {}) {
     const c = parseProviderConfig('QwenLocalProvider', QwenLocalConfigSchema, options.config, LOCAL_CONFIG_KEYS);
-    this.config = c;
+    // Ollama runs one generation at a time unless OLLAMA_NUM_PARALLEL says otherwise (envconfig/config.go:275):
+    // more in flight only queue inside Ollama and hit timeoutMs. Its default here is 1; raise both together.
+    const raw = options.config as { maxConcurrency?: unknown } | undefined;
+    this.config = c.backend === 'ollama' && raw?.maxConcurrency === undefined ? { ...c, maxConcurrency: 1 } : c;
     this.backend = c.backend;
+    this.constraintField = c.constrainFormat === true ? BACKEND_CONSTRAINT[c.backend] : c.constrainFormat || undefined;
     this.model = (c.model ?? DEFAULT_MODELS[c.backend]) as string;
     this.baseUrls = c.baseUrls ?? [c.baseUrl ?? (DEFAULT_BASE_URLS[c.backend] as string)];
     let key: string | undefined;
@@ -67,8 +134,9 @@ export class QwenLocalProvider {
       name: 'QwenLocalProvider',
       cacheName: 'qwen-local',
       baseUrls: this.baseUrls,
-      config: c,
+      config: this.config,
       headers: key ? { authorization: `Bearer ${key}` } : {},
+      ...(c.checkReady ? { ready: (t: HttpTransport) => this.checkReady(t, internals) } : {}),
       secrets: [key],
       cacheParts: { backend: this.backend, model: this.model },
       ...(c.backend === 'ollama' ? { read: readOllamaChat, usedTokens: ollamaUsedTokens } : {}),
@@ -80,6 +148,34 @@ export class QwenLocalProvider {
     return this.providerId;
   }
 
+  /** The readiness check (see readiness.ts); for vLLM it also picks the constraint field by version. */
+  private async checkReady(t: HttpTransport, internals: ProviderInternals): Promise<string[]> {
+    const c = this.config;
+    const r = await checkLocalServer(t, {
+      backend: this.backend,
+      model: this.model,
+      readyTimeoutMs: c.readyTimeoutMs,
+      ...(internals.clock ? { clock: internals.clock } : {}),
+    });
+    const notes = [...r.notes];
+    if (this.backend === 'vllm' && c.constrainFormat === true) {
+      if (r.version === undefined)
+        notes.push(
+          'vLLM did not report its version (GET /version): constrainFormat sends structured_outputs.regex, which vLLM < 0.10.2 ignores',
+        );
+      else this.constraintField = versionAtLeast(r.version, '0.10.2') ? 'structured_outputs' : 'guided_regex';
+    }
+    if (c.constrainFormat !== false && (this.backend === 'ollama' || this.backend === 'openai-compatible'))
+      notes.push(
+        `constrainFormat: backend '${this.backend}' has no regex or grammar constraint; answers are NOT constrained (the parser still reads them)`,
+      );
+    if (c.pinResolution && (this.backend === 'sglang' || this.backend === 'llamacpp' || this.backend === 'ollama'))
+      notes.push(
+        `backend '${this.backend}' takes no per-request image bounds: the prompt's images (already resized to the 28-px grid) are kept as they are only while the server's own min/max pixels contain them (Qwen2.5-VL's defaults 3136–12845056 do); start the server with no narrower bounds`,
+      );
+    return notes;
+  }
+
   toString(): string {
     return `[QwenLocalProvider ${this.providerId}]`;
   }
@@ -89,44 +185,140 @@ export class QwenLocalProvider {
    * a key): images as the prompt carries them, for Ollama too (its wire form is made by {@link wireRequest}).
    * `segmentIds` (from `vars.segments`) are the keys the format constraint allows.
    */
-  buildRequest(prompt: string, mode: Mode | null, segmentIds?: readonly string[] | null): ChatRequest {
+  buildRequest(
+    prompt: string,
+    mode: Mode | null,
+    segmentIds?: readonly string[] | null,
+    promptConfig?: unknown,
+  ): ChatRequest {
     const c = this.config;
     const messages = parsePrompt(prompt);
     const estimatedTokens = estimateRequestTokens(messages, c.maxTokens);
+    const images = countImages(messages);
+    if (c.maxImagesPerPrompt !== undefined && images > c.maxImagesPerPrompt)
+      throw new PromptError(
+        `the prompt has ${images} images, more than maxImagesPerPrompt (${c.maxImagesPerPrompt}, the server's --limit-mm-per-prompt): start the server with a higher limit and raise maxImagesPerPrompt with it, or use fewer k-shot examples or segments`,
+      );
+    const bounds = this.resolutionOf(messages, promptConfig);
     if (c.backend === 'ollama') {
       const options: Record<string, unknown> = { temperature: c.temperature, num_predict: c.maxTokens };
       if (c.topP !== undefined) options.top_p = c.topP;
       if (c.seed !== undefined) options.seed = c.seed;
+      if (c.numCtx !== undefined) {
+        options.num_ctx = c.numCtx;
+        // An upper estimate: each image at most maxPixels / 28² tokens (Qwen2.5-VL), 1 token per 4 characters.
+        const perImage = Math.ceil((bounds?.maxPixels ?? 1280 * 28 * 28) / (28 * 28));
+        const need = estimateRequestTokens(messages, c.maxTokens, perImage);
+        if (need > c.numCtx)
+          throw new PromptError(
+            `the prompt may need up to ${need} tokens (${images} images × ≤${perImage} + text + maxTokens ${c.maxTokens}), more than numCtx (${c.numCtx}); Ollama would drop messages from the front, the main image first. Raise numCtx (and the server's OLLAMA_CONTEXT_LENGTH) or lower maxPixels`,
+          );
+      }
       return {
         path: '/api/chat',
-        body: { model: this.model, messages, stream: false, options, ...c.extraBody },
+        // truncate: false — a prompt that does not fit is an error, never silently cut from the front
+        // (Ollama's default truncation, server/prompt.go:35-67; the flag: api/types.go:111-113).
+        body: { model: this.model, messages, stream: false, options, truncate: false, ...c.extraBody },
         estimatedTokens,
       };
     }
     const body = openAIChatBody(this.model, messages, c);
-    if (c.minPixels !== undefined || c.maxPixels !== undefined) {
-      const k: Record<string, number> = {};
-      if (c.minPixels !== undefined) k.min_pixels = c.minPixels;
-      if (c.maxPixels !== undefined) k.max_pixels = c.maxPixels;
-      body.mm_processor_kwargs = k;
-    }
-    if (c.constrainFormat !== false) {
+    if (bounds && c.pinResolution && c.backend === 'vllm')
+      body.mm_processor_kwargs = { min_pixels: bounds.minPixels, max_pixels: bounds.maxPixels };
+    const field = this.constraintField;
+    if (field) {
       if (!mode)
         throw new PromptError(
           'constrainFormat needs the mode of the prompt: set config.mode or vars.mode, or use the @mmre/pfa prompts (they set vars.mode)',
         );
-      const regex = pfaRegex(mode, segmentIds ? { segmentIds } : {});
-      if (c.backend === 'sglang') body.regex = regex;
-      else if (c.constrainFormat === 'guided_regex') body.guided_regex = regex;
-      else body.structured_outputs = { regex };
+      const o = segmentIds ? { segmentIds } : {};
+      if (field === 'grammar') body.grammar = pfaGbnf(mode, o);
+      else {
+        const regex = pfaRegex(mode, o);
+        if (field === 'regex') body.regex = regex;
+        else if (field === 'regex_schema') body.response_format = { type: 'regex_schema', regex_schema: regex };
+        else if (field === 'guided_regex') body.guided_regex = regex;
+        else body.structured_outputs = { regex };
+      }
     }
     Object.assign(body, c.extraBody);
     return { path: '/chat/completions', body, estimatedTokens };
   }
 
+  /**
+   * The bounds of the prompt's images (one source: the prompt's image settings), checked against the deprecated
+   * config pins; undefined when the prompt carries no reference and no PFA row config.
+   */
+  private resolutionOf(messages: readonly ChatMessage[], promptConfig: unknown) {
+    const c = this.config;
+    const bounds = imageBoundsOf(messages, promptConfig);
+    const pinned = c.minPixels !== undefined || c.maxPixels !== undefined;
+    if (!pinned) return bounds;
+    if (!bounds) return { minPixels: c.minPixels ?? 3136, maxPixels: c.maxPixels ?? 12_845_056, factor: 28 };
+    if (
+      (c.minPixels ?? bounds.minPixels) !== bounds.minPixels ||
+      (c.maxPixels ?? bounds.maxPixels) !== bounds.maxPixels
+    )
+      throw new PromptError(
+        `config.minPixels/maxPixels (${c.minPixels ?? '-'}–${c.maxPixels ?? '-'}) differ from the bounds the prompt's images were made with (${bounds.minPixels}–${bounds.maxPixels}): the server would resize them a second time. One resolution: remove config.minPixels/maxPixels (the provider sends the prompt's bounds) or set MMRE_MIN_PIXELS/MMRE_MAX_PIXELS`,
+      );
+    return bounds;
+  }
+
+  /** What the row records about the resolution (metadata.resolution). */
+  private resolutionRecord(messages: readonly ChatMessage[], promptConfig: unknown): ResolutionRecord | undefined {
+    let b: { minPixels: number; maxPixels: number; factor: number } | undefined;
+    try {
+      b = this.resolutionOf(messages, promptConfig);
+    } catch {
+      return undefined;
+    }
+    if (!b) return undefined;
+    const sentAs =
+      this.config.pinResolution && this.backend === 'vllm'
+        ? 'mm_processor_kwargs'
+        : this.config.pinResolution && this.backend === 'lmdeploy'
+          ? 'image_url'
+          : 'none';
+    return { ...b, sentAs };
+  }
+
   /** The request as sent: image references resolved to data URLs; for Ollama, its native messages. */
   async wireRequest(req: ChatRequest): Promise<ChatRequest> {
-    const resolved = await resolveRequestImages(req);
+    let resolved = await resolveRequestImages(req);
+    // vLLM older than 0.10.2 (read at readiness) takes guided_regex; the cached form says structured_outputs.
+    const so = resolved.body.structured_outputs as { regex?: string } | undefined;
+    if (this.constraintField === 'guided_regex' && so?.regex !== undefined) {
+      const { structured_outputs: _so, ...rest } = resolved.body;
+      resolved = {
+        path: resolved.path,
+        body: { ...rest, guided_regex: so.regex },
+        estimatedTokens: resolved.estimatedTokens,
+      };
+    }
+    if (this.backend === 'lmdeploy' && this.config.pinResolution) {
+      // LMDeploy's Qwen2-VL reads min_pixels/max_pixels next to each image's url (lmdeploy/vl/model/qwen2.py:22).
+      const bounds = imageBoundsOf(req.body.messages as ChatMessage[]);
+      if (bounds) {
+        const messages = (resolved.body.messages as ChatMessage[]).map((m) =>
+          typeof m.content === 'string'
+            ? m
+            : {
+                ...m,
+                content: m.content.map((p) =>
+                  p.type === 'image_url'
+                    ? {
+                        ...p,
+                        image_url: { url: imageUrlOf(p), min_pixels: bounds.minPixels, max_pixels: bounds.maxPixels },
+                      }
+                    : p,
+                ),
+              },
+        );
+        const { payload: _p, ...rest } = resolved;
+        resolved = { ...rest, body: { ...resolved.body, messages } };
+      }
+    }
     if (this.backend !== 'ollama') return resolved;
     const messages = resolved.body.messages as ChatMessage[];
     return { ...resolved, body: { ...resolved.body, messages: toOllamaMessages(messages) } };
@@ -144,12 +336,18 @@ export class QwenLocalProvider {
   ): Promise<ProviderResponse> {
     const vars = context?.vars as Record<string, unknown> | undefined;
     const mode = modeOf(this.config.mode, vars?.mode);
+    const promptConfig = context?.prompt?.config;
+    let resolution: ResolutionRecord | undefined;
     return this.chat.call({
       context,
       signal: callOptions?.abortSignal,
-      prepare: () => this.buildRequest(prompt, mode, segmentIdsOfVars(vars)),
+      prepare: () => {
+        const req = this.buildRequest(prompt, mode, segmentIdsOfVars(vars), promptConfig);
+        resolution = this.resolutionRecord(req.body.messages as ChatMessage[], promptConfig);
+        return req;
+      },
       send: (req) => this.wireRequest(req),
-      metadata: () => ({ backend: this.backend, model: this.model, mode }),
+      metadata: () => ({ backend: this.backend, model: this.model, mode, ...(resolution ? { resolution } : {}) }),
     });
   }
 
