@@ -29,8 +29,9 @@ export interface OllamaPeerOptions extends PeerOptions {
  *   when it has none (server/prompt.go:116-121);
  * - when the prompt does not fit num_ctx, whole messages are dropped from the FRONT until it does, the last
  *   one always kept (server/prompt.go:35-67; images counted as 768 tokens each, prompt.go:30), unless the
- *   request sets `truncate: false` (api/types.go:111-113, routes.go:2695): then a 400
- *   "the input length exceeds the context length". The request record names the images that survived.
+ *   request sets `truncate: false` (api/types.go:111-113, routes.go:2695); a prompt that still does not fit
+ *   (one message, or truncate false) is a 400 "the prompt is longer than the context length currently available
+ *   to the model; …" (llm/llama_server.go:281-300). The request record names the images that survived.
  */
 export function ollamaProtocol(options: OllamaPeerOptions): Protocol {
   const maxImages = options.maxImagesPerPrompt ?? 8;
@@ -121,7 +122,12 @@ export function ollamaProtocol(options: OllamaPeerOptions): Protocol {
         perMessage.slice(i).reduce((n, m) => n + Math.ceil(m.text.length / 4) + 768 * m.images, 0);
       let first = 0;
       while (first < perMessage.length - 1 && tokensFrom(first) > numCtx) first++;
-      if (first > 0 && b.truncate === false) throw new PeerError(400, 'the input length exceeds the context length');
+      // What does not fit after that (or with truncate: false) is refused by the runner (llm/llama_server.go:281-300).
+      if ((first > 0 && b.truncate === false) || tokensFrom(first) > numCtx)
+        throw new PeerError(
+          400,
+          'the prompt is longer than the context length currently available to the model; shorten the prompt, adjust the context length in settings, or use a model with a longer context length',
+        );
       // The images of the kept messages, placed at each [img] of their text (prompt.go:116-121).
       let imageIndex = perMessage.slice(0, first).reduce((n, m) => n + m.images, 0);
       const images: DecodedImage[] = all.slice(imageIndex);
