@@ -195,6 +195,42 @@ describe('bad bytes get named', () => {
     expect((await buildTests({ dataset: dir }, {}, [])).tests).toHaveLength(2);
   });
 
+  it('the converters: a BOM in a LLaVA JSON file is accepted; a non-UTF-8 byte in GMNER CoNLL text is named by line and column', async () => {
+    const { convertLlava } = await import('./adapters/llava.js');
+    const { convertGmner } = await import('./gmner/convert.js');
+    const src = join(root, 'llava-bom');
+    await mkdir(src, { recursive: true });
+    const record = {
+      id: 'm1',
+      image: ['m1.jpg'],
+      conversations: [
+        { from: 'human', value: '<image>\nText: Paris in spring' },
+        { from: 'gpt', value: 'Task 2 Answer: NER: :location;Paris image-entity pair: {}' },
+      ],
+    };
+    await writeFile(join(src, 'test.json'), `\uFEFF${JSON.stringify([record])}`);
+    const llava = await convertLlava({ input: join(src, 'test.json'), images: null, out: join(root, 'llava-bom-out') });
+    expect(llava.written).toBe(1);
+    expect(llava.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+
+    const gmner = join(root, 'gmner-latin1');
+    await mkdir(join(gmner, 'txt'), { recursive: true });
+    await mkdir(join(gmner, 'xml'), { recursive: true });
+    const conll = Buffer.concat([
+      Buffer.from('IMGID:1\nParis\tB-LOC\n\nIMGID:2\nCaf'),
+      Buffer.from([0xe9]),
+      Buffer.from('\tB-ORG\nin\tO\n\n'),
+    ]);
+    await writeFile(join(gmner, 'txt', 'test.txt'), conll);
+    const r = await convertGmner({ root: gmner, out: join(root, 'gmner-latin1-out') });
+    const enc = r.diagnostics.find((d) => d.code === 'encoding');
+    expect(enc).toMatchObject({ severity: 'error', line: 5 });
+    expect(enc?.message).toMatch(
+      /test\.txt:5: not UTF-8: byte 0xe9 at line 5, column 4; .*fix: re-save the file as UTF-8/,
+    );
+    expect(r.written).toBe(2); // the rest goes on
+  });
+
   it('bytes that are not UTF-8 are named by line and column, in samples.jsonl and dataset.json', async () => {
     const line2 = Buffer.from(JSON.stringify({ ...good('l2'), text: 'Caf\u0000' }).replace('\\u0000', 'X'));
     const at = line2.indexOf('CafX');

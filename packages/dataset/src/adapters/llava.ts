@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import {
   canonicalLabel,
@@ -14,6 +13,7 @@ import { z } from 'zod';
 import type { DatasetDiagnostic } from '../diagnostics.js';
 import { zodDiagnostics } from '../issues.js';
 import { writeDataset } from '../store.js';
+import { readTextFile } from '../text.js';
 import { copyGuards, copyImage, mapOrdered, type ProgressFn } from './common.js';
 import type { ConvertResult } from './jsonl.js';
 
@@ -90,8 +90,13 @@ function splitFromName(file: string): string {
   return 'test';
 }
 
-async function readRecords(input: string): Promise<{ value: unknown; line: number }[]> {
-  const text = await readFile(input, 'utf8');
+async function readRecords(
+  input: string,
+  diagnostics: DatasetDiagnostic[],
+): Promise<{ value: unknown; line: number }[]> {
+  // UTF-8 with an optional BOM; a byte that is not UTF-8 is named (line, column)
+  const { text, diagnostic } = await readTextFile(input);
+  if (diagnostic) diagnostics.push(diagnostic);
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[')) {
     let data: unknown;
@@ -126,9 +131,9 @@ async function readRecords(input: string): Promise<{ value: unknown; line: numbe
  */
 export async function convertLlava(options: ConvertLlavaOptions): Promise<ConvertResult> {
   const { input, out } = options;
-  const records = await readRecords(input);
-  const defaultSplit = options.split ?? splitFromName(input);
   const diagnostics: DatasetDiagnostic[] = [];
+  const records = await readRecords(input, diagnostics);
+  const defaultSplit = options.split ?? splitFromName(input);
   const seen = new Map<string, number>();
   let skipped = 0;
   let guards: ReturnType<typeof copyGuards> | undefined;

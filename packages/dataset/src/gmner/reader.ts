@@ -1,7 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Sample } from '@mmre/core';
 import type { DatasetDiagnostic } from '../diagnostics.js';
+import { readTextFile } from '../text.js';
 import { type BuiltSegments, buildSegments, type Size } from './boxes.js';
 import { type ConllTweet, extractEntities, parseConll } from './conll.js';
 import { orderedMap } from './pool.js';
@@ -115,8 +116,10 @@ export async function readGmner(root: string, options: ReadGmnerOptions = {}): P
   const tweets: ConllTweet[] = [];
   for (const split of available) {
     const file = join(txtDir, `${split}.txt`);
-    const parsed = parseConll(await readFile(file, 'utf8'), file, split);
+    const { text, diagnostic } = await readTextFile(file);
+    const parsed = parseConll(text, file, split);
     const keep = selected.includes(split);
+    if (keep && diagnostic) diagnostics.push(diagnostic);
     if (keep) diagnostics.push(...parsed.diagnostics);
     for (const t of parsed.tweets) {
       if (allIds.has(t.id)) {
@@ -177,7 +180,9 @@ export async function readGmner(root: string, options: ReadGmnerOptions = {}): P
     const recDiagnostics: DatasetDiagnostic[] = [];
     if (xmlFile) {
       try {
-        xmlText = await readFile(xmlFile, 'utf8');
+        const read = await readTextFile(xmlFile);
+        xmlText = read.text;
+        if (read.diagnostic) recDiagnostics.push({ ...read.diagnostic, sampleId: t.id });
       } catch (err) {
         recDiagnostics.push({
           severity: 'error',
