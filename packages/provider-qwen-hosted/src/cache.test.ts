@@ -75,9 +75,10 @@ describe('QwenHostedProvider behind promptfoo’s cache (context.getCache)', () 
     expect([b.cached, b.output]).toEqual([true, a.output]);
     expect(openrouter.requests.length).toBe(before + 1);
     // a wrong key: 401 each time, reaching the server each time, nothing stored
-    const wrong = make({ ...cfg, maxTokens: 77, maxRetries: 0 }, { OPENROUTER_API_KEY: 'sk-or-wrong-000000' });
-    expect((await wrong.callApi(joint, ctx)).error).toMatch(/401/);
-    expect((await wrong.callApi(joint, ctx)).error).toMatch(/401/);
+    // (a new provider each time, as in a new run: within one, the first 401 stops further requests)
+    const wrong = () => make({ ...cfg, maxTokens: 77, maxRetries: 0 }, { OPENROUTER_API_KEY: 'sk-or-wrong-000000' });
+    expect((await wrong().callApi(joint, ctx)).error).toMatch(/401/);
+    expect((await wrong().callApi(joint, ctx)).error).toMatch(/401/);
     expect(openrouter.requests.length).toBe(before + 3);
     expect(cache.map.size).toBe(1);
   });

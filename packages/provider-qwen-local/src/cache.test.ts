@@ -88,9 +88,10 @@ describe('QwenLocalProvider behind promptfoo’s cache (context.getCache)', () =
     expect([b.cached, b.output]).toEqual([true, a.output]);
     expect(ollama.requests.length).toBe(before + 1);
     // an unknown model: 404, reported, not cached, so the retry reaches the server again
-    const bad = make({ backend: 'ollama', baseUrl: ollama.origin, model: 'nope:1b', maxRetries: 0 });
-    const e1 = await bad.callApi(joint, ctx);
-    const e2 = await bad.callApi(joint, ctx);
+    // (a new provider each time, as in a new run: within one, the first 404 stops further requests)
+    const bad = () => make({ backend: 'ollama', baseUrl: ollama.origin, model: 'nope:1b', maxRetries: 0 });
+    const e1 = await bad().callApi(joint, ctx);
+    const e2 = await bad().callApi(joint, ctx);
     expect(e1.error).toMatch(/404/);
     expect(e2.error).toMatch(/404/);
     expect(ollama.requests.length).toBe(before + 3);

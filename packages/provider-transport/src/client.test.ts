@@ -127,3 +127,36 @@ describe('readiness', () => {
     expect(notices).toEqual(['P: backend X cannot constrain decoding: constrainFormat is not applied']);
   });
 });
+
+describe('fail fast once on a refused key or an unknown model', () => {
+  it('after the first 401 or 404 no request is sent and every row says why', async () => {
+    for (const status of [401, 404]) {
+      let n = 0;
+      const server = createServer((req, res) => {
+        req.resume();
+        req.on('end', () => {
+          n++;
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({
+              error: { message: status === 401 ? 'Incorrect API key provided' : 'The model `m` does not exist.' },
+            }),
+          );
+        });
+      });
+      servers.push(server);
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      const notices: string[] = [];
+      const c = client(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, {
+        internals: { clock: new FakeClock(), notice: (l) => notices.push(l) },
+      });
+      const first = await call(c);
+      expect(first.error).toMatch(new RegExp(`^P: http-error: HTTP ${status} `));
+      const rest = await Promise.all(Array.from({ length: 10 }, () => call(c)));
+      expect(n).toBe(1);
+      for (const r of rest)
+        expect(r.error).toMatch(/^P: not-ready: (the server refused the key|the model or the URL is unknown)/);
+      expect(notices).toHaveLength(1);
+    }
+  });
+});

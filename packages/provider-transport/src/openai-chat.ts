@@ -150,6 +150,8 @@ export class OpenAIChatClient {
   private readonly read: (json: unknown) => ChatReading;
   private readonly readyCheck: ReadinessCheck | undefined;
   private readiness: Promise<void> | undefined;
+  /** A failure every later call would repeat (a refused key, an unknown model or URL): later calls fail at once. */
+  private latched: TransportError | undefined;
   private readonly notice: (line: string) => void;
 
   constructor(o: OpenAIChatClientOptions) {
@@ -191,6 +193,7 @@ export class OpenAIChatClient {
    * failure is kept, so every later call fails at once with the same message and sends nothing.
    */
   ensureReady(): Promise<void> {
+    if (this.latched) return Promise.reject(this.latched);
     if (!this.readyCheck) return Promise.resolve();
     this.readiness ??= this.readyCheck(this.transport).then(
       (notes) => {
@@ -230,10 +233,15 @@ export class OpenAIChatClient {
             async () => {
               await this.ensureReady();
               const wire = await (call.send ?? resolveRequestImages)(req);
-              const res = await this.transport.postJson(wire.path, wire.payload ?? JSON.stringify(wire.body), {
-                estimatedTokens: wire.estimatedTokens,
-                signal: call.signal,
-              });
+              const res = await this.transport
+                .postJson(wire.path, wire.payload ?? JSON.stringify(wire.body), {
+                  estimatedTokens: wire.estimatedTokens,
+                  signal: call.signal,
+                })
+                .catch((e: unknown) => {
+                  this.latchIfFatal(e);
+                  throw e;
+                });
               const answer = this.read(res.json);
               const response: ProviderResponse = {
                 output: answer.output,
@@ -258,6 +266,19 @@ export class OpenAIChatClient {
         call.metadata,
       ),
     );
+  }
+
+  /**
+   * A 401/403 (the key) or a 404 (the model or the URL) will be the answer to every call: the first one is
+   * reported as it is, printed once, and every later call fails at once with `not-ready`, sending nothing.
+   */
+  private latchIfFatal(e: unknown): void {
+    if (this.latched || !(e instanceof TransportError) || e.reason !== 'http-error') return;
+    if (e.status !== 401 && e.status !== 403 && e.status !== 404) return;
+    const what = e.status === 404 ? 'the model or the URL is unknown to the server' : 'the server refused the key';
+    const message = this.redact(`${what}; every call would fail the same way: ${e.message}`);
+    this.latched = new TransportError({ reason: 'not-ready', message, attempts: 0, status: e.status });
+    this.notice(`${this.name}: no further request will be sent: ${message}`);
   }
 
   /** Closes the connection pools. */
