@@ -49,7 +49,9 @@ export const QwenHostedConfigSchema = z
      */
     ...endpointOptions({ url: 'https://host/v1', keyEnv: 'MY_API_KEY' }),
     /** temperature, maxTokens, topP, seed, timeoutMs, maxRetries, maxConcurrency. */
-    ...chatOptions({ maxConcurrency: 8 }),
+    // Hosted APIs throttle for up to a minute (Alibaba: "throttling typically lasts up to a minute"): a 429 without
+    // Retry-After is retried with backoff for up to 3 minutes (retryBudgetMs), up to 20 times.
+    ...chatOptions({ maxConcurrency: 8, maxRetries: 20, retryBudgetMs: 180_000 }),
     /** DashScope: `vl_high_resolution_images` (more image tokens, higher fidelity). */
     vlHighResolutionImages: z.boolean().optional(),
     /** extraBody, requestsPerMinute, tokensPerMinute. */

@@ -33,9 +33,34 @@ describeProviderConformance<{ peer: Peer }>(
   {
     name: 'QwenHostedProvider (openrouter) conformance',
     setup: async () => ({
-      peer: await startOpenAIPeer({ apiKey: KEY, basePath: '/api/v1', models: ['qwen/qwen2.5-vl-32b-instruct'] }),
+      peer: await startOpenAIPeer({
+        backend: 'openrouter',
+        apiKey: KEY,
+        basePath: '/api/v1',
+        models: ['qwen/qwen2.5-vl-32b-instruct'],
+      }),
     }),
     teardown: ({ peer }) => peer.close(),
     secrets: [KEY],
+  },
+);
+
+describeProviderConformance<{ peer: Peer }>(
+  (scenario, { peer }) =>
+    new QwenHostedProvider({
+      config: {
+        backend: 'openai-compatible',
+        baseUrl: peer.url,
+        model: 'qwen2.5-vl-7b',
+        apiKeyEnv: 'MMRE_GATEWAY_KEY',
+        maxRetries: 0,
+      },
+      env: { MMRE_GATEWAY_KEY: scenario === 'ok' ? KEY : `${KEY}-wrong` },
+    }),
+  {
+    name: 'QwenHostedProvider (openai-compatible) conformance',
+    setup: async () => ({ peer: await startOpenAIPeer({ backend: 'vllm', apiKey: KEY, models: ['qwen2.5-vl-7b'] }) }),
+    teardown: ({ peer }) => peer.close(),
+    secrets: [KEY, `${KEY}-wrong`],
   },
 );
