@@ -251,13 +251,20 @@ function isPromptfooCli(argv: readonly string[]): boolean {
  * stack trace, or run each prompt once without vars; instead the message is printed alone and the
  * process ends with exit code 1. Called from any other program (promptfoo's `evaluate`), it throws.
  */
-export async function generateTests(config?: unknown): Promise<MmreTestCase[]> {
+export async function generateTests(
+  config?: unknown,
+  options: {
+    /** Runs first; a `DatasetError` it throws is reported like the generator's own (e.g. the environment of the prompts, checked once instead of failing every row). */
+    preflight?: () => void;
+  } = {},
+): Promise<MmreTestCase[]> {
   let result: GenerateResult;
   try {
+    options.preflight?.();
     result = await buildTests(config);
   } catch (err) {
     if (err instanceof DatasetError && isPromptfooCli(process.argv)) {
-      const prefix = err.message.startsWith('mmre test generator:') ? '' : 'mmre test generator: ';
+      const prefix = /^mmre[ :]/.test(err.message) ? '' : 'mmre test generator: ';
       process.stderr.write(`\n${prefix}${err.message}\n`);
       process.exit(1);
     }
