@@ -217,8 +217,9 @@ export async function buildTests(
   if (tests.length === 0) {
     const what = `${split !== undefined ? `split ${JSON.stringify(split)}` : 'the dataset'}${o.ids !== undefined ? ` with ids ${o.ids.join(', ')}` : ''}`;
     const why = issues.filter((i) => i.severity === 'error');
+    const unknown = issues.flatMap((i) => (i.code === 'unknown-id' && i.sampleId !== undefined ? [i.sampleId] : []));
     throw new DatasetError(
-      `mmre test generator: no test to run: ${what} of ${dir} has no usable sample${why.length > 0 ? ` (${why.length} skipped; first: ${formatDiagnostic(why[0] as DatasetDiagnostic)})` : ''}; valid samples per split: ${splitList(loaded.splits)} (dataset.json says ${splitList(manifest.splits)}); fix: choose a split that has samples (MMRE_SPLIT, or ${ALL_SPLITS}), or run \`mmre dataset validate ${dir}\``,
+      `mmre test generator: no test to run: ${what} of ${dir} has no usable sample${why.length > 0 ? ` (${why.length} skipped; first: ${formatDiagnostic(why[0] as DatasetDiagnostic)})` : ''}${unknown.length > 0 ? ` (ids not in the file${split !== undefined ? ` for that split` : ''}: ${unknown.join(', ')})` : ''}; valid samples per split: ${splitList(loaded.splits)} (dataset.json says ${splitList(manifest.splits)}); fix: choose a split that has samples (MMRE_SPLIT, or ${ALL_SPLITS}), or run \`mmre dataset validate ${dir}\``,
     );
   }
   return { dir, tests, issues };

@@ -331,6 +331,9 @@ describe('one error when there is nothing to run', () => {
     await expect(buildTests({ dataset: empty, split: 'test' }, {}, [])).rejects.toThrow(
       /no test to run: split "test" of .*empty has no usable sample; valid samples per split: none \(dataset\.json says test \(0\)\)/,
     );
+    await expect(buildTests({ dataset: dir, ids: 'nope,b' }, { MMRE_SPLIT: 'train' }, [])).rejects.toThrow(
+      /no test to run: split "train" with ids nope, b of .* has no usable sample \(ids not in the file for that split: nope, b\)/,
+    );
     const allBad = await folder('all-bad', ['{"id": 1', good('a', 'train')], { train: 1, test: 1 });
     await expect(buildTests({ dataset: allBad, split: 'test' }, {}, [])).rejects.toThrow(
       /no test to run: split "test" .* \(1 skipped; first: error \[json\] .*samples\.jsonl:1: not valid JSON.*valid samples per split: train \(1\)/,
