@@ -225,9 +225,13 @@ export async function buildTests(
   return { dir, tests, issues };
 }
 
-/** True when this process is the promptfoo command line (not a program calling promptfoo's `evaluate`). */
-function isPromptfooCli(argv: readonly string[]): boolean {
+/**
+ * True when this process is `promptfoo eval` (not a program calling promptfoo's `evaluate`, nor a
+ * long-lived `promptfoo view` server, which must not be ended).
+ */
+function isPromptfooEval(argv: readonly string[]): boolean {
   const script = argv[1] ?? '';
+  if (argv.slice(2).find((a) => !a.startsWith('-')) !== 'eval') return false;
   return (
     /[\\/]promptfoo[\\/]dist[\\/]src[\\/](main|entrypoint)\.[cm]?js$/.test(script) || /[\\/]promptfoo$/.test(script)
   );
@@ -248,9 +252,9 @@ function isPromptfooCli(argv: readonly string[]): boolean {
  * skipped and reported on stderr (file:line and the fix); the rest are returned.
  *
  * When there is nothing to run (a `DatasetError`: bad options, a missing or invalid manifest, a split
- * the dataset does not have, no usable sample), the promptfoo command line would print the error with a
- * stack trace, or run each prompt once without vars; instead the message is printed alone and the
- * process ends with exit code 1. Called from any other program (promptfoo's `evaluate`), it throws.
+ * the dataset does not have, no usable sample), `promptfoo eval` would print the error with a stack
+ * trace, or run each prompt once without vars; instead the message is printed alone and the process
+ * ends with exit code 1. Anywhere else (promptfoo's `evaluate`, `promptfoo view`), it throws.
  */
 export async function generateTests(
   config?: unknown,
@@ -264,9 +268,9 @@ export async function generateTests(
     options.preflight?.();
     result = await buildTests(config);
   } catch (err) {
-    if (err instanceof DatasetError && isPromptfooCli(process.argv)) {
+    if (err instanceof DatasetError && isPromptfooEval(process.argv)) {
       const prefix = /^mmre[ :]/.test(err.message) ? '' : 'mmre test generator: ';
-      process.stderr.write(`\n${prefix}${err.message}\n`);
+      await new Promise<void>((resolve) => process.stderr.write(`\n${prefix}${err.message}\n`, () => resolve()));
       process.exit(1);
     }
     throw err;
