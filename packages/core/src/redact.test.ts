@@ -68,6 +68,11 @@ describe('makeRedactor', () => {
     expect(r('see http://alice:s3cret-pw@host:8000/v1 now')).toBe(`see http://${REDACTED}@host:8000/v1 now`);
   });
 
+  it('generic: false removes the known secrets only (for model answers)', () => {
+    const r = makeRedactor([PLAIN], { generic: false });
+    expect(r(`Bearer abcdefgh123 and ${PLAIN}`)).toBe(`Bearer abcdefgh123 and ${REDACTED}`);
+  });
+
   it('redacts before clipping, so a key cut by the clip does not survive', () => {
     const text = `${'x'.repeat(495)}${KEY} and more`;
     const clipped = redactThenClip(redact, text, 500);

@@ -24,6 +24,11 @@ export type Redactor = (text: string) => string;
 export interface RedactorOptions {
   /** Secrets shorter than this are ignored: they would redact ordinary words (default 4). */
   minLength?: number;
+  /**
+   * Also apply the generic patterns (Bearer/Basic credentials, header values, `sk-…`, URL credentials) that
+   * need no known secret (default true). Off for model answers, where only the known secrets are removed.
+   */
+  generic?: boolean;
 }
 
 const BASE64_CHARS = 'A-Za-z0-9+/_\\-';
@@ -104,6 +109,7 @@ export function makeRedactor(
   return (text: string) => {
     let out = String(text);
     for (const p of patterns) out = out.replace(p, REDACTED);
+    if (options.generic === false) return out;
     out = out.replace(/\b(Bearer|Basic)\s+(?!\[REDACTED\])[A-Za-z0-9._~+/=-]{4,}/gi, `$1 ${REDACTED}`);
     out = out.replace(
       /\b(authorization|proxy-authorization|x-api-key|api-key|api_key|apikey)(\\*["']?\s*[:=]\s*\\*["']?)(?!\[REDACTED\]|Bearer\b|Basic\b)[^\s"'\\,}&]+/gi,

@@ -138,12 +138,21 @@ export interface ChatCall {
   metadata: () => Record<string, unknown>;
 }
 
+/** The secret values of credential headers (`Bearer x` → x and the whole value). */
+function secretsOfHeaders(headers: Readonly<Record<string, string>>): string[] {
+  return Object.entries(headers)
+    .filter(([k]) => /authorization|api-key|token|secret/i.test(k))
+    .flatMap(([, v]) => [v, v.replace(/^(Bearer|Basic)\s+/i, '')]);
+}
+
 /** An OpenAI-compatible chat endpoint behind an HttpTransport, promptfoo's cache and neverThrow. */
 export class OpenAIChatClient {
   readonly transport: HttpTransport;
   private readonly name: string;
   private readonly cacheName: string;
   private readonly redact: (t: string) => string;
+  /** Known keys only: a server that echoes the key inside an answer must not get it into results, cache or DB. */
+  private readonly redactAnswer: (t: string) => string;
   private readonly secrets: readonly (string | undefined)[];
   private readonly cacheParts: Record<string, unknown>;
   private readonly prices: Prices | undefined;
@@ -160,6 +169,7 @@ export class OpenAIChatClient {
     this.name = o.name;
     this.cacheName = o.cacheName;
     this.redact = makeRedactor(o.secrets);
+    this.redactAnswer = makeRedactor([...o.secrets, ...secretsOfHeaders(o.headers ?? {})], { generic: false });
     this.secrets = o.secrets;
     this.prices = c.prices;
     this.read = o.read ?? readChatCompletion;
@@ -244,7 +254,7 @@ export class OpenAIChatClient {
                 });
               const answer = this.read(res.json);
               const response: ProviderResponse = {
-                output: answer.output,
+                output: this.redactAnswer(answer.output),
                 latencyMs: Math.round(res.latencyMs),
                 metadata: {
                   ...call.metadata(),
