@@ -40,7 +40,7 @@ export async function convertJsonl(options: ConvertJsonlOptions): Promise<Conver
   const diagnostics: DatasetDiagnostic[] = [];
   const imagesDir = options.images === undefined ? dirname(options.input) : options.images;
   const seen = new Map<string, number>();
-  let guards: ReturnType<typeof copyGuards> | undefined;
+  const guards = imagesDir === null ? null : copyGuards(imagesDir, options.out);
   let read = 0;
   let skipped = 0;
 
@@ -53,7 +53,7 @@ export async function convertJsonl(options: ConvertJsonlOptions): Promise<Conver
     const s = entry.sample;
     if (imagesDir === null) return s;
     const copy = async (rel: string, field: string): Promise<string | null> => {
-      const r = await copyImage(imagesDir, rel, options.out, guards ?? (guards = copyGuards(imagesDir, options.out)));
+      const r = await copyImage(imagesDir, rel, options.out, guards ?? copyGuards(imagesDir, options.out));
       if (r.ok) return r.path;
       diagnostics.push({
         severity: 'error',
