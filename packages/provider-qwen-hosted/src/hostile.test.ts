@@ -62,8 +62,9 @@ function walk(dir: string): string[] {
   return out;
 }
 
-function hostile(): Promise<{ server: Server; url: string; auths: string[] }> {
+function hostile(): Promise<{ server: Server; url: string; auths: string[]; seen: string[] }> {
   const auths: string[] = [];
+  const seen: string[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -73,6 +74,7 @@ function hostile(): Promise<{ server: Server; url: string; auths: string[] }> {
       const key = auth.replace(/^Bearer /, '');
       const body = Buffer.concat(chunks).toString('utf8');
       const which = /behaviour (\w+)/.exec(body)?.[1] ?? 'answer';
+      seen.push(which);
       const headers = { 'content-type': 'application/json', 'x-echo-key': key, 'x-echo-auth': auth };
       const send = (status: number, payload: unknown, extra: Record<string, string> = {}) => {
         res.writeHead(status, { ...headers, ...extra });
@@ -108,7 +110,7 @@ function hostile(): Promise<{ server: Server; url: string; auths: string[] }> {
   });
   return new Promise((r) =>
     server.listen(0, '127.0.0.1', () =>
-      r({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, auths }),
+      r({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, auths, seen }),
     ),
   );
 }
@@ -184,6 +186,10 @@ describe('secrets, end to end: a hostile server echoes the key everywhere; nothi
     }
     // the server really got the key, so there was something to leak
     expect(srv.auths).toContain(`Bearer ${KEY}`);
+    // Retry-After: 3600 fails at once, and promptfoo's scheduler does not call it again (once per run)
+    expect(srv.seen.filter((b) => b === 'throttle').length).toBeLessThanOrEqual(2);
+    // the cached answer is not asked again in the second run
+    expect(srv.seen.filter((b) => b === 'answer')).toHaveLength(1);
     const out = JSON.parse(readFileSync(join(tmp, 'first.json'), 'utf8'));
     const rows = out.results.results as {
       vars: { behaviour: string };

@@ -128,7 +128,7 @@ export async function checkLocalServer(t: HttpTransport, o: ReadyOptions): Promi
           `GET ${r.replica}${models.path} answered ${r.status === 0 ? 'nothing' : `HTTP ${r.status}`}${r.message ? ` (${r.message})` : ''}: is baseUrl right? (vLLM, SGLang and LMDeploy serve under /v1, e.g. http://127.0.0.1:8000/v1; Ollama at its root, http://127.0.0.1:11434)`,
         );
       const ids = modelIds(o.backend, r.json);
-      if (!ids) {
+      if (!ids || ids.length === 0) {
         notes.push(`${r.replica} answered GET ${models.path} without a model list: the model name is not checked`);
         continue;
       }

@@ -60,7 +60,8 @@ export function ollamaProtocol(options: OllamaPeerOptions): Protocol {
       if (method === 'GET' && path === '/api/tags')
         return {
           status: 200,
-          json: { models: (options.models ?? ['qwen2.5vl:7b']).map((name) => ({ name, model: name })) },
+          // without `models` any model is accepted and none is listed
+          json: { models: (options.models ?? []).map((name) => ({ name, model: name })) },
         };
       if (method !== 'POST' || path !== '/api/chat') throw new PeerError(404, '404 page not found');
       if (!body || typeof body !== 'object' || Array.isArray(body)) throw new PeerError(400, 'invalid request body');

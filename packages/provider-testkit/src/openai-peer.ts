@@ -286,7 +286,8 @@ export function openAIProtocol(options: OpenAIPeerOptions): Protocol {
   const readyAt = Date.now() + (options.loadingMs ?? 0);
   let completionSeq = 0;
   const errorBody = (status: number, message: string, code?: string) => errorBodyOf(backend, status, message, code);
-  const models = options.models ?? ['default'];
+  // Without `models` the peer accepts any model name and lists none (a client cannot check the name against it).
+  const models = options.models ?? [];
   return {
     name: backend,
     errorBody,
