@@ -128,7 +128,7 @@ function lineResult(line: number, bytes: Buffer): JsonLine | null {
     return {
       line,
       code: 'encoding',
-      error: `not UTF-8: byte 0x${(body[at] as number).toString(16).padStart(2, '0')} at column ${column} (byte ${at + 1} of the line); save the file as UTF-8`,
+      error: `not UTF-8: byte 0x${(body[at] as number).toString(16).padStart(2, '0')} at column ${column} (byte ${at + 1} of the line)`,
     };
   }
   if (text.trim() === '') return null;
@@ -162,7 +162,7 @@ export async function* readJsonLines(
   const tooLong = (n: number): JsonLine => ({
     line,
     code: 'too-long',
-    error: `the line is ${formatBytes(n)}, over the limit of ${formatBytes(max)} for one line, so it was skipped unparsed; split the record or shorten its fields`,
+    error: `the line is ${formatBytes(n)}, over the limit of ${formatBytes(max)} for one line, so it was not parsed`,
   });
   const finish = (): JsonLine | null => {
     if (over >= 0) return tooLong(over);

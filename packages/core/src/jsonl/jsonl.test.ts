@@ -65,7 +65,7 @@ describe('readJsonLines: bad bytes and long lines', () => {
       [3, 'encoding'],
       [4, 'ok'],
     ]);
-    expect(lines[1]?.error).toBe('not UTF-8: byte 0xe9 at column 10 (byte 10 of the line); save the file as UTF-8');
+    expect(lines[1]?.error).toBe('not UTF-8: byte 0xe9 at column 10 (byte 10 of the line)');
     // the column counts characters (é and 😀 are one each), the byte offset counts bytes
     expect(lines[2]?.error).toMatch(/^not UTF-8: byte 0xff at column 9 \(byte 13 of the line\)/);
     expect(lines[3]?.value).toEqual({ b: 2 });
