@@ -101,7 +101,8 @@ export class PathGuard {
     try {
       st = lstatSync(r.absolute);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { ok: true, absolute: r.absolute, missing: true };
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return { ok: true, absolute: r.absolute, missing: true };
       throw err;
     }
     if (st.isSymbolicLink()) {
