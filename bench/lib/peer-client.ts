@@ -42,6 +42,11 @@ export interface PeerProcessOptions {
   latencyMs?: number;
   validation?: 'light' | 'full';
   maxImages?: number;
+  /**
+   * The model names it serves, as vLLM's `--served-model-name` (default: the vLLM preset's model,
+   * Qwen/Qwen2.5-VL-7B-Instruct). The provider's readiness check asks for them (`GET /v1/models`).
+   */
+  models?: readonly string[];
   /** The peer exits by itself after this long (default 4 h). */
   maxLifetimeS?: number;
   /** How long to wait for the peer's URL (default 20 s). */
@@ -49,6 +54,9 @@ export interface PeerProcessOptions {
 }
 
 type Message = { ready?: true; url?: string; pid?: number; stats?: PeerStats; final?: PeerStats; error?: string };
+
+/** The vLLM preset's default model (configs/providers/vllm.yaml). */
+export const DEFAULT_MODEL = 'Qwen/Qwen2.5-VL-7B-Instruct';
 
 export function startPeerProcess(options: PeerProcessOptions = {}): Promise<PeerProcess> {
   const child = spawn(
@@ -63,6 +71,7 @@ export function startPeerProcess(options: PeerProcessOptions = {}): Promise<Peer
       String(options.maxImages ?? 16),
       '--max-lifetime',
       String(options.maxLifetimeS ?? 4 * 3600),
+      ...(options.models ?? [DEFAULT_MODEL]).flatMap((m) => ['--model', m]),
     ],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );

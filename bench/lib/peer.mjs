@@ -6,6 +6,7 @@
 // up to 16 images per prompt.
 //
 // Usage: node bench/lib/peer.mjs [--latency MS] [--validation light|full] [--max-images N] [--max-lifetime S]
+//        [--model NAME]…   (the served model names, as vLLM's --served-model-name; default "default")
 // Protocol on stdio, one JSON object per line:
 //   stdout, first line: {"ready": true, "url": "http://127.0.0.1:PORT/v1", "pid": …}
 //   stdin "stats"    → stdout {"stats": {…}}   (counters since start, see `snapshot`)
@@ -26,10 +27,16 @@ const latencyMs = Number(opt('--latency', '0'));
 const validation = opt('--validation', 'light');
 const maxImages = Number(opt('--max-images', '16'));
 const maxLifetimeS = Number(opt('--max-lifetime', String(4 * 3600)));
+const models = args.flatMap((a, i) => (a === '--model' && args[i + 1] !== undefined ? [args[i + 1]] : []));
 if (validation !== 'light' && validation !== 'full')
   throw new Error(`peer.mjs: --validation must be light or full, got ${validation}`);
 
-const peer = await startOpenAIPeer({ latencyMs, imageValidation: validation, maxImagesPerPrompt: maxImages });
+const peer = await startOpenAIPeer({
+  latencyMs,
+  imageValidation: validation,
+  maxImagesPerPrompt: maxImages,
+  ...(models.length ? { models } : {}),
+});
 
 const counts = {
   /** Every HTTP request that finished (any path). */

@@ -137,6 +137,16 @@ describe('the mmre assertion on fixed outputs', () => {
     expect(mmre(s.outputs.joint, ctx('joint', fixtureVars(s), { minCompliance: 0.5 })).pass).toBe(true);
   });
 
+  it('the reason names the tasks the mode asked for and leaves the others out (it is stored in every row)', () => {
+    const s = FIXTURE_SAMPLES[0];
+    if (!s) throw new Error('fixture');
+    const single = mmre(s.outputs.summary, ctx('summary', fixtureVars(s)));
+    expect(single.reason).toMatch(/^summary: ROUGE-1 .*; format: well-formed$/);
+    expect(single.reason).not.toMatch(/ner:|matching:|not asked/);
+    const joint = mmre(s.outputs.joint, ctx('joint', fixtureVars(s)));
+    expect(joint.reason).toMatch(/^summary: .*; ner: P .*; matching: .*; format: well-formed$/);
+  });
+
   it('an empty or blank gold summary is not scored (no summary names), and says so', () => {
     const s = FIXTURE_SAMPLES[0];
     if (!s) throw new Error('fixture');

@@ -50,6 +50,9 @@ export type MmreConfig = z.infer<typeof MmreConfigSchema>;
 
 type Task = 'summary' | 'ner' | 'matching' | 'format';
 
+/** The outcome text of a task the row's mode did not ask for. */
+const NOT_ASKED = 'not asked';
+
 interface TaskOutcome {
   /** null: the row is not scored on this task (not asked, or no gold for it). */
   score: number | null;
@@ -62,7 +65,7 @@ function summaryOutcome(s: SampleScore, c: MmreConfig): TaskOutcome {
     return {
       score: null,
       failures: [],
-      text: s.mode === 'mner' ? 'not asked' : 'not scored: the sample has no gold summary',
+      text: s.mode === 'mner' ? NOT_ASKED : 'not scored: the sample has no gold summary',
     };
   const { rouge, sentenceBleu, missing } = s.summary;
   const failures = belowMinimums([
@@ -77,7 +80,7 @@ function summaryOutcome(s: SampleScore, c: MmreConfig): TaskOutcome {
 }
 
 function nerOutcome(s: SampleScore, c: MmreConfig): TaskOutcome {
-  if (!s.ner) return { score: null, failures: [], text: 'not asked' };
+  if (!s.ner) return { score: null, failures: [], text: NOT_ASKED };
   const n = s.ner;
   const failures = belowMinimums([
     ['precision', n.precision, c.minNerPrecision],
@@ -92,7 +95,7 @@ function nerOutcome(s: SampleScore, c: MmreConfig): TaskOutcome {
 }
 
 function matchingOutcome(s: SampleScore, c: MmreConfig): TaskOutcome {
-  if (!s.matching) return { score: null, failures: [], text: 'not asked' };
+  if (!s.matching) return { score: null, failures: [], text: NOT_ASKED };
   const m = s.matching;
   // Pair precision and F1 are not checked on a sample with neither gold nor predicted pairs.
   const anyPair = m.gold > 0 || m.pred > 0;
@@ -124,7 +127,7 @@ function formatOutcome(s: SampleScore, c: MmreConfig): TaskOutcome {
   const bad = asked.filter(([, v]) => v === false).map(([label]) => label);
   const text =
     bad.length === 0
-      ? `all ${asked.length} anchors of mode "${s.mode}" well-formed`
+      ? 'well-formed'
       : `malformed or missing: ${bad.join(', ')}${f.diagnostics.length ? `; diagnostics: ${f.diagnostics.join(', ')}` : ''}`;
   return { score, failures: score < min ? [`compliance ${fmt(score)} < ${min}`] : [], text };
 }
@@ -152,7 +155,9 @@ function grade(name: string, tasks: readonly Task[], s: SampleScore, c: MmreConf
   const named: Record<string, number> = {};
   for (const [k, v] of Object.entries(all))
     if (tasks.some((t) => PREFIXES[t].some((p) => k.startsWith(p)))) named[k] = v;
+  // Tasks the mode did not ask for are left out of the reason (it is stored in every result row).
   const reason = outcomes
+    .filter(([, o]) => o.text !== NOT_ASKED)
     .map(([t, o]) => `${t}: ${o.failures.length ? `below threshold: ${o.failures.join(', ')}; ` : ''}${o.text}`)
     .join('; ');
   const result: GradingResult = {

@@ -101,7 +101,9 @@ describe('vLLM backend against the vLLM-style peer', () => {
     expect(r.tokenUsage?.total).toBe((r.tokenUsage?.prompt ?? 0) + (r.tokenUsage?.completion ?? 0));
     expect(r.tokenUsage?.prompt).toBeGreaterThan(0);
     expect(r.latencyMs).toBeGreaterThanOrEqual(0);
-    expect(r.metadata).toMatchObject({ backend: 'vllm', replica: vllm.url, attempts: 1, mode: 'joint' });
+    expect(r.metadata).toMatchObject({ backend: 'vllm', attempts: 1, mode: 'joint' });
+    // one base URL: the replica is implied, not stored
+    expect(r.metadata).not.toHaveProperty('replica');
     expect(r.cost).toBeUndefined();
     const body = lastBody(vllm);
     expect(body).toMatchObject({

@@ -162,6 +162,8 @@ export class OpenAIChatClient {
   /** A failure every later call would repeat (a refused key, an unknown model or URL): later calls fail at once. */
   private latched: TransportError | undefined;
   private readonly notice: (line: string) => void;
+  /** More than one base URL: the metadata names the replica that answered. */
+  private readonly severalReplicas: boolean;
 
   constructor(o: OpenAIChatClientOptions) {
     const c = o.config;
@@ -175,6 +177,7 @@ export class OpenAIChatClient {
     this.read = o.read ?? readChatCompletion;
     this.readyCheck = o.ready;
     this.notice = internals.notice ?? ((line) => process.stderr.write(`${line}\n`));
+    this.severalReplicas = new Set(o.baseUrls).size > 1;
     // The URL paths of the base URLs: the cache key leaves the (replica) hosts out.
     const basePaths = [...new Set(o.baseUrls.map((u) => new URL(u).pathname.replace(/\/+$/, '')))].sort();
     this.cacheParts = { ...o.cacheParts, basePaths };
@@ -256,12 +259,17 @@ export class OpenAIChatClient {
               const response: ProviderResponse = {
                 output: this.redactAnswer(answer.output),
                 latencyMs: Math.round(res.latencyMs),
+                // promptfoo stores a response's metadata twice per result row (response.metadata and the
+                // row's metadata): what is implied is left out — the replica with one base URL, the
+                // finish reason when it is "stop".
                 metadata: {
                   ...call.metadata(),
-                  replica: res.replica,
+                  ...(this.severalReplicas ? { replica: res.replica } : {}),
                   attempts: res.attempts,
                   requestId: res.requestId,
-                  finishReason: answer.finishReason ?? null,
+                  ...(answer.finishReason && answer.finishReason !== 'stop'
+                    ? { finishReason: answer.finishReason }
+                    : {}),
                   // Cut at max tokens: kept as the answer (what the model said), flagged so the report counts it.
                   ...(answer.finishReason === 'length' ? { truncated: true } : {}),
                 },
