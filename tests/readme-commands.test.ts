@@ -41,7 +41,7 @@ if (!BUILT) console.warn('README command tests need the built packages (pnpm bui
 const CMD = {
   demo: 'pnpm install && pnpm demo',
   test: 'pnpm test',
-  vllmServe: `vllm serve Qwen/Qwen2.5-VL-7B-Instruct --port 8000 --limit-mm-per-prompt '{"image":6}'`,
+  vllmServe: `vllm serve Qwen/Qwen2.5-VL-7B-Instruct --port 8000 --limit-mm-per-prompt '{"image":8}'`,
   vllmEval: 'pnpm exec promptfoo eval -c configs/mmre-compare.yaml -c configs/providers/vllm.yaml -o out/compare.json',
   report: 'pnpm exec mmre report out/compare.json --html out/report.html',
   dashscope:
@@ -384,9 +384,21 @@ describe.skipIf(!BUILT)('README: evaluate on a local server (loopback peers stan
           kind === 'ollama' ? '/api/chat' : '/v1/chat/completions',
         );
         if (preset === 'vllm') {
-          // resolution pinned: the preset's minPixels/maxPixels reach vLLM
-          const body = peer.requests.find((q) => q.outcome === 'ok')?.body as Record<string, unknown>;
-          expect(JSON.stringify(body)).toMatch(/"min_pixels":3136/);
+          // one resolution: the prompt's bounds (MMRE_MIN/MAX_PIXELS defaults) reach vLLM, and each row records them
+          const body = peer.requests.find((q) => q.outcome === 'ok' && q.method === 'POST')?.body as Record<
+            string,
+            unknown
+          >;
+          expect(body.mm_processor_kwargs).toEqual({ min_pixels: 200_704, max_pixels: 1_003_520 });
+          for (const row of rowsOf(r.output))
+            expect(
+              (row as { response?: { metadata?: { resolution?: unknown } } }).response?.metadata?.resolution,
+            ).toEqual({
+              minPixels: 200_704,
+              maxPixels: 1_003_520,
+              factor: 28,
+              sentAs: 'mm_processor_kwargs',
+            });
         }
         await expectReport(cwd);
       } finally {
@@ -410,7 +422,10 @@ describe.skipIf(!BUILT)('README: evaluate on a local server (loopback peers stan
       });
       expectServed(r.output, ['joint-ckpt', 'summary-ckpt', 'mner-ckpt'], Object.values(peers), '/v1/chat/completions');
       for (const [mode, peer] of Object.entries(peers)) {
-        const models = peer.requests.map((q) => (q.body as { model?: string }).model);
+        // chat requests (the readiness check also GETs /health and /v1/models once per server)
+        const models = peer.requests
+          .filter((q) => q.method === 'POST')
+          .map((q) => (q.body as { model?: string }).model);
         expect(models).toEqual(Array(Number(LIMIT)).fill(`mmre-${mode}`));
       }
       for (const row of rowsOf(r.output)) expect(row.provider.label).toBe(`${row.prompt.label}-ckpt`);
@@ -596,7 +611,7 @@ describe.skipIf(!BUILT)("README: reproduce the paper's protocol", () => {
         expect(rows).toHaveLength(3 * counts.test.length);
         expect(rows.filter((x) => x.error)).toEqual([]);
         expect(new Set(rows.map((x) => x.vars.id))).toEqual(new Set(counts.test.map((s) => s.id)));
-        expect(peer.requests.filter((q) => q.outcome === 'ok')).toHaveLength(rows.length);
+        expect(peer.requests.filter((q) => q.outcome === 'ok' && q.method === 'POST')).toHaveLength(rows.length);
       } finally {
         await peer.close();
       }
