@@ -36,7 +36,7 @@ const samples = readFileSync(join(repoRoot, 'datasets', 'mmre-sample', 'samples.
   .map((l) => JSON.parse(l) as Sample)
   .filter((s) => s.split === 'test');
 
-const WRONG = { label: 'other', text: 'Zzyzx Qqqv' };
+const WRONG = { label: 'other' as const, text: 'Zzyzx Qqqv' };
 /** The perturbation: even samples lose their summary (a word not in any gold) and their pairs; every sample drops its last entity and adds a wrong one. */
 function perturbed(s: Sample, k: number): Gold {
   return {
