@@ -7,7 +7,9 @@ import type {
   ProviderResponse,
 } from '@mmre/provider-transport';
 import {
+  type ChatMessage,
   estimateRequestTokens,
+  imageBoundsOf,
   OpenAIChatClient,
   openAIChatBody,
   parsePrompt,
@@ -130,11 +132,18 @@ export class QwenHostedProvider {
     callOptions?: { abortSignal?: AbortSignal },
   ): Promise<ProviderResponse> {
     const mode = modeOf(this.config.mode, (context?.vars as Record<string, unknown> | undefined)?.mode);
+    // The bounds the prompt's images were made with, recorded in the row (hosted APIs take none per request).
+    let resolution: Record<string, unknown> | undefined;
     return this.chat.call({
       context,
       signal: callOptions?.abortSignal,
-      prepare: () => this.buildRequest(prompt),
-      metadata: () => ({ ...this.where(), mode }),
+      prepare: () => {
+        const req = this.buildRequest(prompt);
+        const b = imageBoundsOf(req.body.messages as ChatMessage[], context?.prompt?.config);
+        resolution = b ? { ...b, sentAs: 'none' } : undefined;
+        return req;
+      },
+      metadata: () => ({ ...this.where(), mode, ...(resolution ? { resolution } : {}) }),
     });
   }
 

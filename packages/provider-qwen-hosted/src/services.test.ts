@@ -53,8 +53,9 @@ describe('DashScope throttling', () => {
 
   it('throttled for good: the row fails after the retry budget (3 min by default), naming it', async () => {
     const clock = new FakeClock();
-    const p = make({ ...ds, baseUrl: dashscope.url }, clock);
-    dashscope.failNext('429-no-retry-after', 200);
+    const throttled = await startDashScopePeer({ apiKey: KEY }); // its own peer: the forced faults stay with it
+    const p = make({ ...ds, baseUrl: throttled.url }, clock);
+    throttled.failNext('429-no-retry-after', 200);
     const t0 = clock.now();
     const r = await p.callApi(joint, { vars: { mode: 'joint' } });
     expect(r.error).toMatch(/server-busy: gave up after \d+ attempts in \d+ s: .*retryBudgetMs \(180000 ms\)/);
@@ -62,6 +63,8 @@ describe('DashScope throttling', () => {
     expect(clock.now() - t0).toBeGreaterThan(60_000);
     expect(clock.now() - t0).toBeLessThanOrEqual(180_000);
     expect(r.metadata?.rateLimitKind).toBe('quota'); // promptfoo must not call it again
+    await p.cleanup();
+    await throttled.close();
   });
 });
 
@@ -92,5 +95,20 @@ describe('OpenRouter', () => {
     const r = await p.callApi(joint, { vars: { mode: 'joint' } });
     expect(r.output).toBeUndefined();
     expect(r.error).toMatch(/bad-response: the server answered with message\.content null/);
+  });
+});
+
+describe('resolution', () => {
+  it('each row records the bounds its images were made with (from the PFA row config); hosted APIs take none', async () => {
+    const p = make({ ...ds, baseUrl: dashscope.url });
+    const image = { minPixels: 200_704, maxPixels: 1_003_520, factor: 28, format: 'jpeg', quality: 90 };
+    const r = await p.callApi(joint, {
+      vars: { mode: 'joint' },
+      prompt: { config: { mmre: { mode: 'joint', image } } },
+    });
+    expect(r.error).toBeUndefined();
+    expect(r.metadata?.resolution).toEqual({ minPixels: 200_704, maxPixels: 1_003_520, factor: 28, sentAs: 'none' });
+    const bare = await p.callApi(joint, { vars: { mode: 'joint' } });
+    expect(bare.metadata && 'resolution' in bare.metadata).toBe(false);
   });
 });

@@ -19,7 +19,7 @@ export type {
   ProviderOptions,
   ResolutionRecord,
 } from './provider.js';
-export { imageBoundsOf, QwenLocalProvider, readOllamaChat } from './provider.js';
+export { QwenLocalProvider, readOllamaChat } from './provider.js';
 export type { ReadyOptions, ReadyResult } from './readiness.js';
 export { checkLocalServer, versionAtLeast } from './readiness.js';
 export default QwenLocalProvider;

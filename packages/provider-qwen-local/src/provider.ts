@@ -1,6 +1,5 @@
 import type { Mode } from '@mmre/core';
 import { modeOf, pfaGbnf, pfaRegex, segmentIdsOfVars } from '@mmre/core';
-import { isImageRef, parseImageRef } from '@mmre/images';
 import type {
   CallContext,
   ChatRequest,
@@ -14,6 +13,7 @@ import {
   type ChatMessage,
   estimateRequestTokens,
   type HttpTransport,
+  imageBoundsOf,
   imageUrlOf,
   OpenAIChatClient,
   openAIChatBody,
@@ -45,39 +45,6 @@ const BACKEND_CONSTRAINT: Readonly<Partial<Record<LocalBackend, ConstraintField>
   lmdeploy: 'regex_schema',
   llamacpp: 'grammar',
 });
-
-/** The bounds of the images of a prompt: from its image references, else from the PFA row config. */
-export function imageBoundsOf(
-  messages: readonly ChatMessage[],
-  promptConfig?: unknown,
-): { minPixels: number; maxPixels: number; factor: number } | undefined {
-  let found: { minPixels: number; maxPixels: number; factor: number } | undefined;
-  for (const m of messages) {
-    if (typeof m.content === 'string') continue;
-    for (const p of m.content) {
-      if (p.type !== 'image_url') continue;
-      const url = imageUrlOf(p);
-      if (!isImageRef(url)) continue;
-      const s = parseImageRef(url).settings;
-      const b = { minPixels: s.minPixels, maxPixels: s.maxPixels, factor: s.factor };
-      if (found && (found.minPixels !== b.minPixels || found.maxPixels !== b.maxPixels || found.factor !== b.factor))
-        throw new PromptError(
-          `the prompt's images were made with different bounds (${found.minPixels}–${found.maxPixels} and ${b.minPixels}–${b.maxPixels} px): one request has one resolution`,
-        );
-      found = b;
-    }
-  }
-  if (found) return found;
-  const image = (promptConfig as { mmre?: { image?: { minPixels?: unknown; maxPixels?: unknown; factor?: unknown } } })
-    ?.mmre?.image;
-  if (typeof image?.minPixels === 'number' && typeof image.maxPixels === 'number')
-    return {
-      minPixels: image.minPixels,
-      maxPixels: image.maxPixels,
-      factor: typeof image.factor === 'number' ? image.factor : 28,
-    };
-  return undefined;
-}
 
 function countImages(messages: readonly ChatMessage[]): number {
   let n = 0;

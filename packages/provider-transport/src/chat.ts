@@ -1,4 +1,4 @@
-import { ImageFileError, ImageRefError } from '@mmre/images';
+import { ImageFileError, ImageRefError, isImageRef, parseImageRef } from '@mmre/images';
 import { z } from 'zod';
 import { TransportError } from './errors.js';
 import type { ProviderResponse, TokenUsage } from './promptfoo.js';
@@ -77,6 +77,43 @@ export function promptText(messages: readonly ChatMessage[]): string {
     else for (const p of m.content) if (p.type === 'text') out.push(p.text);
   }
   return out.join('\n');
+}
+
+/**
+ * The bounds (min/max pixels, factor) the prompt's images were made with: from its image references
+ * (`mmre-image:…&min=…&max=…`), else from the PFA row config (`context.prompt.config.mmre.image`); undefined when
+ * neither says. Images made with different bounds in one prompt are a PromptError (one request, one resolution).
+ */
+export function imageBoundsOf(
+  messages: readonly ChatMessage[],
+  promptConfig?: unknown,
+): { minPixels: number; maxPixels: number; factor: number } | undefined {
+  let found: { minPixels: number; maxPixels: number; factor: number } | undefined;
+  for (const m of messages) {
+    if (typeof m.content === 'string') continue;
+    for (const p of m.content) {
+      if (p.type !== 'image_url') continue;
+      const url = imageUrlOf(p);
+      if (!isImageRef(url)) continue;
+      const s = parseImageRef(url).settings;
+      const b = { minPixels: s.minPixels, maxPixels: s.maxPixels, factor: s.factor };
+      if (found && (found.minPixels !== b.minPixels || found.maxPixels !== b.maxPixels || found.factor !== b.factor))
+        throw new PromptError(
+          `the prompt's images were made with different bounds (${found.minPixels}–${found.maxPixels} and ${b.minPixels}–${b.maxPixels} px): one request has one resolution`,
+        );
+      found = b;
+    }
+  }
+  if (found) return found;
+  const image = (promptConfig as { mmre?: { image?: { minPixels?: unknown; maxPixels?: unknown; factor?: unknown } } })
+    ?.mmre?.image;
+  if (typeof image?.minPixels === 'number' && typeof image.maxPixels === 'number')
+    return {
+      minPixels: image.minPixels,
+      maxPixels: image.maxPixels,
+      factor: typeof image.factor === 'number' ? image.factor : 28,
+    };
+  return undefined;
 }
 
 export function countImages(messages: readonly ChatMessage[]): number {

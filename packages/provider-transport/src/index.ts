@@ -8,6 +8,7 @@ export {
   costOf,
   estimateRequestTokens,
   formatConfigError,
+  imageBoundsOf,
   imageUrlOf,
   neverThrow,
   PricesSchema,
