@@ -1,0 +1,198 @@
+// The peers reproduce what each real server does (sources cited in openai-peer.ts and ollama-peer.ts).
+import { describe, expect, it } from 'vitest';
+import { buildChatPrompt, makeTestImage } from './images.js';
+import { startOllamaPeer } from './ollama-peer.js';
+import type { OpenAIBackend } from './openai-peer.js';
+import { serverSmartResize, startOpenAIPeer } from './openai-peer.js';
+
+async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: r.status, json: (await r.json()) as Record<string, unknown>, headers: r.headers };
+}
+
+describe('error bodies per backend', () => {
+  const cases: [OpenAIBackend, (j: Record<string, unknown>) => void][] = [
+    [
+      'vllm',
+      (j) => expect(j).toMatchObject({ error: { message: expect.any(String), type: 'NotFoundError', code: 404 } }),
+    ],
+    ['sglang', (j) => expect(j).toMatchObject({ object: 'error', message: expect.any(String), code: 404 })],
+    ['lmdeploy', (j) => expect(j).toMatchObject({ object: 'error', type: 'not_found_error', code: 404 })],
+    ['llamacpp', (j) => expect(j).toMatchObject({ error: { code: 404, type: 'not_found_error' } })],
+    ['openrouter', (j) => expect(j).toMatchObject({ error: { code: 404, message: expect.any(String) } })],
+    [
+      'dashscope',
+      (j) => expect(j).toMatchObject({ error: { code: 'model_not_found' }, request_id: expect.any(String) }),
+    ],
+  ];
+  for (const [backend, check] of cases)
+    it(`${backend}: an unknown model`, async () => {
+      const peer = await startOpenAIPeer({ backend, models: ['served'] });
+      try {
+        const r = await post(`${peer.url}/chat/completions`, {
+          model: 'other',
+          messages: [{ role: 'user', content: 'x' }],
+        });
+        // llama.cpp serves its one model under any name
+        if (backend === 'llamacpp') expect(r.status).toBe(200);
+        else {
+          expect(r.status).toBe(404);
+          check(r.json);
+        }
+        const nf = await post(`${peer.url}/nowhere`, {});
+        expect(nf.status).toBe(404);
+        if (backend === 'llamacpp') check(nf.json);
+      } finally {
+        await peer.close();
+      }
+    });
+});
+
+describe('vLLM by version', () => {
+  const body = (extra: Record<string, unknown>) => ({
+    model: 'm',
+    messages: [{ role: 'user', content: 'Task 1 Answer: please' }],
+    ...extra,
+  });
+  it('>= 0.12 ignores guided_regex (an extra field) and honours structured_outputs; < 0.10.2 the other way round', async () => {
+    const now = await startOpenAIPeer({ vllmVersion: '0.12.0' });
+    const old = await startOpenAIPeer({ vllmVersion: '0.10.1' });
+    try {
+      await post(`${now.url}/chat/completions`, body({ guided_regex: 'Task 1 Answer: [^\\n]+' }));
+      expect(now.requests.at(-1)).toMatchObject({ ignoredFields: ['guided_regex'] });
+      expect(now.requests.at(-1)?.constraint).toBeUndefined();
+      await post(`${now.url}/chat/completions`, body({ structured_outputs: { regex: 'Task 1 Answer: [^\\n]+' } }));
+      expect(now.requests.at(-1)?.constraint).toBe('structured_outputs.regex');
+      await post(`${old.url}/chat/completions`, body({ structured_outputs: { regex: 'x' } }));
+      expect(old.requests.at(-1)).toMatchObject({ ignoredFields: ['structured_outputs'] });
+      const v = await (await fetch(`${old.origin}/version`)).json();
+      expect(v).toEqual({ version: '0.10.1' });
+    } finally {
+      await now.close();
+      await old.close();
+    }
+  });
+});
+
+describe('llama.cpp', () => {
+  it('answers 503 Loading model without Retry-After while loading, except the model list; a bad grammar is a 400', async () => {
+    const peer = await startOpenAIPeer({ backend: 'llamacpp', loadingMs: 300 });
+    try {
+      const h = await fetch(`${peer.origin}/health`);
+      expect(h.status).toBe(503);
+      expect(h.headers.get('retry-after')).toBeNull();
+      expect(await h.json()).toEqual({ error: { code: 503, message: 'Loading model', type: 'unavailable_error' } });
+      expect((await fetch(`${peer.url}/models`)).status).toBe(200);
+      await new Promise((r) => setTimeout(r, 350));
+      expect((await fetch(`${peer.origin}/health`)).status).toBe(200);
+      const bad = await post(`${peer.url}/chat/completions`, {
+        model: 'x',
+        messages: [{ role: 'user', content: 'x' }],
+        grammar: 'root ::= ("a"',
+      });
+      expect(bad.status).toBe(400);
+      expect(String((bad.json.error as { message: string }).message)).toMatch(/^Failed to parse grammar/);
+    } finally {
+      await peer.close();
+    }
+  });
+});
+
+describe('resolution as the server sees it', () => {
+  it("resizes with the request's bounds (vLLM mm_processor_kwargs) or its own", async () => {
+    const peer = await startOpenAIPeer({ serverMinPixels: 3136, serverMaxPixels: 200_000 });
+    try {
+      const png = (await makeTestImage(800, 600)).toString('base64');
+      const messages = [
+        { role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } }] },
+      ];
+      await post(`${peer.url}/chat/completions`, { model: 'm', messages });
+      expect(peer.requests.at(-1)?.images?.[0]?.seen).toEqual(serverSmartResize(600, 800, 3136, 200_000));
+      await post(`${peer.url}/chat/completions`, {
+        model: 'm',
+        messages,
+        mm_processor_kwargs: { min_pixels: 3136, max_pixels: 1_000_000 },
+      });
+      expect(peer.requests.at(-1)?.images?.[0]?.seen).toEqual({ width: 812, height: 588 }); // only the grid rounding
+    } finally {
+      await peer.close();
+    }
+  });
+});
+
+describe('Ollama', () => {
+  it('one generation at a time (OLLAMA_NUM_PARALLEL=1); past OLLAMA_MAX_QUEUE a 503 "server busy"', async () => {
+    const peer = await startOllamaPeer({ generateMs: 40, maxQueue: 2 });
+    try {
+      const chat = { model: 'q', stream: false, messages: [{ role: 'user', content: 'Task 1 Answer:' }] };
+      const t0 = performance.now();
+      const rs = await Promise.all(Array.from({ length: 4 }, () => post(`${peer.origin}/api/chat`, chat)));
+      expect(rs.map((r) => r.status).sort()).toEqual([200, 200, 200, 503]);
+      expect(rs.find((r) => r.status === 503)?.json).toEqual({
+        error: 'server busy, please try again.  maximum pending requests exceeded',
+      });
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(3 * 40 - 5); // served one after another
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('drops whole messages from the front to fit num_ctx (the main image first) unless truncate is false', async () => {
+    const peer = await startOllamaPeer({ numCtx: 1000 });
+    try {
+      const img = (await makeTestImage(32, 32)).toString('base64');
+      // the old one-message-per-image form: main image, "Segment a:", segment image, instruction
+      const messages = [
+        { role: 'user', content: '', images: [img] },
+        { role: 'user', content: 'Segment a:' },
+        { role: 'user', content: '', images: [img] },
+        { role: 'user', content: 'Task 1 Answer: describe' },
+      ];
+      const cut = await post(`${peer.origin}/api/chat`, { model: 'q', stream: false, messages });
+      expect(cut.status).toBe(200);
+      expect(peer.requests.at(-1)?.images).toHaveLength(1); // the main image is gone
+      expect(peer.requests.at(-1)?.ignoredFields?.[0]).toMatch(/truncated to fit num_ctx 1000/);
+      const refused = await post(`${peer.origin}/api/chat`, { model: 'q', stream: false, messages, truncate: false });
+      expect(refused.status).toBe(400);
+      expect(refused.json.error).toMatch(/the prompt is longer than the context length/);
+      // images at their [img] places in one message (a peer with the default num_ctx, 4096)
+      const roomy = await startOllamaPeer();
+      const one = await post(`${roomy.origin}/api/chat`, {
+        model: 'q',
+        stream: false,
+        messages: [{ role: 'user', content: '[img]\nSegment a:\n[img]\nTask 1 Answer:', images: [img, img] }],
+      });
+      expect(one.status).toBe(200);
+      expect(roomy.requests.at(-1)?.prompt).toBe('[img-0]\nSegment a:\n[img-1]\nTask 1 Answer:');
+      await roomy.close();
+    } finally {
+      await peer.close();
+    }
+  });
+});
+
+describe('faults', () => {
+  it('429 without Retry-After, the 200 with an error, content null', async () => {
+    const peer = await startOpenAIPeer();
+    try {
+      const prompt = JSON.parse(await buildChatPrompt({ mode: 'summary', segments: 0 }));
+      const body = { model: 'm', messages: prompt };
+      peer.failNext('429-no-retry-after');
+      const a = await post(`${peer.url}/chat/completions`, body);
+      expect(a.status).toBe(429);
+      expect(a.headers.get('retry-after')).toBeNull();
+      peer.failNext('error-200');
+      const b = await post(`${peer.url}/chat/completions`, body);
+      expect([b.status, (b.json.error as { code: number }).code]).toEqual([200, 502]);
+      peer.failNext('content-null');
+      const c = await post(`${peer.url}/chat/completions`, body);
+      expect((c.json.choices as { message: { content: unknown } }[])[0]?.message.content).toBeNull();
+    } finally {
+      await peer.close();
+    }
+  });
+});
