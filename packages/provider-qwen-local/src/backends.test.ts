@@ -279,3 +279,27 @@ describe('limits checked before sending', () => {
     expect(ollama.requests.filter((x) => x.method === 'POST' && x.status === 200)).toHaveLength(0);
   });
 });
+
+describe('a server that dies during the run', () => {
+  it('the rows after its death end at once, each saying why, instead of 5 attempts × timeout each', async () => {
+    const server = await startOpenAIPeer({ models: [MODEL], latencyMs: 5 });
+    const p = new QwenLocalProvider(
+      { config: { model: MODEL, baseUrl: server.url, maxRetries: 4, timeoutMs: 2_000, maxConcurrency: 4 } },
+      { breaker: { threshold: 5, openMs: 60_000, minDownMs: 0 }, backoff: { baseMs: 10, maxMs: 20 }, notice: () => {} },
+    );
+    providers.push(p);
+    const first = await Promise.all(Array.from({ length: 8 }, () => p.callApi(joint, { vars: { mode: 'joint' } })));
+    for (const r of first) expect(r.error).toBeUndefined();
+    await server.close(); // the server dies
+    const t0 = performance.now();
+    const rest = await Promise.all(Array.from({ length: 40 }, () => p.callApi(joint, { vars: { mode: 'joint' } })));
+    const wall = performance.now() - t0;
+    expect(wall).toBeLessThan(5_000);
+    for (const r of rest) expect(r.error).toMatch(/QwenLocalProvider: (connection|circuit-open): /);
+    expect(
+      rest.filter((r) =>
+        /circuit-open: circuit open: .* failed \d+ times in a row \(last: connection/.test(r.error ?? ''),
+      ).length,
+    ).toBeGreaterThan(30);
+  });
+});
