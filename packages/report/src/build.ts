@@ -201,22 +201,30 @@ export interface SystemReport {
   pairedSamples: number;
 }
 
-/** Model against model: one mode, one metric, on the samples both answered (a − b, points). */
-export interface ComparisonRow {
-  a: string;
-  b: string;
-  mode: Mode;
+/** One paired test of a table: a metric of two sides on the same samples (values and a − b in points). */
+export interface PairResult {
   metric: MetricId;
   aValue: number | null;
   bValue: number | null;
   delta: number | null;
+  /** (1 − alpha) paired bootstrap percentile interval of the delta. */
   low: number | null;
   high: number | null;
+  /** Two-sided paired approximate-randomization p-value. */
   pValue: number | null;
-  /** Holm-adjusted across the metrics of this (a, b, mode) table. */
+  /** Holm-adjusted across the metrics of the table. */
   pHolm: number | null;
+  /** Paired samples the metric is computed on. */
   n: number;
+  /** Bootstrap resamples where both values were defined. */
   valid: number;
+}
+
+/** Model against model: one mode, one metric, on the samples both answered (a − b, points); Holm across the (a, b, mode) table. */
+export interface ComparisonRow extends PairResult {
+  a: string;
+  b: string;
+  mode: Mode;
 }
 
 /** Two models that answered different sample sets in a mode; their comparison uses the intersection. */
@@ -386,19 +394,6 @@ interface PairPlan {
   ids: string[];
   /** Which two row sets the sides come from: plans of the same sources and ids are resampled together. */
   source: string;
-}
-
-interface PairResult {
-  metric: MetricId;
-  aValue: number | null;
-  bValue: number | null;
-  delta: number | null;
-  low: number | null;
-  high: number | null;
-  pValue: number | null;
-  pHolm: number | null;
-  n: number;
-  valid: number;
 }
 
 /** Aligned named scores of two sides on the ids both answered where the metric is defined on both. */

@@ -10,6 +10,7 @@ export {
   type MetricId,
   type ModeSample,
   type ModeSummary,
+  type PairResult,
   REPORT_MODES,
   type Report,
   type SampleReport,
