@@ -13,6 +13,9 @@ export const MAX_IMAGE_PIXELS = 64 * 1024 * 1024;
 /** How far `validate` read the images: `full` decoded every pixel, `header` only the headers, `none` not at all. */
 export type ImageCheck = 'full' | 'header' | 'none';
 
+/** Images up to this many pixels are decoded into a buffer by `validate` (at most 48 MB each), larger ones streamed. */
+const FULL_DECODE_BUFFER_PIXELS = 16 * 1024 * 1024;
+
 export interface ValidateOptions {
   /** Check the images: that each exists, its header reads, its size is within `maxPixels`, and (`decode`) its pixels decode. Default true. */
   checkImages?: boolean;
@@ -209,8 +212,11 @@ export async function validate(dir: string, options: ValidateOptions = {}): Prom
       }
       if (decode) {
         try {
-          // Every pixel, as the eval decodes it (@mmre/images: failOn 'error'); streamed, so memory stays small.
-          await sharp(t.absolute, { limitInputPixels: false, failOn: 'error', sequentialRead: true }).stats();
+          // Every pixel, as the eval decodes it (@mmre/images: failOn 'error'). Up to 16 Mpx into a buffer (the
+          // fastest full decode); larger images through stats(), which streams them, so memory stays bounded.
+          const img = sharp(t.absolute, { limitInputPixels: false, failOn: 'error', sequentialRead: true });
+          if (w * h <= FULL_DECODE_BUFFER_PIXELS) await img.raw().toBuffer();
+          else await img.stats();
         } catch (err) {
           diagnostics.push({
             ...base,
