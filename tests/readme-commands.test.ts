@@ -60,6 +60,10 @@ const CMD = {
     'MMRE_DATASET=$PWD/datasets/mmre-gmner MMRE_MIN_PIXELS=3136 MMRE_MAX_PIXELS=802816 pnpm exec promptfoo eval -c configs/mmre-compare.yaml -c configs/providers/vllm.yaml -o out/paper.json',
   paperReport: 'pnpm exec mmre report out/paper.json --html out/paper.html --bootstrap 10000 --seed 1',
   merge: 'mmre report shard-*.json',
+  sweep:
+    'DASHSCOPE_API_KEY=... pnpm exec promptfoo eval -c configs/mmre-compare.yaml -c configs/providers/sweep.yaml -o out/sweep.json',
+  sweepReport: 'pnpm exec mmre report out/sweep.json --html out/sweep.html',
+  sweepMerge: 'mmre report sweep-*.json',
   changesetAdd: 'pnpm changeset',
   changesetVersion: 'pnpm changeset version',
   changesetPublish: 'pnpm build && pnpm changeset publish',
@@ -87,6 +91,9 @@ const COVERAGE = new Map<string, string>([
   [CMD.paperEval, `${RUN_HERE}, against a loopback OpenAI peer (VLLM_BASE_URL)`],
   [CMD.paperReport, RUN_HERE],
   [CMD.merge, `${RUN_HERE}: shards made with --filter-range and with --filter-prompts, merged`],
+  [CMD.sweep, `${RUN_HERE}, against three loopback vLLM peers (VLLM_3B_URL, …) and a DashScope peer`],
+  [CMD.sweepReport, RUN_HERE],
+  [CMD.sweepMerge, 'the same merge of shards as `mmre report shard-*.json` (run here), of several models'],
   [
     CMD.changesetAdd,
     'interactive, writes .changeset/*.md: not run; `changeset status` here parses every changeset file and the config',
@@ -435,6 +442,63 @@ describe.skipIf(!BUILT)('README: evaluate on a local server (loopback peers stan
     }
   }, 150_000);
 });
+
+describe.skipIf(!BUILT)(
+  'README: compare several models (loopback peers for the three vLLM servers and DashScope)',
+  () => {
+    it('sweep.yaml: every model answers every sample in every mode; mmre report has a block per model and compares them', async () => {
+      const cwd = await checkout('sweep');
+      const key = 'sk-readme-sweep-key';
+      const sizes = ['3B', '7B', '72B'] as const;
+      // each peer serves only its model, as `vllm serve Qwen/Qwen2.5-VL-<size>-Instruct` does
+      const vllm = await Promise.all(sizes.map((n) => startOpenAIPeer({ models: [`Qwen/Qwen2.5-VL-${n}-Instruct`] })));
+      const hosted = await startDashScopePeer({ apiKey: key });
+      try {
+        const r = await runReadme(CMD.sweep, {
+          cwd,
+          fill: { DASHSCOPE_API_KEY: key },
+          env: {
+            ...Object.fromEntries(sizes.map((n, i) => [`VLLM_${n}_URL`, (vllm[i] as Peer).url])),
+            DASHSCOPE_BASE_URL: hosted.url,
+            MMRE_LIMIT: LIMIT,
+          },
+        });
+        const labels = ['qwen2.5-vl-3b', 'qwen2.5-vl-7b', 'qwen2.5-vl-72b', 'qwen-vl-max-dashscope'];
+        const rows = rowsOf(r.output as { results: { results: Row[] } });
+        expect(rows).toHaveLength(3 * Number(LIMIT) * labels.length);
+        expect(rows.filter((x) => x.error)).toEqual([]);
+        expect([...new Set(rows.map((x) => x.provider.label))].sort()).toEqual([...labels].sort());
+        sizes.forEach((n, i) => {
+          const chats = (vllm[i] as Peer).requests.filter((q) => q.method === 'POST' && q.outcome === 'ok');
+          expect(chats).toHaveLength(3 * Number(LIMIT));
+          expect(new Set(chats.map((q) => (q.body as { model?: string }).model))).toEqual(
+            new Set([`Qwen/Qwen2.5-VL-${n}-Instruct`]),
+          );
+        });
+        expect(hosted.requests.filter((q) => q.method === 'POST' && q.outcome === 'ok')).toHaveLength(
+          3 * Number(LIMIT),
+        );
+
+        const md = await runReadme(CMD.sweepReport, { cwd });
+        for (const label of labels) expect(md.stdout).toContain(`## Model \`${label}\``);
+        expect(md.stdout).toContain('## Model against model');
+        expect(md.stdout).not.toContain(key);
+        expect(existsSync(join(cwd, 'out', 'sweep.html'))).toBe(true);
+        const json = await runReadme(CMD.sweepReport, { cwd, args: ['--json'] });
+        const rep = JSON.parse(json.stdout) as {
+          systems: { key: string; pairedSamples: number }[];
+          comparisons: { a: string; b: string }[];
+        };
+        expect(rep.systems.map((x) => x.key).sort()).toEqual([...labels].sort());
+        expect(rep.systems.every((x) => x.pairedSamples === Number(LIMIT))).toBe(true);
+        // 4 models: 6 pairs
+        expect(new Set(rep.comparisons.map((c) => `${c.a}|${c.b}`)).size).toBe(6);
+      } finally {
+        await Promise.all([...vllm, hosted].map((p) => p.close()));
+      }
+    }, 180_000);
+  },
+);
 
 describe.skipIf(!BUILT)('README: evaluate on DashScope or OpenRouter (loopback peers, keys from the env)', () => {
   it('dashscope.yaml through DASHSCOPE_BASE_URL with DASHSCOPE_API_KEY', async () => {
