@@ -46,8 +46,9 @@ export function registerReportCommand(program: Command): void {
   program
     .command('report')
     .description(
-      'Compare single-task and joint modes from promptfoo results (one compare run, runs per mode, or shards): ' +
-        "the paper's table, joint − single deltas with paired bootstrap CIs and randomization p-values",
+      'Compare single-task and joint modes, and models, from promptfoo results (one compare run, runs per mode or ' +
+        "per model, or shards): the paper's table per model, joint − single deltas and model-against-model " +
+        'differences with paired bootstrap CIs, randomization p-values and Holm-adjusted p-values',
     )
     .argument('<results...>', 'promptfoo output files (`promptfoo eval -o results.json`)')
     .addOption(new Option('--markdown', 'print markdown (default)').conflicts('json'))
@@ -71,7 +72,12 @@ export function registerReportCommand(program: Command): void {
       'ROUGE with the Porter stemmer (rouge-score use_stemmer=True; default off, as the assertions)',
       false,
     )
-    .option('--provider <label>', 'use only this provider (label or id; repeat for one per mode)', collect, [])
+    .option(
+      '--provider <label>',
+      'report only this provider (label or id; repeat for several): narrows the report to some of the models',
+      collect,
+      [],
+    )
     .action(async (files: string[], opts: ReportCommandOptions) => {
       process.stdout.write(await runReport(files, opts));
       if (opts.html) {
