@@ -2,8 +2,10 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { finished } from 'node:stream/promises';
 import { formatAnswer, isMode, MODES, type Mode, modeTasks, pfaInstruction, type Sample } from '@mmre/core';
 import type { DatasetDiagnostic } from './diagnostics.js';
+import { DatasetError } from './errors.js';
 import { RecordChecker } from './records.js';
 import { readSamples, SAMPLES_FILE } from './store.js';
 
@@ -75,17 +77,37 @@ export async function exportLlava(dir: string, options: ExportLlavaOptions): Pro
   const diagnostics: DatasetDiagnostic[] = [];
   const checker = new RecordChecker(dir, file);
   const tasks = modeTasks(options.mode);
-  await mkdir(dirname(options.out), { recursive: true });
+  // the records are read before the output is opened: a missing dataset leaves nothing behind
+  const entries = readSamples(dir);
+  const first = await entries.next();
+  try {
+    await mkdir(dirname(options.out), { recursive: true });
+  } catch (err) {
+    await entries.return(undefined);
+    throw new DatasetError(
+      `${options.out}: cannot create its folder (${(err as Error).message}); fix: choose another --out`,
+    );
+  }
   const partial = `${options.out}.partial`;
   const stream = createWriteStream(partial, { encoding: 'utf8' });
+  let failed: Error | undefined;
+  stream.on('error', (err) => {
+    failed = err;
+  });
   const write = async (chunk: string) => {
-    if (!stream.write(chunk)) await once(stream, 'drain');
+    if (failed) throw failed;
+    if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+    if (failed) throw failed;
   };
+  async function* all() {
+    if (!first.done) yield first.value;
+    yield* entries;
+  }
   let records = 0;
   let skipped = 0;
   try {
     await write('[');
-    for await (const entry of readSamples(dir)) {
+    for await (const entry of all()) {
       diagnostics.push(...entry.issues);
       const s = entry.sample;
       if (!s) {
@@ -137,11 +159,12 @@ export async function exportLlava(dir: string, options: ExportLlavaOptions): Pro
     }
     await write(records === 0 ? ']\n' : '\n]\n');
     stream.end();
-    await once(stream, 'finish');
+    await finished(stream);
   } catch (err) {
     stream.destroy();
+    await entries.return(undefined);
     await rm(partial, { force: true });
-    throw err;
+    throw failed === err ? new DatasetError(`${options.out}: cannot be written (${(err as Error).message})`) : err;
   }
   await rename(partial, options.out);
   return { out: options.out, records, skipped, diagnostics };

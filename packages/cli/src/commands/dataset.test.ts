@@ -329,6 +329,33 @@ describe('mmre dataset: bad bytes, bad paths and bad arguments (issue 12)', () =
     expect(r.stdout).toMatch(/2 valid sample\(s\) of 4 line\(s\); 2 error\(s\)/);
   });
 
+  it('export of a folder that is not a dataset, or to an --out that cannot be made, is one line and leaves no file', async () => {
+    // in a child process: the old failure was an unhandled stream error that killed the process with a stack trace
+    const bin = join(pkgDir, 'dist', 'bin.js');
+    if (!existsSync(bin)) return;
+    const out = join(dir, 'never.json');
+    const r = spawnSync(
+      process.execPath,
+      [bin, 'dataset', 'export', join(dir, 'no-such-dataset'), '--mode', 'joint', '--out', out],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /^mmre: .*no-such-dataset\/samples\.jsonl: not found; a dataset folder holds dataset\.json and samples\.jsonl/,
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at |ERR_STREAM/);
+    expect(existsSync(out) || existsSync(`${out}.partial`)).toBe(false);
+    const file = join(dir, 'a-file');
+    await writeFile(file, 'x');
+    const sample = join(pkgDir, '..', '..', 'datasets', 'mmre-sample');
+    const bad = await mmre('dataset', 'export', sample, '--mode', 'joint', '--out', join(file, 'sub', 'x.json'));
+    expect(bad.error ?? '').toMatch(
+      /a-file\/sub\/x\.json: cannot create its folder \(ENOTDIR.*\); fix: choose another --out/,
+    );
+  });
+
   it('export refuses ../../etc/passwd paths and records validate rejects: not written, exit 1, the rest exported', async () => {
     const ok = sample('ok');
     const outside = { ...sample('esc'), image: { path: '../../etc/passwd' } };

@@ -11,6 +11,7 @@ import {
 } from '@mmre/core';
 import { z } from 'zod';
 import type { DatasetDiagnostic } from '../diagnostics.js';
+import { DatasetError } from '../errors.js';
 import { zodDiagnostics } from '../issues.js';
 import { writeDataset } from '../store.js';
 import { readTextFile } from '../text.js';
@@ -95,7 +96,18 @@ async function readRecords(
   diagnostics: DatasetDiagnostic[],
 ): Promise<{ value: unknown; line: number }[]> {
   // UTF-8 with an optional BOM; a byte that is not UTF-8 is named (line, column)
-  const { text, diagnostic } = await readTextFile(input);
+  let read: Awaited<ReturnType<typeof readTextFile>>;
+  try {
+    read = await readTextFile(input);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new DatasetError(
+      code === 'ENOENT'
+        ? `${input}: not found; fix: give the M-MRE LLaVA JSON file (a JSON array of {id, image, conversations}) with --input`
+        : `${input}: cannot be read (${(err as Error).message})`,
+    );
+  }
+  const { text, diagnostic } = read;
   if (diagnostic) diagnostics.push(diagnostic);
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[')) {
