@@ -143,7 +143,10 @@ export function sampleToTest(root: string, sample: Sample): MmreTestCase | strin
 export interface GenerateResult {
   dir: string;
   tests: MmreTestCase[];
+  /** Why records were skipped (errors with file and line), and unknown ids (warnings). */
   issues: DatasetDiagnostic[];
+  /** Lines and records of the selection that were skipped. */
+  skipped: number;
 }
 
 function splitList(counts: Record<string, number>): string {
@@ -165,6 +168,10 @@ export async function buildTests(
   env: NodeJS.ProcessEnv = process.env,
   argv: readonly string[] = process.argv,
 ): Promise<GenerateResult> {
+  if (config !== undefined && config !== null && (typeof config !== 'object' || Array.isArray(config)))
+    throw new DatasetError(
+      `mmre test generator: config must be an object of options (dataset, split, limit, ids, seed, configDir), got ${JSON.stringify(config)}`,
+    );
   const fromEnv = envOptions(env);
   const fromConfig = (config ?? {}) as Record<string, unknown>;
   const parsed = GeneratorOptionsSchema.safeParse({ ...fromEnv, ...fromConfig });
@@ -203,16 +210,18 @@ export async function buildTests(
   });
   const issues = [...loaded.issues];
   const tests: MmreTestCase[] = [];
+  let skipped = loaded.skipped;
   for (const s of loaded.samples) {
     const t = sampleToTest(dir, s);
-    if (typeof t === 'string')
+    if (typeof t === 'string') {
+      skipped++;
       issues.push({
         severity: 'error',
         code: 'unsafe-path',
         message: `sample ${JSON.stringify(s.id)}: ${t} (refused; sample skipped)`,
         sampleId: s.id,
       });
-    else tests.push(t);
+    } else tests.push(t);
   }
   if (tests.length === 0) {
     const what = `${split !== undefined ? `split ${JSON.stringify(split)}` : 'the dataset'}${o.ids !== undefined ? ` with ids ${o.ids.join(', ')}` : ''}`;
@@ -222,7 +231,7 @@ export async function buildTests(
       `mmre test generator: no test to run: ${what} of ${dir} has no usable sample${why.length > 0 ? ` (${why.length} skipped; first: ${formatDiagnostic(why[0] as DatasetDiagnostic)})` : ''}${unknown.length > 0 ? ` (ids not in the file${split !== undefined ? ` for that split` : ''}: ${unknown.join(', ')})` : ''}; valid samples per split: ${splitList(loaded.splits)} (dataset.json says ${splitList(manifest.splits)}); fix: choose a split that has samples (MMRE_SPLIT, or ${ALL_SPLITS}), or run \`mmre dataset validate ${dir}\``,
     );
   }
-  return { dir, tests, issues };
+  return { dir, tests, issues, skipped };
 }
 
 /**
@@ -275,10 +284,9 @@ export async function generateTests(
     }
     throw err;
   }
-  const { dir, tests, issues } = result;
+  const { dir, tests, issues, skipped } = result;
   if (issues.length > 0) {
     const shown = issues.slice(0, 5).map(formatDiagnostic).join('\n  ');
-    const skipped = issues.filter((i) => i.severity === 'error').length;
     process.stderr.write(
       `mmre test generator: ${issues.length} problem(s) in ${dir}${skipped > 0 ? `, ${skipped} sample(s) skipped` : ''}; ${tests.length} test(s) run (see all with \`mmre dataset validate ${dir}\`):\n  ${shown}${issues.length > 5 ? `\n  … and ${issues.length - 5} more` : ''}\n`,
     );

@@ -107,6 +107,7 @@ describe('one validation for every path', () => {
       const gen = await buildTests({ dataset: dir }, {}, []);
       expect(gen.tests.map((t) => t.description)).toEqual(['g1', 'g3']);
       expect(gen.issues.find((d) => d.code === bad.code)?.message).toMatch(new RegExp(`^${file}:2: `));
+      expect(gen.skipped).toBe(1);
 
       const out = join(dir, 'train.json');
       const x = await exportLlava(dir, { mode: 'mner', out });
@@ -348,6 +349,7 @@ describe('one error when there is nothing to run', () => {
     await expect(buildTests({ dataset: dir, limit: 'abc' }, {}, [])).rejects.toThrow(
       /config\.limit: must be a whole number/,
     );
+    await expect(buildTests('test', {}, [])).rejects.toThrow(/config must be an object of options .*, got "test"/);
     await writeFile(join(dir, 'dataset.json'), '{"name": 1}');
     const bad = buildTests({ dataset: dir }, {}, []);
     await expect(bad).rejects.toBeInstanceOf(DatasetError);
