@@ -1,17 +1,15 @@
 // The shipped configs' test generator (configs/lib/tests.mjs) under `promptfoo eval` (issue 12): a
 // misspelt split and a bad environment of the PFA prompts are ONE message before any test runs, exit 1,
 // no stack trace — not a stack trace, and not the same error on each of the 66 rows.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promptfooEval } from '@mmre-test/promptfoo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
-const promptfooMain = join(dirname(createRequire(join(repo, 'package.json')).resolve('promptfoo')), 'main.js');
 const built = ['dataset', 'pfa', 'provider-offline'].every((p) =>
   existsSync(join(repo, 'packages', p, 'dist', 'index.js')),
 );
@@ -25,45 +23,21 @@ afterAll(async () => {
 });
 
 async function compare(name: string, env: Record<string, string>) {
-  const out = join(tmp, `${name}.json`);
-  const child = spawn(
-    process.execPath,
-    [
-      promptfooMain,
-      'eval',
-      '-c',
-      join(repo, 'configs', 'mmre-compare.yaml'),
-      '-c',
-      join(repo, 'configs', 'providers', 'baseline.yaml'),
-      '-o',
-      out,
-      '--no-cache',
-      '--no-progress-bar',
-    ],
-    {
-      cwd: repo,
-      env: {
-        ...process.env,
-        PROMPTFOO_CONFIG_DIR: join(tmp, `.promptfoo-${name}`),
-        MMRE_SPLIT: '',
-        MMRE_LIMIT: '',
-        MMRE_DATASET: '',
-        MMRE_IMAGES: '',
-        MMRE_MIN_PIXELS: '',
-        MMRE_MAX_PIXELS: '',
-        ...env,
-      },
+  const r = await promptfooEval({
+    dir: join(tmp, name),
+    configs: [join(repo, 'configs', 'mmre-compare.yaml'), join(repo, 'configs', 'providers', 'baseline.yaml')],
+    env: {
+      MMRE_SPLIT: '',
+      MMRE_LIMIT: '',
+      MMRE_DATASET: '',
+      MMRE_IMAGES: '',
+      MMRE_MIN_PIXELS: '',
+      MMRE_MAX_PIXELS: '',
+      ...env,
     },
-  );
-  let output = '';
-  child.stdout.on('data', (d) => {
-    output += String(d);
+    okCodes: 'any',
   });
-  child.stderr.on('data', (d) => {
-    output += String(d);
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, output, wrote: existsSync(out) };
+  return { code: r.code, output: `${r.stdout}${r.stderr}`, wrote: r.output !== null };
 }
 
 describe.skipIf(!built)('configs/lib/tests.mjs under promptfoo eval', () => {

@@ -8,3 +8,4 @@ export * from './random.js';
 export * from './redact.js';
 export * from './schema.js';
 export * from './vars.js';
+export * from './version.js';

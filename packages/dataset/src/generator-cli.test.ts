@@ -2,20 +2,17 @@
 // misspelt split, an empty dataset, bad options, a missing or invalid manifest — promptfoo prints ONE
 // message that names the problem (and the splits), with no stack trace, runs no test and exits 1;
 // a BOM in dataset.json is accepted. Runs the built generator (dist/), like promptfoo does.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { syntheticSample } from '@mmre/core/testing';
+import { promptfooEval } from '@mmre-test/promptfoo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, '..', 'dist', 'index.js');
-// promptfoo's command line (its `bin`), beside the entry point its package exports
-const promptfooMain = join(dirname(createRequire(import.meta.url).resolve('promptfoo')), 'main.js');
 
 let root: string;
 beforeAll(async () => {
@@ -38,7 +35,6 @@ async function dataset(name: string, manifest: string | null, samples: string) {
 /** `promptfoo eval` of a config whose tests come from the generator; the process's output and exit code. */
 async function evalWith(name: string, dir: string, env: Record<string, string> = {}) {
   const config = join(root, `${name}.yaml`);
-  const out = join(root, `${name}.json`);
   await writeFile(
     config,
     [
@@ -49,34 +45,14 @@ async function evalWith(name: string, dir: string, env: Record<string, string> =
       `    config: { dataset: ${JSON.stringify(dir)} }`,
     ].join('\n'),
   );
-  const child = spawn(
-    process.execPath,
-    [promptfooMain, 'eval', '-c', config, '-o', out, '--no-cache', '--no-progress-bar'],
-    {
-      env: {
-        ...process.env,
-        PROMPTFOO_CONFIG_DIR: join(root, `.promptfoo-${name}`), // one each: parallel runs would race on its database
-        PROMPTFOO_DISABLE_TELEMETRY: '1',
-        PROMPTFOO_DISABLE_UPDATE: '1',
-        HTTPS_PROXY: 'http://127.0.0.1:9',
-        HTTP_PROXY: 'http://127.0.0.1:9',
-        NO_PROXY: '127.0.0.1,localhost,::1',
-        MMRE_SPLIT: '',
-        MMRE_LIMIT: '',
-        MMRE_DATASET: '',
-        ...env,
-      },
-    },
-  );
-  let output = '';
-  child.stdout.on('data', (d) => {
-    output += String(d);
+  const r = await promptfooEval({
+    dir: join(root, `run-${name}`),
+    configs: [config],
+    out: `${name}.json`,
+    env: { MMRE_SPLIT: '', MMRE_LIMIT: '', MMRE_DATASET: '', ...env },
+    okCodes: 'any',
   });
-  child.stderr.on('data', (d) => {
-    output += String(d);
-  });
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, output, wrote: existsSync(out) };
+  return { code: r.code, output: `${r.stdout}${r.stderr}`, wrote: r.output !== null };
 }
 
 describe.skipIf(!existsSync(dist))('the generator under `promptfoo eval`', () => {

@@ -21,5 +21,5 @@ export type {
 } from './provider.js';
 export { QwenLocalProvider, readOllamaChat } from './provider.js';
 export type { ReadyOptions, ReadyResult } from './readiness.js';
-export { checkLocalServer, versionAtLeast } from './readiness.js';
+export { checkLocalServer } from './readiness.js';
 export default QwenLocalProvider;

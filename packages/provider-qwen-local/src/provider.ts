@@ -1,5 +1,5 @@
 import type { Mode } from '@mmre/core';
-import { modeOf, pfaGbnf, pfaRegex, segmentIdsOfVars } from '@mmre/core';
+import { modeOf, pfaGbnf, pfaRegex, segmentIdsOfVars, versionAtLeast } from '@mmre/core';
 import type {
   CallContext,
   ChatRequest,
@@ -26,7 +26,7 @@ import {
 import type { LocalBackend, QwenLocalConfig } from './config.js';
 import { DEFAULT_BASE_URLS, DEFAULT_MODELS, LOCAL_CONFIG_KEYS, QwenLocalConfigSchema } from './config.js';
 import { toOllamaMessages } from './ollama.js';
-import { checkLocalServer, versionAtLeast } from './readiness.js';
+import { checkLocalServer } from './readiness.js';
 
 /** The image bounds a row's images were made with, and where the provider sent them. */
 export interface ResolutionRecord {

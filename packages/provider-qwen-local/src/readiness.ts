@@ -39,17 +39,6 @@ const systemClock: Clock = {
   sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
 };
 
-/** `a >= b` for dotted versions (`0.10.2`; `0.12.0rc1` reads as 0.12.0). */
-export function versionAtLeast(a: string, b: string): boolean {
-  const pa = a.split(/[.+-]/).map((x) => Number.parseInt(x, 10) || 0);
-  const pb = b.split(/[.+-]/).map((x) => Number.parseInt(x, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d > 0;
-  }
-  return true;
-}
-
 const waiting = (r: ProbeResult) => r.status === 0 || r.status === 502 || r.status === 503 || r.status === 504;
 
 function authFailure(rs: readonly ProbeResult[]): ProbeResult | undefined {

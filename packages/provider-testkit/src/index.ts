@@ -23,7 +23,6 @@ export {
   serverSmartResize,
   startDashScopePeer,
   startOpenAIPeer,
-  versionAtLeast,
 } from './openai-peer.js';
 export type { FaultKind, FaultOptions, Peer, PeerOptions, PeerReply, Protocol, RecordedRequest } from './peer.js';
 export { imageChecks, PeerError, RETRYABLE_FAULTS, startPeer } from './peer.js';

@@ -1,4 +1,4 @@
-import { MODES } from '@mmre/core';
+import { MODES, versionAtLeast } from '@mmre/core';
 import { deterministicAnswer } from './answer.js';
 import { compileGbnf } from './gbnf.js';
 import type { Peer, PeerOptions, PeerReply, Protocol } from './peer.js';
@@ -144,17 +144,6 @@ export async function parseOpenAIMessages(
     throw new PeerError(400, `At most ${maxImages} image(s) may be provided in one prompt. (got ${pending.length})`);
   decoded.push(...(await Promise.all(pending)));
   return { texts, images: decoded, imageOptions };
-}
-
-/** `a >= b` for dotted versions (`0.10.2`, `0.12.0rc1` reads as 0.12.0). */
-export function versionAtLeast(a: string, b: string): boolean {
-  const pa = a.split(/[.+-]/).map((x) => Number.parseInt(x, 10) || 0);
-  const pb = b.split(/[.+-]/).map((x) => Number.parseInt(x, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d > 0;
-  }
-  return true;
 }
 
 /** Qwen2-VL's smart_resize as the server's image processor runs it (transformers image_processing_qwen2_vl.py). */
