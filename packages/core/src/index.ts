@@ -1,4 +1,5 @@
 export * from './answer.js';
+export * from './cli.js';
 export * from './format-grammar.js';
 export * from './labels.js';
 export * from './modes.js';

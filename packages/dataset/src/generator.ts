@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { encodeTestVars, type MmreTestVars, type Sample, type TestSegment } from '@mmre/core';
+import { encodeTestVars, isPromptfooEval, type MmreTestVars, type Sample, type TestSegment } from '@mmre/core';
 import { z } from 'zod';
 import type { DatasetDiagnostic } from './diagnostics.js';
 import { DatasetError } from './errors.js';
@@ -232,18 +232,6 @@ export async function buildTests(
     );
   }
   return { dir, tests, issues, skipped };
-}
-
-/**
- * True when this process is `promptfoo eval` (not a program calling promptfoo's `evaluate`, nor a
- * long-lived `promptfoo view` server, which must not be ended).
- */
-function isPromptfooEval(argv: readonly string[]): boolean {
-  const script = argv[1] ?? '';
-  if (argv.slice(2).find((a) => !a.startsWith('-')) !== 'eval') return false;
-  return (
-    /[\\/]promptfoo[\\/]dist[\\/]src[\\/](main|entrypoint)\.[cm]?js$/.test(script) || /[\\/]promptfoo$/.test(script)
-  );
 }
 
 /**

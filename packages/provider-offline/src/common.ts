@@ -1,15 +1,11 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { formatConfigError } from '@mmre/provider-transport';
+import { parseProviderConfig } from '@mmre/provider-transport';
 import type { z } from 'zod';
 
-// promptfoo's provider contract is declared once, in @mmre/provider-transport (src/promptfoo.ts).
+// promptfoo's provider contract and its config errors are declared once, in @mmre/provider-transport (src/promptfoo.ts).
 export type { CallContext, ProviderOptions, ProviderResponse } from '@mmre/provider-transport';
-
-/** A configuration error, thrown at load time; the message names the provider, the option and the fix. */
-export class ProviderConfigError extends Error {
-  override name = 'ProviderConfigError';
-}
+export { failProviderConfig, ProviderConfigError } from '@mmre/provider-transport';
 
 /** Validates a provider config with a strict zod schema (promptfoo's own `basePath` is allowed and returned apart). */
 export function parseConfig<S extends z.ZodType>(
@@ -18,12 +14,11 @@ export function parseConfig<S extends z.ZodType>(
   provider: string,
   allowed: readonly string[],
 ): { config: z.infer<S>; basePath: string } {
-  const input = { ...((raw ?? {}) as Record<string, unknown>) };
-  const basePath = typeof input.basePath === 'string' ? input.basePath : process.cwd();
-  delete input.basePath;
-  const r = schema.safeParse(input);
-  if (!r.success) throw new ProviderConfigError(formatConfigError(provider, r.error, allowed));
-  return { config: r.data, basePath };
+  const basePath =
+    typeof (raw as { basePath?: unknown } | null)?.basePath === 'string'
+      ? (raw as { basePath: string }).basePath
+      : process.cwd();
+  return { config: parseProviderConfig(provider, schema, raw, allowed), basePath };
 }
 
 export function resolveFrom(basePath: string, p: string): string {

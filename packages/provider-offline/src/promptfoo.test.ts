@@ -93,3 +93,38 @@ tests:
     expect(`${run.stdout}\n${run.stderr}`).toContain('unknown option config.datasett');
   }, 120_000);
 });
+
+describe('a bad provider config under promptfoo eval', () => {
+  it('is one message naming the provider, the option and the fix, exit 1, no stack trace; elsewhere a ProviderConfigError', async () => {
+    const baselineJs = requireDist(join(pkgRoot, 'dist', 'baseline.js'), '@mmre/provider-offline');
+    const replayJs = requireDist(join(pkgRoot, 'dist', 'replay.js'), '@mmre/provider-offline');
+    for (const [name, provider, want] of [
+      [
+        'mode',
+        `file://${baselineJs}`,
+        /BaselineProvider: invalid provider config: config\.mode: must be one of joint, summary, mner/,
+      ],
+      [
+        'path',
+        `file://${replayJs}`,
+        /ReplayProvider: config\.path: predictions file .*nope\.jsonl does not exist; fix: /,
+      ],
+    ] as const) {
+      const dir = await mkdtemp(join(tmpdir(), `mmre-offline-badcfg-${name}-`));
+      const config = name === 'mode' ? '{ mode: both }' : '{ path: nope.jsonl }';
+      const r = await promptfooEval({
+        dir,
+        config: `prompts: ['{{x}}']\nproviders:\n  - id: "${provider}"\n    config: ${config}\ntests:\n  - vars: { x: one }\n`,
+        okCodes: 'any',
+      });
+      const text = `${r.stdout}\n${r.stderr}`;
+      expect(r.code, text).toBe(1);
+      expect(text).toMatch(want);
+      expect(text).not.toMatch(/^\s+at /m);
+      expect(r.output).toBeNull();
+    }
+    // not promptfoo's CLI (this test process): thrown, for the caller to handle
+    const { BaselineProvider, ProviderConfigError } = await import('./index.js');
+    expect(() => new BaselineProvider({ config: { mode: 'both' } as never })).toThrow(ProviderConfigError);
+  }, 120_000);
+});

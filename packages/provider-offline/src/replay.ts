@@ -7,7 +7,7 @@ import { z } from 'zod';
 import {
   type CallContext,
   errorMessage,
-  ProviderConfigError,
+  failProviderConfig,
   type ProviderOptions,
   type ProviderResponse,
   parseConfig,
@@ -99,7 +99,7 @@ export class ReplayProvider {
     this.config = config;
     this.file = resolveFrom(basePath, config.path);
     if (!existsSync(this.file))
-      throw new ProviderConfigError(
+      failProviderConfig(
         `ReplayProvider: config.path: predictions file ${this.file} does not exist; fix: point config.path at a JSONL file of {id, mode, output}`,
       );
     this.providerId = options.id ?? `mmre:replay:${config.path}`;

@@ -2,6 +2,7 @@ import { ImageFileError, ImageRefError, isImageRef, parseImageRef } from '@mmre/
 import { z } from 'zod';
 import { TransportError } from './errors.js';
 import type { ProviderResponse, TokenUsage } from './promptfoo.js';
+import { failProviderConfig } from './promptfoo.js';
 
 /**
  * OpenAI-style chat pieces shared by the Qwen providers: reading the prompt promptfoo renders,
@@ -258,7 +259,8 @@ export function formatConfigError(provider: string, error: z.ZodError, knownOpti
 
 /**
  * A provider's config as its schema parses it, without the keys promptfoo injects ({@link userConfig});
- * throws the {@link formatConfigError} message when it is invalid.
+ * ends with the {@link formatConfigError} message when it is invalid ({@link failProviderConfig}: under
+ * `promptfoo eval` the message alone and exit code 1, elsewhere a ProviderConfigError).
  */
 export function parseProviderConfig<S extends z.ZodType>(
   provider: string,
@@ -267,7 +269,7 @@ export function parseProviderConfig<S extends z.ZodType>(
   knownOptions: readonly string[],
 ): z.output<S> {
   const parsed = schema.safeParse(userConfig(config));
-  if (!parsed.success) throw new Error(formatConfigError(provider, parsed.error, knownOptions));
+  if (!parsed.success) failProviderConfig(formatConfigError(provider, parsed.error, knownOptions));
   return parsed.data;
 }
 

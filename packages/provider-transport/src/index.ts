@@ -40,7 +40,7 @@ export type {
 } from './openai-chat.js';
 export { NotReadyError, OpenAIChatClient, openAIChatBody, resolveRequestImages } from './openai-chat.js';
 export type { CallContext, ProviderOptions, ProviderResponse, TokenUsage } from './promptfoo.js';
-export { onceByKey, readApiKey } from './promptfoo.js';
+export { failProviderConfig, onceByKey, ProviderConfigError, readApiKey } from './promptfoo.js';
 export type { BreakerOptions } from './replicas.js';
 export type { CacheOutcome, ResponseCacheKey } from './response-cache.js';
 export { withResponseCache } from './response-cache.js';

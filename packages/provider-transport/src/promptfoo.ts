@@ -4,6 +4,7 @@
 // (promptfoo/src/types/providers.ts) that the providers read or fill in, kept structural: importing
 // types from the `promptfoo` package would tie each provider package to one promptfoo build.
 
+import { isPromptfooEval } from '@mmre/core';
 /** Token counts of one answer (promptfoo's TokenUsage, the fields set here). */
 export interface TokenUsage {
   prompt: number;
@@ -77,4 +78,22 @@ export function onceByKey<K, V>(load: (key: K) => Promise<V>): (key: K) => Promi
     }
     return p;
   };
+}
+
+/** A provider configuration error, found when promptfoo loads the provider; the message names the provider, the option and the fix. */
+export class ProviderConfigError extends Error {
+  override name = 'ProviderConfigError';
+}
+
+/**
+ * Ends a provider's construction on a bad config. Under `promptfoo eval` the message is printed alone and
+ * the process ends with exit code 1 (promptfoo would print a stack trace under it; no row can run);
+ * anywhere else (promptfoo's `evaluate`, `promptfoo validate`, tests) a ProviderConfigError is thrown.
+ */
+export function failProviderConfig(message: string, argv: readonly string[] = process.argv): never {
+  if (isPromptfooEval(argv)) {
+    process.stderr.write(`\n${message}\n`);
+    process.exit(1);
+  }
+  throw new ProviderConfigError(message);
 }

@@ -1,0 +1,14 @@
+/**
+ * True when this process is promptfoo's command line running `eval` (its bin or its dist entry point,
+ * with `eval` as the first word that is not an option). There, an error in a config or an environment
+ * that makes the whole run pointless is printed alone and the process ends with exit code 1: promptfoo
+ * would print it with a stack trace (or fail every row with it). Anywhere else (promptfoo's `evaluate`,
+ * `promptfoo view`, tests) the caller throws instead.
+ */
+export function isPromptfooEval(argv: readonly string[]): boolean {
+  const script = argv[1] ?? '';
+  if (argv.slice(2).find((a) => !a.startsWith('-')) !== 'eval') return false;
+  return (
+    /[\\/]promptfoo[\\/]dist[\\/]src[\\/](main|entrypoint)\.[cm]?js$/.test(script) || /[\\/]promptfoo$/.test(script)
+  );
+}
