@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { mulberry32 } from '@mmre/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from './clock.js';
-import { TransportError } from './errors.js';
+import type { TransportError } from './errors.js';
+import { transportFailure } from './testing.js';
 import type { TransportOptions } from './transport.js';
 import { errorIn200, HttpTransport } from './transport.js';
 
@@ -31,16 +32,6 @@ function make(o: Partial<TransportOptions> & { baseUrls: string[] }): HttpTransp
   return t;
 }
 
-async function failure(p: Promise<unknown>): Promise<TransportError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(TransportError);
-    return e as TransportError;
-  }
-  throw new Error('expected a TransportError');
-}
-
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
@@ -62,7 +53,7 @@ describe('retry budget', () => {
     );
     const clock = new FakeClock();
     const t = make({ baseUrls: [s.url], clock, maxRetries: 50, retryBudgetMs: 120_000 });
-    const e = await failure(t.postJson('/chat/completions', {}));
+    const e = await transportFailure(t.postJson('/chat/completions', {}));
     const waited = clock.sleeps.reduce((a, b) => a + b, 0);
     expect(e.reason).toBe('server-busy');
     expect(e.message).toMatch(/would pass retryBudgetMs \(120000 ms\)/);
@@ -76,7 +67,7 @@ describe('retry budget', () => {
   it('Retry-After past maxRetryAfterMs fails at once, naming the wait, after one request', async () => {
     const s = await serve((_q, res) => json(res, 429, { error: { message: 'slow down' } }, { 'retry-after': '3600' }));
     const t = make({ baseUrls: [s.url], maxRetries: 20 });
-    const e = await failure(t.postJson('/chat/completions', {}));
+    const e = await transportFailure(t.postJson('/chat/completions', {}));
     expect(e.reason).toBe('retry-after-too-long');
     expect(e.message).toMatch(/retry after 3600 s, longer than maxRetryAfterMs \(120000 ms\)/);
     expect(s.hits()).toBe(1);
@@ -88,7 +79,7 @@ describe('circuit breaker', () => {
     const s = await serve((_q, res) => json(res, 500, { error: { message: 'CUDA error: out of memory' } }));
     const t = make({ baseUrls: [s.url], maxRetries: 2, breaker: { threshold: 5, openMs: 60_000, minDownMs: 0 } });
     const errors: TransportError[] = [];
-    for (let i = 0; i < 6; i++) errors.push(await failure(t.postJson('/chat/completions', {})));
+    for (let i = 0; i < 6; i++) errors.push(await transportFailure(t.postJson('/chat/completions', {})));
     expect(s.hits()).toBe(5); // 3 attempts of the first call, 2 of the second: then the circuit is open
     expect(errors[0]?.reason).toBe('server-busy');
     const open = errors.filter((e) => e.reason === 'circuit-open');
@@ -96,7 +87,7 @@ describe('circuit breaker', () => {
     for (const e of open)
       expect(e.message).toMatch(/circuit open: .* failed \d+ times in a row \(last: HTTP 500 .*out of memory\)/);
     const before = s.hits();
-    expect((await failure(t.postJson('/chat/completions', {}))).reason).toBe('circuit-open');
+    expect((await transportFailure(t.postJson('/chat/completions', {}))).reason).toBe('circuit-open');
     expect(s.hits()).toBe(before);
   });
 
@@ -112,7 +103,9 @@ describe('circuit breaker', () => {
       breaker: { threshold: 5, openMs: 60_000, minDownMs: 0 },
     });
     const t0 = performance.now();
-    const errors = await Promise.all(Array.from({ length: 40 }, () => failure(t.postJson('/chat/completions', {}))));
+    const errors = await Promise.all(
+      Array.from({ length: 40 }, () => transportFailure(t.postJson('/chat/completions', {}))),
+    );
     const wall = performance.now() - t0;
     expect(wall).toBeLessThan(150 * 4); // far below 40 rows × 5 attempts × 150 ms / 8
     expect(s.hits()).toBeLessThanOrEqual(16);
@@ -156,7 +149,7 @@ describe('answers that are not answers', () => {
       json(res, 200, { error: { code: 400, message: 'This model does not support image input' } }),
     );
     const t2 = make({ baseUrls: [p.url], maxRetries: 3 });
-    const e = await failure(t2.postJson('/chat/completions', {}));
+    const e = await transportFailure(t2.postJson('/chat/completions', {}));
     expect(e.reason).toBe('error-in-200');
     expect(e.message).toContain('This model does not support image input');
     expect(e.message).not.toMatch(/not an OpenAI chat completion/);
@@ -184,7 +177,7 @@ describe('secrets on the wire', () => {
       }),
     );
     const t = make({ baseUrls: [s.url], headers: { authorization: `Bearer ${KEY}` }, maxRetries: 0 });
-    const e = await failure(t.postJson('/chat/completions', {}));
+    const e = await transportFailure(t.postJson('/chat/completions', {}));
     expect(e.status).toBe(401);
     expect(e.message).not.toContain('LEAKY');
     expect(e.message).not.toContain(KEY.slice(0, 8));

@@ -4,6 +4,7 @@ import { buildChatPrompt, startOpenAIPeer } from '@mmre/provider-testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from './clock.js';
 import { TransportError } from './errors.js';
+import { transportFailure } from './testing.js';
 import type { TransportEvent, TransportOptions } from './transport.js';
 import { HttpTransport } from './transport.js';
 
@@ -22,16 +23,6 @@ function make(o: Partial<TransportOptions> = {}): HttpTransport {
   });
   open.push(t);
   return t;
-}
-
-async function failure(p: Promise<unknown>): Promise<TransportError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(TransportError);
-    return e as TransportError;
-  }
-  throw new Error('expected a TransportError');
 }
 
 beforeAll(async () => {
@@ -66,7 +57,9 @@ describe('HttpTransport against the loopback vLLM-style peer', () => {
   it('fails a 400 at once with the server message, without retrying', async () => {
     const t = make();
     const before = count();
-    const e = await failure(t.postJson('/chat/completions', { ...(body as object), model: 'qwen', temperature: 9 }));
+    const e = await transportFailure(
+      t.postJson('/chat/completions', { ...(body as object), model: 'qwen', temperature: 9 }),
+    );
     expect(count() - before).toBe(1);
     expect(e.reason).toBe('http-error');
     expect(e.status).toBe(400);
@@ -77,7 +70,7 @@ describe('HttpTransport against the loopback vLLM-style peer', () => {
 
   it('fails a 404 (unknown model) at once', async () => {
     const t = make();
-    const e = await failure(t.postJson('/chat/completions', { ...(body as object), model: 'nope' }));
+    const e = await transportFailure(t.postJson('/chat/completions', { ...(body as object), model: 'nope' }));
     expect(e.status).toBe(404);
     expect(e.attempts).toBe(1);
     expect(e.message).toContain('The model `nope` does not exist.');
@@ -115,7 +108,7 @@ describe('HttpTransport against the loopback vLLM-style peer', () => {
   it('fails at once when Retry-After is longer than maxRetryAfterMs', async () => {
     const t = make({ maxRetryAfterMs: 500 });
     peer.failNext('429');
-    const e = await failure(t.postJson('/chat/completions', body));
+    const e = await transportFailure(t.postJson('/chat/completions', body));
     expect(e.reason).toBe('retry-after-too-long');
     expect(e.message).toMatch(/retry after 1 s, longer than maxRetryAfterMs/);
   });
@@ -136,7 +129,7 @@ describe('HttpTransport against the loopback vLLM-style peer', () => {
     expect(count() - before).toBe(2);
     expect(events.filter((e) => e.type === 'retry')).toHaveLength(1);
     peer.failNext(kind, 3);
-    const e = await failure(t.postJson('/chat/completions', body));
+    const e = await transportFailure(t.postJson('/chat/completions', body));
     expect(e.reason).toBe(reason);
     expect(e.attempts).toBe(3);
     expect(e.message).toMatch(/^gave up after 3 attempts \(maxRetries 2\); last: /);
@@ -153,7 +146,7 @@ describe('HttpTransport against the loopback vLLM-style peer', () => {
       expect(r.attempts).toBe(2);
       expect(performance.now() - t0).toBeGreaterThanOrEqual(190);
       slowPeer.failNext('slow', 2);
-      const e = await failure(t.postJson('/chat/completions', { ...(body as object), model: 'm' }));
+      const e = await transportFailure(t.postJson('/chat/completions', { ...(body as object), model: 'm' }));
       expect(e.reason).toBe('timeout');
       expect(e.message).toContain('timeoutMs (200 ms)');
     } finally {
@@ -166,7 +159,7 @@ describe('HttpTransport against the loopback vLLM-style peer', () => {
     const url = gone.url;
     await gone.close();
     const t = make({ baseUrls: [url], maxRetries: 1 });
-    const e = await failure(t.postJson('/chat/completions', body));
+    const e = await transportFailure(t.postJson('/chat/completions', body));
     expect(e.reason).toBe('connection');
     expect(e.message).toMatch(/ECONNREFUSED/);
   });
@@ -243,7 +236,7 @@ describe('HttpTransport against the loopback vLLM-style peer', () => {
         secrets: [secret],
         onEvent: (e) => events.push(e),
       });
-      const e = await failure(t.postJson('/chat/completions', body));
+      const e = await transportFailure(t.postJson('/chat/completions', body));
       expect(e.status).toBe(401);
       expect(authPeer.requests[0]?.authorization).toBe(`Bearer ${secret}`); // the peer echoed it back…
       expect(e.message).toContain('Incorrect API key provided');

@@ -76,25 +76,16 @@ export interface BuildOptions {
   redact?: (text: string) => string;
 }
 
-export interface DeltaRow {
-  metric: MetricId;
+/**
+ * One MRE delta of a model: joint − single of a metric on the samples answered in both modes (points),
+ * Holm-adjusted across the metrics of the model's table. The fields of a paired test ({@link PairResult}),
+ * its sides named.
+ */
+export interface DeltaRow extends Omit<PairResult, 'aValue' | 'bValue'> {
   /** The single-task mode the joint mode is compared with. */
   single: Mode;
   singleValue: number | null;
   jointValue: number | null;
-  /** joint − single, in points. */
-  delta: number | null;
-  /** (1 − alpha) paired bootstrap percentile interval of the delta. */
-  low: number | null;
-  high: number | null;
-  /** Two-sided paired approximate-randomization p-value. */
-  pValue: number | null;
-  /** Holm-adjusted p-value across the metrics of the table (the family of this model's deltas). */
-  pHolm: number | null;
-  /** Paired samples the metric is computed on. */
-  n: number;
-  /** Bootstrap resamples where both values were defined. */
-  valid: number;
 }
 
 export interface ModeSummary {
