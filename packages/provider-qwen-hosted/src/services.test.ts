@@ -1,6 +1,8 @@
 // The hosted provider against peers that answer the way DashScope and OpenRouter do: throttling without
 // Retry-After (retried for the budget, not 7.5 s), a long Retry-After (fails at once), OpenRouter's 200 with an
 // error (the server's message, retried when transient), content null (an error).
+
+import { mulberry32 } from '@mmre/core';
 import type { Peer } from '@mmre/provider-testkit';
 import { buildChatPrompt, startDashScopePeer, startOpenAIPeer } from '@mmre/provider-testkit';
 import { FakeClock } from '@mmre/provider-transport/testing';
@@ -16,7 +18,8 @@ const providers: QwenHostedProvider[] = [];
 
 function make(config: QwenHostedConfigInput, clock = new FakeClock()): QwenHostedProvider {
   const env = { DASHSCOPE_API_KEY: KEY, OPENROUTER_API_KEY: KEY };
-  const p = new QwenHostedProvider({ config, env }, { clock, notice: () => {} });
+  // a seeded jitter: the backoff's random delays (and so which limit ends a throttled row) are the same every run
+  const p = new QwenHostedProvider({ config, env }, { clock, random: mulberry32(11), notice: () => {} });
   providers.push(p);
   return p;
 }
