@@ -1,6 +1,7 @@
 export * from './answer.js';
 export * from './cli.js';
 export * from './format-grammar.js';
+export * from './json.js';
 export * from './labels.js';
 export * from './modes.js';
 export * from './parse.js';

@@ -1,6 +1,7 @@
+import { stableJson } from '@mmre/core';
 import { describe, expect, it } from 'vitest';
 import type { CacheOutcome, ResponseCacheStore } from './response-cache.js';
-import { promptfooCacheDisabled, responseCacheKey, stableJson, withResponseCache } from './response-cache.js';
+import { promptfooCacheDisabled, responseCacheKey, withResponseCache } from './response-cache.js';
 
 /** A promptfoo-like cache: async get/set over a Map, optionally with cache-manager's `stores`. */
 function fakeCache(stores?: unknown[]) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
+import { stableJson } from '@mmre/core';
 import { z } from 'zod';
 import { LOG_FILE, ResponseLog } from './response-log.js';
 
@@ -74,19 +75,6 @@ export const RESPONSE_CACHE_VERSION = 'v1';
 
 /** promptfoo's getEnvBool truth values: anything else set and non-empty is false. */
 const TRUE_VALUES = ['1', 'true', 'yes', 'yup', 'yeppers'];
-
-/** JSON with object keys sorted at every level (arrays keep their order); `undefined` is dropped as in JSON. */
-export function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      const o = v as Record<string, unknown>;
-      const out: Record<string, unknown> = {};
-      for (const k of Object.keys(o).sort()) out[k] = o[k];
-      return out;
-    }
-    return v;
-  });
-}
 
 /** `mmre:<provider>:v1:<sha256 of the stable JSON of { parts, repeat }>`. `repeat` is promptfoo's repeatIndex (0 when absent). */
 export function responseCacheKey(provider: string, parts: unknown, repeatIndex = 0): string {

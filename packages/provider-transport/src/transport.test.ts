@@ -3,7 +3,6 @@ import type { Peer } from '@mmre/provider-testkit';
 import { buildChatPrompt, startOpenAIPeer } from '@mmre/provider-testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from './clock.js';
-import { TransportError } from './errors.js';
 import { transportFailure } from './testing.js';
 import type { TransportEvent, TransportOptions } from './transport.js';
 import { HttpTransport } from './transport.js';

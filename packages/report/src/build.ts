@@ -1,5 +1,5 @@
 import type { AnswerEntity, AnswerPair, Gold, Mode, TestSegment } from '@mmre/core';
-import { MODE_NAMES, modeTasks, TABLE_MODES } from '@mmre/core';
+import { MODE_NAMES, makeRedactor, modeTasks, TABLE_MODES } from '@mmre/core';
 import {
   type BleuStats,
   type BootstrapResult,
@@ -21,7 +21,7 @@ import {
   sumNamedScores,
 } from '@mmre/scorer';
 import type { LoadedResults, ProviderSettings, ResultRow, RunInfo } from './load.js';
-import { makeRedactor, redactDeep, secretsFromEnv } from './redact.js';
+import { redactDeep, secretsFromEnv } from './redact.js';
 import { assignSystems } from './systems.js';
 
 /** Table order: Single TS, Single MNER, M-MRE (joint). */

@@ -156,13 +156,14 @@ function modelOf(cfg: Record<string, unknown>, id: string): string | null {
   return m?.[1] ?? null;
 }
 
-function providersFromConfig(config: unknown): ProviderSettings[] {
+/** The provider entries of a results file's config: id, label and config, whatever form each is written in. */
+function configProviders(config: unknown): { id: string; label: string | null; cfg: Record<string, unknown> }[] {
   const raw = (config as { providers?: unknown } | null | undefined)?.providers;
   const list: unknown[] = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
-  const out: ProviderSettings[] = [];
+  const out: { id: string; label: string | null; cfg: Record<string, unknown> }[] = [];
   for (const p of list) {
     if (typeof p === 'string') {
-      out.push({ key: p, id: p, label: null, model: null, settings: {}, source: 'config' });
+      out.push({ id: p, label: null, cfg: {} });
       continue;
     }
     if (!p || typeof p !== 'object') continue;
@@ -171,30 +172,33 @@ function providersFromConfig(config: unknown): ProviderSettings[] {
     if (typeof o.id !== 'string' && Object.keys(o).length === 1) {
       const [id, body] = Object.entries(o)[0] as [string, Record<string, unknown> | undefined];
       const label = typeof body?.label === 'string' ? body.label : null;
-      const cfg = (body?.config ?? {}) as Record<string, unknown>;
-      out.push({ key: label ?? id, id, label, model: modelOf(cfg, id), settings: pickSettings(cfg), source: 'config' });
+      out.push({ id, label, cfg: (body?.config ?? {}) as Record<string, unknown> });
       continue;
     }
     const id = typeof o.id === 'string' ? o.id : 'unknown';
     const label = typeof o.label === 'string' ? o.label : null;
-    const cfg = (o.config ?? {}) as Record<string, unknown>;
-    out.push({ key: label ?? id, id, label, model: modelOf(cfg, id), settings: pickSettings(cfg), source: 'config' });
+    out.push({ id, label, cfg: (o.config ?? {}) as Record<string, unknown> });
   }
   return out;
 }
 
+function providersFromConfig(config: unknown): ProviderSettings[] {
+  return configProviders(config).map(({ id, label, cfg }) => ({
+    key: label ?? id,
+    id,
+    label,
+    model: modelOf(cfg, id),
+    settings: pickSettings(cfg),
+    source: 'config' as const,
+  }));
+}
+
 /** The `apiKeyEnv` names of a results file's provider configs. */
 function keyEnvsOf(config: unknown): string[] {
-  const raw = (config as { providers?: unknown } | null | undefined)?.providers;
-  const list: unknown[] = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
   const out = new Set<string>();
-  for (const p of list) {
-    if (!p || typeof p !== 'object') continue;
-    const entries = typeof (p as { id?: unknown }).id === 'string' ? [p] : Object.values(p as object);
-    for (const e of entries) {
-      const name = (e as { config?: { apiKeyEnv?: unknown } } | null)?.config?.apiKeyEnv;
-      if (typeof name === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) out.add(name);
-    }
+  for (const { cfg } of configProviders(config)) {
+    const name = cfg.apiKeyEnv;
+    if (typeof name === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) out.add(name);
   }
   return [...out].sort();
 }

@@ -3,7 +3,7 @@
 // warnings — goes through @mmre/core's redactor, in every form it knows (as is, JSON-escaped,
 // URL-encoded, base64, hex; `sk-…` keys, Bearer/Basic credentials, `user:password@` in URLs).
 // Scores are computed before, on the answer as given, so redaction never changes a number.
-import { makeRedactor, type Redactor } from '@mmre/core';
+import type { Redactor } from '@mmre/core';
 
 /** Environment variables whose values are secrets by their name. */
 const SECRET_ENV = /(API_?KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH)/i;
@@ -32,5 +32,3 @@ export function redactDeep<T>(value: T, redact: Redactor): T {
   };
   return walk(value) as T;
 }
-
-export { makeRedactor, type Redactor };

@@ -11,7 +11,7 @@
 // checkpoint per mode (configs/providers/vllm-per-mode.yaml: a joint fine-tune against single-task
 // fine-tunes). Otherwise every provider is a model of its own, and the report compares them.
 import type { Mode } from '@mmre/core';
-import { TABLE_MODES } from '@mmre/core';
+import { stableJson, TABLE_MODES } from '@mmre/core';
 import type { ProviderSettings, ResultRow, RunInfo } from './load.js';
 
 /** Provider config keys that change what the model answers: compared between rows of one label. */
@@ -21,28 +21,17 @@ const IDENTITY_KEY =
 /** What the results say a row's model is; null fields are unknown. */
 interface Identity {
   model: string | null;
-  /** Decoding settings of the provider config (IDENTITY_KEY), canonical JSON; null: no config. */
+  /** Decoding settings of the provider config (IDENTITY_KEY), stable JSON (keys sorted); null: no config. */
   decoding: Record<string, string> | null;
-  /** The prompt's image settings (the PFA `mmre.image` / `mmre.images`), canonical JSON; null: none. */
+  /** The prompt's image settings (the PFA `mmre.image` / `mmre.images`), stable JSON; null: none. */
   resolution: string | null;
-}
-
-/** Canonical JSON: object keys sorted, so equal settings give equal text. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object')
-    return `{${Object.keys(v as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(v) ?? 'null';
 }
 
 function resolutionOf(row: ResultRow): string | null {
   const mmre = row.promptSettings.mmre as Record<string, unknown> | undefined;
   if (!mmre || typeof mmre !== 'object') return null;
   const { mode: _mode, ...rest } = mmre;
-  return Object.keys(rest).length ? canonical(rest) : null;
+  return Object.keys(rest).length ? stableJson(rest) : null;
 }
 
 /** Differences between two identities, as `field a ≠ b` texts (only fields both know). */
@@ -113,7 +102,7 @@ export function assignSystems(rows: readonly ResultRow[], runs: readonly RunInfo
       const cfg = configOf.get(`${row.file}\u0000${row.provider}`);
       const decoding: Record<string, string> | null = cfg ? {} : null;
       if (cfg && decoding)
-        for (const [key, v] of Object.entries(cfg.settings)) if (IDENTITY_KEY.test(key)) decoding[key] = canonical(v);
+        for (const [key, v] of Object.entries(cfg.settings)) if (IDENTITY_KEY.test(key)) decoding[key] = stableJson(v);
       const model = cfg?.model ?? (typeof row.responseMetadata.model === 'string' ? row.responseMetadata.model : null);
       p = { provider: row.provider, file: row.file, identity: { model, decoding, resolution }, rows: [] };
       profiles.set(k, p);

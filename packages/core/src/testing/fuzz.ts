@@ -3,8 +3,6 @@
  * Exported as `@mmre/core/testing`.
  */
 
-import { mulberry32 } from '../random.js';
-
 const FRAGMENTS = [
   'Task 1 Answer:',
   'Task 2 Answer:',
