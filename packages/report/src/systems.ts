@@ -80,6 +80,9 @@ export interface SystemAssignment {
   warnings: string[];
 }
 
+/** Code-point order (the same in every locale). */
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 const short = (v: string) => (v.length > 60 ? `${v.slice(0, 57)}…` : v);
 
 /**
@@ -113,18 +116,11 @@ export function assignSystems(rows: readonly ResultRow[], runs: readonly RunInfo
   }
 
   // Per provider, profiles that agree are one unit; the first disagreement starts another.
-  const ordered = [...profiles.values()].sort((a, b) =>
-    a.provider !== b.provider
-      ? a.provider < b.provider
-        ? -1
-        : 1
-      : a.file !== b.file
-        ? a.file < b.file
-          ? -1
-          : 1
-        : (a.identity.resolution ?? '') < (b.identity.resolution ?? '')
-          ? -1
-          : 1,
+  const ordered = [...profiles.values()].sort(
+    (a, b) =>
+      byText(a.provider, b.provider) ||
+      byText(a.file, b.file) ||
+      byText(a.identity.resolution ?? '', b.identity.resolution ?? ''),
   );
   const unitsByProvider = new Map<string, { identity: Identity; profiles: typeof ordered }[]>();
   for (const p of ordered) {
@@ -175,7 +171,7 @@ export function assignSystems(rows: readonly ResultRow[], runs: readonly RunInfo
       units.push(unit);
     }
   }
-  units.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  units.sort((a, b) => byText(a.key, b.key));
 
   // One checkpoint per mode, or one model per provider.
   const modes = TABLE_MODES.filter((m) => units.some((u) => u.modes.has(m)));
