@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { isMode, MODES } from '@mmre/core';
 import type { Command } from 'commander';
 import { ratio, wholeNumber } from '../args.js';
 
@@ -11,7 +12,6 @@ type DatasetDiagnostic = import('@mmre/dataset').DatasetDiagnostic;
 
 const FORMATS = ['mmre-llava', 'gmner', 'jsonl'] as const;
 const EXPORT_FORMATS = ['llava'] as const;
-const MODES = ['joint', 'summary', 'mner'] as const;
 
 interface Io {
   out: (text: string) => void;
@@ -261,11 +261,11 @@ interface ExportOpts {
 async function exportAction(dir: string, opts: ExportOpts): Promise<void> {
   if (!(EXPORT_FORMATS as readonly string[]).includes(opts.to))
     fail(`--to must be one of ${EXPORT_FORMATS.join(', ')}, got "${opts.to}"`);
-  if (!(MODES as readonly string[]).includes(opts.mode))
-    fail(`--mode must be one of ${MODES.join(', ')}, got "${opts.mode}"`);
+  const mode = opts.mode;
+  if (!isMode(mode)) fail(`--mode must be one of ${MODES.join(', ')}, got "${mode}"`);
   const ds = await import('@mmre/dataset');
   const r = await ds.exportLlava(dir, {
-    mode: opts.mode as (typeof MODES)[number],
+    mode,
     out: opts.out,
     ...(opts.split ? { split: opts.split } : {}),
   });

@@ -77,7 +77,7 @@ describe('mmre parse (built CLI)', () => {
   it('rejects a bad --mode with a clear message', () => {
     const r = mmre(['parse', '--mode', 'both'], 'x');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('--mode must be joint, summary or mner');
+    expect(r.stderr).toContain('--mode must be one of joint, summary, mner');
   });
 
   it('has --help', () => {

@@ -1,16 +1,17 @@
+import { isMode, MODES, parseAnswer } from '@mmre/core';
 import { describeLineIssues } from '@mmre/core/jsonl';
 import type { Command } from 'commander';
 import { z } from 'zod';
 
 const ParseLineSchema = z.object({
   id: z.union([z.string(), z.number()]).transform(String),
-  mode: z.enum(['joint', 'summary', 'mner']).optional(),
+  mode: z.enum(MODES).optional(),
   output: z.string({ message: 'output must be the model answer as a string' }),
 });
 
 interface ParseOpts {
   input?: string;
-  mode?: 'joint' | 'summary' | 'mner';
+  mode?: string;
   pretty?: boolean;
 }
 
@@ -23,7 +24,7 @@ export function registerParseCommand(program: Command): void {
         'without it, one answer from stdin → one JSON object',
     )
     .option('-i, --input <file>', 'JSONL file of {"id", "mode", "output"} lines ("-" for stdin)')
-    .option('-m, --mode <mode>', 'mode of a single stdin answer: joint, summary or mner')
+    .option('-m, --mode <mode>', `mode of a single stdin answer: ${MODES.join(', ')}`)
     .option('--pretty', 'indent the JSON of a single answer')
     .addHelpText(
       'after',
@@ -38,14 +39,14 @@ Examples:
   echo "Task 1 Answer: A dog." | mmre parse --mode summary`,
     )
     .action(async (opts: ParseOpts) => {
-      const { parseAnswer } = await import('@mmre/core');
-      if (opts.mode !== undefined && !['joint', 'summary', 'mner'].includes(opts.mode))
-        throw new Error(`--mode must be joint, summary or mner, got "${opts.mode}"`);
+      const mode = opts.mode;
+      if (mode !== undefined && !isMode(mode))
+        throw new Error(`--mode must be one of ${MODES.join(', ')}, got "${mode}"`);
       if (!opts.input) {
         let text = '';
         process.stdin.setEncoding('utf8');
         for await (const chunk of process.stdin) text += chunk;
-        const r = parseAnswer(text, opts.mode ? { mode: opts.mode } : {});
+        const r = parseAnswer(text, mode ? { mode } : {});
         process.stdout.write(`${JSON.stringify({ id: null, ...r }, null, opts.pretty ? 2 : undefined)}\n`);
         return;
       }
@@ -70,8 +71,8 @@ Examples:
           );
           continue;
         }
-        const { id, mode, output } = parsed.data;
-        out.push(JSON.stringify({ id, ...parseAnswer(output, mode ? { mode } : {}) }));
+        const { id, mode: lineMode, output } = parsed.data;
+        out.push(JSON.stringify({ id, ...parseAnswer(output, lineMode ? { mode: lineMode } : {}) }));
         if (out.length >= 512) flush();
       }
       flush();
