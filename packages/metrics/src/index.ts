@@ -23,7 +23,6 @@ export {
   sacreSentenceBleu,
   sumBleuStats,
   tokenize13a,
-  tokenize13aTokens,
 } from './bleu-sacre.js';
 export { holmAdjust } from './holm.js';
 export {
@@ -44,33 +43,28 @@ export {
   nerStats,
   prf,
 } from './ner.js';
-export { normalizeEntityText, normalizeLabel, normalizeSegment } from './normalize.js';
+export { normalizeEntityText } from './normalize.js';
 export {
   type AdditiveStatistic,
   additiveStatistic,
   type BootstrapOptions,
   type BootstrapResult,
   corpusBleuAdditive,
-  meanAdditive,
   meanStatistic,
-  microAccuracyAdditive,
   microF1Additive,
   type PairedStatistic,
   pairedBootstrap,
   pairedBootstrapAll,
   pairedRandomization,
   pairedRandomizationAll,
-  quantileSorted,
   type RandomizationOptions,
   type RandomizationResult,
 } from './paired.js';
 export { porterStem } from './porter.js';
 export { pySplit } from './pysplit.js';
 export {
-  DEFAULT_ROUGE_TYPES,
   meanRouge,
   type PRF,
-  ROUGE_TYPES,
   type RougeOptions,
   type RougeScores,
   type RougeScoresBoth,

@@ -1,6 +1,5 @@
 import { createRng } from '@mmre/core';
 import { type BleuStats, sacreBleuFromStats } from './bleu-sacre.js';
-import { type MatchingStats, matchingFromCounts } from './matching.js';
 import { type NerStats, prf } from './ner.js';
 
 /**
@@ -36,15 +35,6 @@ export function additiveStatistic<T>(
   if (!Number.isInteger(dims) || dims < 1) throw new RangeError(`additiveStatistic: dims must be a positive integer`);
   return Object.freeze({ kind: 'additive', dims, vector, fromSums });
 }
-
-/** Mean of numeric rows, as an additive statistic. */
-export const meanAdditive: AdditiveStatistic<number> = additiveStatistic(
-  1,
-  (x, out) => {
-    out[0] = x;
-  },
-  (s, n) => (n === 0 ? null : (s[0] as number) / n),
-);
 
 export interface BootstrapOptions {
   /** Number of bootstrap resamples (default 10,000). */
@@ -428,18 +418,6 @@ export const microF1Additive: AdditiveStatistic<Pick<NerStats, 'tp' | 'fp' | 'fn
   },
   (s) => prf(s[0] as number, s[1] as number, s[2] as number).f1,
 );
-
-/** Micro image–entity accuracy (Σcorrect / Σgold, null when Σgold = 0) over `matchingStats` rows. */
-export const microAccuracyAdditive: AdditiveStatistic<Pick<MatchingStats, 'correct' | 'gold' | 'pred'>> =
-  additiveStatistic(
-    3,
-    (r, out) => {
-      out[0] = r.correct;
-      out[1] = r.gold;
-      out[2] = r.pred;
-    },
-    (s) => matchingFromCounts(s[0] as number, s[1] as number, s[2] as number).accuracy,
-  );
 
 /** sacrebleu corpus BLEU (exp smoothing, no effective order) from summed `BleuStats` rows. */
 export const corpusBleuAdditive: AdditiveStatistic<BleuStats> = additiveStatistic(
