@@ -8,8 +8,9 @@ import { link, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { convertGmner, formatStats, gmnerStats, orderedMap } from '@mmre/dataset';
+import { convertGmner, formatStats, gmnerStats } from '@mmre/dataset';
 import sharp from 'sharp';
+import { orderedMap } from '../dist/gmner/pool.js'; // internal: bounded, in-order concurrency
 
 const here = dirname(fileURLToPath(import.meta.url));
 const shared = process.env.MMRE_SHARED_DIR ? resolve(process.env.MMRE_SHARED_DIR) : resolve(here, '../../../../shared');
