@@ -24,9 +24,6 @@ import type { LoadedResults, ProviderSettings, ResultRow, RunInfo } from './load
 import { redactDeep, secretsFromEnv } from './redact.js';
 import { assignSystems } from './systems.js';
 
-/** Table order: Single TS, Single MNER, M-MRE (joint). */
-export const REPORT_MODES: readonly Mode[] = TABLE_MODES;
-
 /** The paper's table columns (corpus metrics of @mmre/scorer). */
 export const METRICS = [
   'rouge1',
@@ -596,7 +593,7 @@ export function buildReport(input: LoadedResults | readonly ResultRow[], options
 
   const systems: SystemReport[] = plans.map((plan) => {
     const sys = bySystem.get(plan.key) as SystemRows;
-    const modes = REPORT_MODES.filter((m) => sys.has(m));
+    const modes = TABLE_MODES.filter((m) => sys.has(m));
     const rowsOf = (mode: Mode) => sys.get(mode) as Map<string, Scored>;
     const allIds = [...new Set(modes.flatMap((m) => [...rowsOf(m).keys()]))].sort(ID_ORDER.compare);
     const paired = allIds.filter((id) => modes.every((m) => rowsOf(m).get(id)?.score));
@@ -655,7 +652,7 @@ export function buildReport(input: LoadedResults | readonly ResultRow[], options
       const B = systems[j] as SystemReport;
       const ra = bySystem.get(A.key) as SystemRows;
       const rb = bySystem.get(B.key) as SystemRows;
-      for (const mode of REPORT_MODES) {
+      for (const mode of TABLE_MODES) {
         if (!ra.has(mode) || !rb.has(mode)) continue;
         const ia = answeredIds(ra.get(mode));
         const ib = new Set(answeredIds(rb.get(mode)));
@@ -750,7 +747,7 @@ export function buildReport(input: LoadedResults | readonly ResultRow[], options
       version: 3,
       unit: 'points',
       options: { bootstrap, seed, alpha, stemmer, providers: [...(options.providers ?? [])] },
-      modes: REPORT_MODES.filter((m) => systems.some((s) => s.modes.includes(m))),
+      modes: TABLE_MODES.filter((m) => systems.some((s) => s.modes.includes(m))),
       systems,
       comparisons,
       coverage,

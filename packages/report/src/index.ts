@@ -1,40 +1,7 @@
-export {
-  type BuildOptions,
-  buildReport,
-  type ComparisonRow,
-  type CoverageNote,
-  type DeltaRow,
-  METRIC_NAMES,
-  METRIC_SINGLE_MODE,
-  METRICS,
-  type MetricId,
-  type ModeSample,
-  type ModeSummary,
-  type PairResult,
-  REPORT_MODES,
-  type Report,
-  type SampleReport,
-  type SampleSystem,
-  type SystemReport,
-} from './build.js';
-export { fmtCi, fmtDelta, fmtP, fmtPoints, fmtRate } from './format.js';
-export { deltaChartSvg, type HtmlOptions, markMultiset, renderHtml } from './html.js';
-export { type ImageMode, type PreparedImage, prepareImage } from './images.js';
-export {
-  type LoadedResults,
-  loadResults,
-  mergeResults,
-  type ProviderSettings,
-  parseResultsJson,
-  pickSettings,
-  type ResultRow,
-  ResultsFileError,
-  type RunInfo,
-} from './load.js';
-export {
-  renderComparisonTable,
-  renderDeltaTable,
-  renderJson,
-  renderMainTable,
-  renderMarkdown,
-} from './markdown.js';
+// The public face of @mmre/report: what `mmre report`, the configs' tests and the README use (load
+// promptfoo results, build the report, render it as markdown, JSON or HTML) with the option and result
+// types of those functions. Formatters, tables and HTML parts stay internal.
+export { type BuildOptions, buildReport, METRICS, type MetricId, type Report } from './build.js';
+export { type HtmlOptions, renderHtml } from './html.js';
+export { type LoadedResults, loadResults, parseResultsJson, type ResultRow, ResultsFileError } from './load.js';
+export { renderJson, renderMarkdown } from './markdown.js';
