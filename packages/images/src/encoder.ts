@@ -268,6 +268,10 @@ function imagePartUrl(part: unknown): unknown {
   return typeof u === 'string' ? u : (u as { url?: unknown } | undefined)?.url;
 }
 
+// The one module-level variable of this package, on purpose: promptfoo loads the prompt functions and
+// each provider as separate modules of one process, and the only way they share one bounded cache (an
+// image made once per run, DESIGN.md "Scale") is a process-wide encoder. It holds no scoring state and
+// cannot change a result: every entry is keyed by the file's content digest and the settings.
 let shared: ImageEncoder | undefined;
 
 /**
