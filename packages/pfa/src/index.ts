@@ -1,23 +1,8 @@
-export {
-  buildMessages,
-  buildUserContent,
-  type ChatMessage,
-  type ContentPart,
-  decodeVars,
-  type ImageOptions,
-  PfaVarsError,
-  type PromptSample,
-  ShotPools,
-  selectShots,
-} from './messages.js';
-export {
-  envPfaOptions,
-  type PfaOptions,
-  PfaOptionsError,
-  PfaOptionsSchema,
-  parsePfaOptions,
-  type ShotsOptions,
-} from './options.js';
+// The public face of @mmre/pfa: the prompt functions the configs name, `createPfaPrompt` for options of
+// your own, `buildMessages`, the options read from the environment, and their types. Vars decoding,
+// the k-shot pools and the option schema stay internal.
+export { buildMessages, type ChatMessage, type ContentPart } from './messages.js';
+export { envPfaOptions, type PfaOptions, PfaOptionsError } from './options.js';
 export {
   createPfaPrompt,
   joint,
@@ -26,6 +11,5 @@ export {
   type PfaPromptResult,
   type PfaRowConfig,
   type PromptFunctionContext,
-  protectFromTemplating,
   summary,
 } from './prompts.js';
