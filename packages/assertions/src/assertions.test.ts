@@ -10,10 +10,10 @@ import {
   sacreCorpusBleu,
   sacreSentenceBleu,
 } from '@mmre/metrics';
-import { namedScores, scoreSample } from '@mmre/scorer';
+import { namedScores, SCORE, scoreSample } from '@mmre/scorer';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_SAMPLES, fixtureVars } from './__fixtures__/samples.js';
-import { DERIVED, evaluateDerived, format, type GradingResult, matching, mmre, ner, SCORE, summary } from './index.js';
+import { DERIVED, evaluateDerived, format, type GradingResult, matching, mmre, ner, summary } from './index.js';
 
 /** The context promptfoo gives an assertion after a PFA prompt of `mode`: the row's vars carry the mode. */
 const ctx = (mode: Mode, vars: Record<string, unknown>, config?: Record<string, unknown>) => ({
