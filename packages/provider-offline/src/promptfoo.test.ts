@@ -124,7 +124,10 @@ describe('a bad provider config under promptfoo eval', () => {
       expect(r.output).toBeNull();
     }
     // not promptfoo's CLI (this test process): thrown, for the caller to handle
-    const { BaselineProvider, ProviderConfigError } = await import('./index.js');
+    const [{ BaselineProvider }, { ProviderConfigError }] = await Promise.all([
+      import('./index.js'),
+      import('@mmre/provider-transport'),
+    ]);
     expect(() => new BaselineProvider({ config: { mode: 'both' } as never })).toThrow(ProviderConfigError);
   }, 120_000);
 });
