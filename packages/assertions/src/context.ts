@@ -1,4 +1,4 @@
-import { type DecodedTestVars, type Mode, modeOf, TestVarsSchema } from '@mmre/core';
+import { type DecodedTestVars, describeVarsIssues, MODES, type Mode, modeOf, TestVarsSchema } from '@mmre/core';
 import type { z } from 'zod';
 
 /**
@@ -67,12 +67,9 @@ export function readRow<C extends { mode?: Mode | undefined }>(
   }
   const vars = TestVarsSchema.safeParse(context?.vars ?? {});
   if (!vars.success) {
-    const issues = vars.error.issues
-      .map((i) => `${i.path.length ? `vars.${i.path.join('.')}: ` : ''}${i.message}`)
-      .join('; ');
     return failure(
       name,
-      `invalid test vars (${issues}). The tests must carry the M-MRE vars (id, text, image, gold as a JSON string), e.g. from the @mmre/dataset test generator.`,
+      `invalid test vars (${describeVarsIssues(vars.error)}). The tests must carry the M-MRE vars (id, text, image, gold as a JSON string), e.g. from the @mmre/dataset test generator.`,
     );
   }
   if (!vars.data.gold)
@@ -84,7 +81,7 @@ export function readRow<C extends { mode?: Mode | undefined }>(
   if (!mode)
     return failure(
       name,
-      'the row does not say which mode it asked for: neither config.mode nor vars.mode is joint, summary or mner. Use the @mmre/pfa prompts (they set vars.mode), or set `config.mode` on the assertion or `vars.mode` on the test.',
+      `the row does not say which mode it asked for: neither config.mode nor vars.mode is ${MODES.join(', ')}. Use the @mmre/pfa prompts (they set vars.mode), or set \`config.mode\` on the assertion or \`vars.mode\` on the test.`,
     );
   return { config: cfg.data, mode, vars: vars.data as Row<C>['vars'], text: outputText(output) };
 }

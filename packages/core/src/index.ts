@@ -53,6 +53,7 @@ export {
 } from './schema.js';
 export {
   type DecodedTestVars,
+  describeVarsIssues,
   detectPromptMode,
   encodeTestVars,
   type MmreTestVars,

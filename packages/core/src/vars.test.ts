@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hasGoldSummary } from './schema.js';
-import { encodeTestVars, modeOf, segmentIdsOfVars } from './vars.js';
+import { describeVarsIssues, encodeTestVars, modeOf, segmentIdsOfVars, TestVarsSchema } from './vars.js';
 
 describe('row facts as data', () => {
   it('modeOf takes the first candidate that is a mode name', () => {
@@ -39,5 +39,15 @@ describe('row facts as data', () => {
     expect(hasGoldSummary({ summary: ' \n\t' })).toBe(false);
     expect(hasGoldSummary({})).toBe(false);
     expect(hasGoldSummary(null)).toBe(false);
+  });
+});
+
+describe('describeVarsIssues', () => {
+  it('names each bad field as vars.<field>, and an issue of the vars object by its message alone', () => {
+    const r = TestVarsSchema.safeParse({ id: 'x', text: 1, gold: '{' });
+    expect(r.success).toBe(false);
+    const text = describeVarsIssues((r as { error: Parameters<typeof describeVarsIssues>[0] }).error);
+    expect(text).toMatch(/^vars\.text: .*; vars\.image: .*; vars\.gold: vars\.gold is not valid JSON$/);
+    expect(describeVarsIssues({ issues: [{ path: [], message: 'expected an object' }] })).toBe('expected an object');
   });
 });

@@ -70,6 +70,20 @@ export const TestVarsSchema = z.object({
 });
 export type DecodedTestVars = z.infer<typeof TestVarsSchema>;
 
+/**
+ * What is wrong with test vars, from the zod error of `TestVarsSchema`: `vars.<field>: <message>` per
+ * issue (an issue of the vars object itself: its message alone), joined by `; `. The one wording of
+ * bad vars for the prompts, the assertions, the offline providers and the report; the caller names
+ * the sample and the fix.
+ */
+export function describeVarsIssues(error: {
+  issues: readonly { path: readonly PropertyKey[]; message: string }[];
+}): string {
+  return error.issues
+    .map((i) => (i.path.length ? `vars.${i.path.map(String).join('.')}: ${i.message}` : i.message))
+    .join('; ');
+}
+
 /** Encodes the vars of a test (see MmreTestVars). */
 export function encodeTestVars(input: {
   id: string;

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import {
+  describeVarsIssues,
   formatAnswer,
   hasGoldSummary,
   type Mode,
@@ -50,9 +51,7 @@ export function decodeVars(vars: unknown): PromptSample {
   if (!r.success) {
     const id = (vars as { id?: unknown } | undefined)?.id;
     throw new PfaVarsError(
-      `test vars${id !== undefined ? ` of sample ${JSON.stringify(id)}` : ''} are not M-MRE test vars: ${r.error.issues
-        .map((i) => `vars.${i.path.join('.')}: ${i.message}`)
-        .join('; ')}; fix: generate tests with the @mmre/dataset test generator (vars id, text, image, segments, gold)`,
+      `test vars${id !== undefined ? ` of sample ${JSON.stringify(id)}` : ''} are not M-MRE test vars: ${describeVarsIssues(r.error)}; fix: generate tests with the @mmre/dataset test generator (vars id, text, image, segments, gold)`,
     );
   }
   return { id: r.data.id, text: r.data.text, image: r.data.image, segments: r.data.segments ?? [] };

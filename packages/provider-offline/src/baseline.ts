@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { formatAnswer, MODES, modeOf, TestVarsSchema } from '@mmre/core';
+import { describeVarsIssues, formatAnswer, MODES, modeOf, TestVarsSchema } from '@mmre/core';
 import { loadDataset } from '@mmre/dataset';
 import { onceByKey, withResponseCache } from '@mmre/provider-transport';
 import { z } from 'zod';
@@ -112,9 +112,7 @@ export class BaselineProvider {
       const parsed = TestVarsSchema.safeParse(rawVars);
       if (!parsed.success)
         return {
-          error: `BaselineProvider: test vars${rawVars.id !== undefined ? ` of sample ${JSON.stringify(rawVars.id)}` : ''} are not M-MRE test vars: ${parsed.error.issues
-            .map((i) => `vars.${i.path.join('.')}: ${i.message}`)
-            .join('; ')}`,
+          error: `BaselineProvider: test vars${rawVars.id !== undefined ? ` of sample ${JSON.stringify(rawVars.id)}` : ''} are not M-MRE test vars: ${describeVarsIssues(parsed.error)}`,
         };
       const vars = parsed.data;
       const mode = modeOf(this.config.mode, vars.mode);

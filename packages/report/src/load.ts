@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { DecodedTestVars, Mode } from '@mmre/core';
-import { modeOf, TestVarsSchema } from '@mmre/core';
+import { describeVarsIssues, MODES, modeOf, TestVarsSchema } from '@mmre/core';
 import { readJsonLines } from '@mmre/core/jsonl';
 import { z } from 'zod';
 import { JsonRowScanner, MAX_VALUE_BYTES } from './json-rows.js';
@@ -241,10 +241,7 @@ class RowReader {
     }
     const v = TestVarsSchema.safeParse(rawVars);
     if (!v.success) {
-      const issue = v.error.issues[0];
-      this.warn(
-        `${where}.vars.${issue?.path.join('.') ?? ''}: ${issue?.message}; row skipped (use the @mmre/dataset test generator)`,
-      );
+      this.warn(`${where}: ${describeVarsIssues(v.error)}; row skipped (use the @mmre/dataset test generator)`);
       return;
     }
     const vars = v.data;
@@ -259,7 +256,7 @@ class RowReader {
     const mode = modeOf(recorded, vars.mode, row.prompt?.label);
     if (!mode) {
       this.warn(
-        `${where}: the row does not say its mode (no prompt.config.mmre.mode from the @mmre/pfa prompts, no vars.mode, and the prompt label ${JSON.stringify(row.prompt?.label ?? null)} is not joint, summary or mner); row skipped`,
+        `${where}: the row does not say its mode (no prompt.config.mmre.mode from the @mmre/pfa prompts, no vars.mode, and the prompt label ${JSON.stringify(row.prompt?.label ?? null)} is not ${MODES.join(', ')}); row skipped`,
       );
       return;
     }
