@@ -1,8 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { FIXTURE_SAMPLES, fixtureVars } from './__fixtures__/samples.js';
 import { mmre } from './assertions.js';
 import { derivedMetrics } from './derived.js';
-import { extension, rowNamedScores } from './extension.js';
+import {
+  checkSuiteReadiness,
+  extension,
+  notReadyMessage,
+  ProvidersNotReadyError,
+  rowNamedScores,
+} from './extension.js';
 
 const s = FIXTURE_SAMPLES[0];
 if (!s) throw new Error('fixture');
@@ -66,5 +72,86 @@ describe('the M-MRE promptfoo extension', () => {
     expect(named).toEqual(
       mmre(s.outputs.joint, { vars: fixtureVars(s), config: { mode: 'summary', stemmer: true } }).namedScores,
     );
+  });
+});
+
+/** A provider of ours as the extension sees it (duck-typed `mmreReadiness`); `calls` counts the checks. */
+function provider(label: string, url: string, message?: string, waitMs = 0) {
+  const p = {
+    label,
+    calls: 0,
+    callApi: async () => ({ output: '' }),
+    mmreReadiness: async () => {
+      p.calls++;
+      await new Promise((r) => setTimeout(r, waitMs));
+      return message === undefined
+        ? { provider: label, urls: [url], ready: true }
+        : { provider: label, urls: [url], ready: false, message };
+    },
+  };
+  return p;
+}
+const NOT_EVAL = ['/usr/bin/node', '/x/vitest.mjs'];
+
+describe('beforeAll: every provider of ours is checked before the first row', () => {
+  afterEach(() => {
+    delete process.env.MMRE_CHECK_READY;
+  });
+
+  it('checks all in parallel and names each one that is not ready, with its URL and the fix, in one message', async () => {
+    const ps = [
+      provider('qwen-3b', 'http://a:8000/v1'),
+      provider(
+        'qwen-7b',
+        'http://b:8001/v1',
+        'model "m" is not served by http://b:8001/v1; it serves "x". Set MMRE_MODEL',
+        200,
+      ),
+      provider('qwen-72b', 'http://c:8002/v1', 'no server answers after waiting 120 s: is it running?', 200),
+      { id: () => 'echo', callApi: async () => ({ output: '' }) }, // not ours: not asked
+    ];
+    const started = Date.now();
+    const e = await checkSuiteReadiness(ps, NOT_EVAL).catch((x: unknown) => x);
+    expect(Date.now() - started).toBeLessThan(390); // side by side, not one after the other
+    expect(e).toBeInstanceOf(ProvidersNotReadyError);
+    expect((e as Error).message).toBe(
+      [
+        'M-MRE: 2 of 3 providers are not ready, so the run stops before its first row (no prompt was sent, no result written):',
+        '  - qwen-7b: model "m" is not served by http://b:8001/v1; it serves "x". Set MMRE_MODEL',
+        '  - qwen-72b (http://c:8002/v1): no server answers after waiting 120 s: is it running?',
+      ].join('\n'),
+    );
+    expect(ps.slice(0, 3).map((p) => (p as { calls: number }).calls)).toEqual([1, 1, 1]);
+  });
+
+  it('through the extension: the suite comes back with its derived metrics when all are ready; throws otherwise', async () => {
+    const good = provider('ok', 'http://a/v1');
+    const out = (await extension('beforeAll', { suite: { providers: [good], prompts: [] } })) as {
+      suite: { derivedMetrics: unknown[]; providers: unknown[] };
+    };
+    expect(out.suite.derivedMetrics).toHaveLength(derivedMetrics.length);
+    expect(out.suite.providers).toEqual([good]);
+    const bad = provider('bad', 'http://b/v1', 'http://b/v1 refused the key (HTTP 401): check apiKeyEnv');
+    await expect(extension('beforeAll', { suite: { providers: [good, bad] } })).rejects.toThrow(
+      /^M-MRE: 1 of 2 providers are not ready.*\n {2}- bad: http:\/\/b\/v1 refused the key/,
+    );
+    // MMRE_CHECK_READY=0: not asked (each provider then checks before its first request, as without the extension)
+    process.env.MMRE_CHECK_READY = '0';
+    const skipped = provider('bad2', 'http://b/v1', 'nope');
+    expect(extension('beforeAll', { suite: { providers: [skipped] } })).not.toBeInstanceOf(Promise);
+    expect(skipped.calls).toBe(0);
+  });
+
+  it('one provider: "the provider is not ready"; a check that throws counts as not ready', async () => {
+    expect(notReadyMessage([{ provider: 'p', urls: ['http://u/v1'], ready: false, message: 'x' }], 1)).toMatch(
+      /^M-MRE: the provider is not ready, .*\n {2}- p \(http:\/\/u\/v1\): x$/,
+    );
+    const broken = {
+      label: 'broken',
+      mmreReadiness: async () => {
+        throw new Error('boom');
+      },
+    };
+    await expect(checkSuiteReadiness([broken], NOT_EVAL)).rejects.toThrow(/- broken: boom$/);
   });
 });

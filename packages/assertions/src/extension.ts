@@ -1,4 +1,4 @@
-import { type Gold, modeOf, TestVarsSchema } from '@mmre/core';
+import { type Gold, isPromptfooEval, modeOf, TestVarsSchema } from '@mmre/core';
 import { namedScores, scoreSample } from '@mmre/scorer';
 import { outputText } from './context.js';
 import { derivedMetrics } from './derived.js';
@@ -48,24 +48,102 @@ export function rowNamedScores(test: HookTest | undefined, result: HookResult): 
   return namedScores(score);
 }
 
+/** What a provider's `mmreReadiness()` reports (ReadinessReport of @mmre/provider-transport, duck-typed here). */
+interface ReadinessReport {
+  provider: string;
+  urls: readonly string[];
+  ready: boolean;
+  message?: string;
+}
+interface ReadinessAware {
+  mmreReadiness(): Promise<ReadinessReport>;
+}
+const isReadinessAware = (p: unknown): p is ReadinessAware =>
+  typeof (p as { mmreReadiness?: unknown } | null)?.mmreReadiness === 'function';
+
+/** Some providers of the suite cannot serve the run (wrong URL, model not served, refused key). */
+export class ProvidersNotReadyError extends Error {
+  override name = 'ProvidersNotReadyError';
+}
+
+/** The one message for the providers that are not ready: each named with its URL and what is wrong (the fix). */
+export function notReadyMessage(failed: readonly ReadinessReport[], checked: number): string {
+  const lines = failed.map((r) => {
+    const message = r.message ?? 'not ready';
+    const urls = r.urls.filter((u) => !message.includes(u));
+    return `  - ${r.provider}${urls.length ? ` (${urls.join(', ')})` : ''}: ${message}`;
+  });
+  const which = checked === 1 ? 'the provider is' : `${failed.length} of ${checked} providers are`;
+  return [
+    `M-MRE: ${which} not ready, so the run stops before its first row (no prompt was sent, no result written):`,
+    ...lines,
+  ].join('\n');
+}
+
+/**
+ * Asks every provider of the suite that can tell (`mmreReadiness()`: this project's Qwen providers) whether its
+ * server is ready, all at once. A server that is starting is waited for by its provider (`readyTimeoutMs`); a
+ * wrong URL, a model not served or a refused key is not ready. When any is not ready, the run ends here with one
+ * message naming each one: under `promptfoo eval` the message is printed and the process exits with code 1
+ * before the first row (a hook that throws gets promptfoo's error log and a stack trace, and an eval that goes on
+ * with no rows writes an empty result file over the last one); elsewhere (promptfoo's `evaluate()`) a
+ * ProvidersNotReadyError is thrown, which promptfoo rethrows. `MMRE_CHECK_READY=0` skips the check (a rerun
+ * answered from promptfoo's cache with the servers off): each provider then checks before its first request.
+ */
+export async function checkSuiteReadiness(providers: readonly unknown[], argv: readonly string[] = process.argv) {
+  const aware = providers.filter(isReadinessAware);
+  if (aware.length === 0) return;
+  const reports = await Promise.all(
+    aware.map((p) =>
+      p.mmreReadiness().catch(
+        (e: unknown): ReadinessReport => ({
+          provider: String((p as { label?: unknown }).label ?? 'provider'),
+          urls: [],
+          ready: false,
+          message: e instanceof Error ? e.message : String(e),
+        }),
+      ),
+    ),
+  );
+  const failed = reports.filter((r) => !r.ready);
+  if (failed.length === 0) return;
+  const message = notReadyMessage(failed, reports.length);
+  if (isPromptfooEval(argv)) {
+    process.stderr.write(`\n${message}\n`);
+    process.exit(1);
+  }
+  throw new ProvidersNotReadyError(message);
+}
+
 /**
  * The M-MRE promptfoo extension (`extensions: [file://…:mmre]`, one entry for every hook):
- * - `beforeAll` adds the corpus-level `derivedMetrics` (metrics the config already lists are kept);
+ * - `beforeAll` checks that every provider of ours in the suite is ready (see {@link checkSuiteReadiness}:
+ *   one message and exit code 1 before the first row when one is not), and adds the corpus-level
+ *   `derivedMetrics` (metrics the config already lists are kept);
  * - `afterEach` writes the row's named scores (`rowNamedScores`) into the row, where promptfoo sums
  *   them per prompt for those metrics. With it, the `mmre` assertion can leave them out of its grading
  *   result (`config: { namedScores: false }`, as the shipped configs do): promptfoo keeps a grading
  *   result's named scores three more times per row, which at the paper's size is a fifth of the output.
  */
-export function extension(hookName: string, context: Record<string, unknown>): Record<string, unknown> | undefined {
+export function extension(
+  hookName: string,
+  context: Record<string, unknown>,
+): Record<string, unknown> | undefined | Promise<Record<string, unknown>> {
   if (hookName === 'beforeAll') {
-    const suite = context.suite as { derivedMetrics?: { name: string }[] } & Record<string, unknown>;
+    const suite = context.suite as { derivedMetrics?: { name: string }[]; providers?: unknown[] } & Record<
+      string,
+      unknown
+    >;
     const have = new Set((suite.derivedMetrics ?? []).map((m) => m.name));
-    return {
+    const out = {
       suite: {
         ...suite,
         derivedMetrics: [...(suite.derivedMetrics ?? []), ...derivedMetrics.filter((m) => !have.has(m.name))],
       },
     };
+    const providers = Array.isArray(suite.providers) ? suite.providers : [];
+    if (process.env.MMRE_CHECK_READY === '0' || !providers.some(isReadinessAware)) return out;
+    return checkSuiteReadiness(providers).then(() => out);
   }
   if (hookName === 'afterEach') {
     const result = context.result as HookResult | undefined;

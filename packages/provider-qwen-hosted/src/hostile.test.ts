@@ -74,7 +74,8 @@ function hostile(): Promise<{ server: Server; url: string; auths: string[]; seen
       const key = auth.replace(/^Bearer /, '');
       const body = Buffer.concat(chunks).toString('utf8');
       const which = /behaviour (\w+)/.exec(body)?.[1] ?? 'answer';
-      seen.push(which);
+      // chat requests only: the readiness check's GET /models (answered like a chat, key echoed) is not a row
+      if (req.method === 'POST') seen.push(which);
       const headers = { 'content-type': 'application/json', 'x-echo-key': key, 'x-echo-auth': auth };
       const send = (status: number, payload: unknown, extra: Record<string, string> = {}) => {
         res.writeHead(status, { ...headers, ...extra });

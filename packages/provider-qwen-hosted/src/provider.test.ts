@@ -122,10 +122,26 @@ describe('DashScope against the DashScope-style peer', () => {
     expect(JSON.stringify(r)).not.toContain(INTL_KEY);
   });
 
-  it('the other region’s key is refused with DashScope’s invalid_api_key, reported without the key', async () => {
+  it('the other region’s key is refused (DashScope’s invalid_api_key) by the readiness check, before any chat request', async () => {
+    const notices: string[] = [];
     const before = intl.requests.length;
-    const r = await make(ds(), { DASHSCOPE_API_KEY: CN_KEY }).callApi(joint, ctx);
-    expect(intl.requests.length - before).toBe(1); // 401 is not retried
+    const p = make(ds(), { DASHSCOPE_API_KEY: CN_KEY }, { notice: (l) => notices.push(l) });
+    const rows = await Promise.all([p.callApi(joint, ctx), p.callApi(joint, ctx), p.callApi(joint, ctx)]);
+    expect(intl.requests.slice(before).map((q) => `${q.method} ${q.path}`)).toEqual(['GET /compatible-mode/v1/models']);
+    for (const r of rows) {
+      expect(r.error).toMatch(
+        /^QwenHostedProvider: not-ready: http:\/\/127\.0\.0\.1:\d+\/compatible-mode\/v1 refused the key \(HTTP 401: Incorrect API key provided: \[REDACTED\]\.\): check the key in DASHSCOPE_API_KEY \(an international \(intl\) region key/,
+      );
+      expect(JSON.stringify(r)).not.toContain(CN_KEY);
+    }
+    expect(notices).toHaveLength(1);
+    expect(notices.join('')).not.toContain(CN_KEY);
+    // what the check reports to a check of the whole run (the M-MRE extension's beforeAll): the same, once
+    expect(await p.mmreReadiness()).toMatchObject({ ready: false, urls: [intl.url] });
+    // without the check, the first chat request gets the 401 (not retried), reported without the key
+    const after = intl.requests.length;
+    const r = await make(ds({ checkReady: false }), { DASHSCOPE_API_KEY: CN_KEY }).callApi(joint, ctx);
+    expect(intl.requests.length - after).toBe(1);
     expect(r.error).toMatch(/http-error: HTTP 401 from .*Incorrect API key provided: \[REDACTED\]/);
     expect(r.metadata).toMatchObject({ status: 401, errorCode: 'invalid_api_key' });
     expect(JSON.stringify(r)).not.toContain(CN_KEY);

@@ -5,10 +5,12 @@ import type {
   ProviderInternals,
   ProviderOptions,
   ProviderResponse,
+  ReadinessReport,
 } from '@mmre/provider-transport';
 import {
   type ChatMessage,
   estimateRequestTokens,
+  type HttpTransport,
   imageBoundsOf,
   OpenAIChatClient,
   openAIChatBody,
@@ -24,6 +26,7 @@ import {
   OPENROUTER_URL,
   QwenHostedConfigSchema,
 } from './config.js';
+import { checkHostedService } from './readiness.js';
 
 /** promptfoo's provider options, call context, and test hooks: the shared ones of @mmre/provider-transport. */
 export type { CallContext, ProviderInternals, ProviderOptions } from '@mmre/provider-transport';
@@ -67,7 +70,7 @@ export class QwenHostedProvider {
     if (!key) {
       const region =
         c.backend === 'dashscope'
-          ? ` (a ${c.region === 'cn' ? 'Beijing (cn)' : 'international (intl)'} region key: the regions take different keys)`
+          ? ` (${c.region === 'cn' ? 'a Beijing (cn)' : 'an international (intl)'} region key: the regions take different keys)`
           : '';
       throw new Error(
         `QwenHostedProvider: no API key: the environment variable ${this.apiKeyEnv} is not set${region}. Export it before running (export ${this.apiKeyEnv}=...); keys are never read from the config.`,
@@ -87,8 +90,31 @@ export class QwenHostedProvider {
       headers,
       secrets: [key],
       cacheParts: this.where(),
+      ...(c.checkReady
+        ? {
+            ready: (t: HttpTransport, notice: (line: string) => void) =>
+              checkHostedService(t, {
+                backend: c.backend,
+                apiKeyEnv: this.apiKeyEnv,
+                region: c.region,
+                readyTimeoutMs: c.readyTimeoutMs,
+                onWaiting: notice,
+                ...(internals.clock ? { clock: internals.clock } : {}),
+              }),
+          }
+        : {}),
       internals,
     });
+  }
+
+  /**
+   * The readiness check of this provider (does the service take the key?), for a check of the whole run before
+   * its first row (the M-MRE extension's `beforeAll`): the same check, run once, that the first request would
+   * run. A failure is returned, and every later call fails at once with it. With `checkReady: false`: ready.
+   */
+  async mmreReadiness(): Promise<ReadinessReport> {
+    const r = await this.chat.readiness();
+    return { provider: this.label ?? this.providerId, urls: this.baseUrls, ...r };
   }
 
   /** Where the answers come from: backend, the DashScope region (its keys and servers), model. */

@@ -79,6 +79,23 @@ describe('ready, or fail fast once', () => {
     expect(r.error).not.toContain('wrong-key-9876543210');
   });
 
+  it('llama.cpp with a key: its /health and model list are public, so the key is checked on /props, before any row', async () => {
+    const llama = await peer('llamacpp', { apiKey: 'right-key-0123456789' });
+    process.env.MMRE_TEST_WRONG_KEY = 'wrong-key-9876543210';
+    process.env.MMRE_TEST_RIGHT_KEY = 'right-key-0123456789';
+    const bad = make({ backend: 'llamacpp', baseUrl: llama.url, apiKeyEnv: 'MMRE_TEST_WRONG_KEY' });
+    const report = await bad.mmreReadiness();
+    expect(report).toMatchObject({ ready: false, urls: [llama.url] });
+    expect(report.message).toMatch(/refused the key \(HTTP 401: Invalid API Key: \[REDACTED\]\.\): check apiKeyEnv/);
+    expect(gets(llama)).toEqual(['/health', '/props']);
+    const r = await bad.callApi(joint, { vars: { mode: 'joint' } });
+    expect(r.error).toMatch(/^QwenLocalProvider: not-ready: .*refused the key/);
+    expect(posts(llama)).toHaveLength(0);
+    const good = make({ backend: 'llamacpp', baseUrl: llama.url, apiKeyEnv: 'MMRE_TEST_RIGHT_KEY' });
+    expect(await good.mmreReadiness()).toEqual({ provider: good.id(), urls: [llama.url], ready: true });
+    expect((await good.callApi(joint, { vars: { mode: 'joint' } })).error).toBeUndefined();
+  });
+
   it('no server: waits readyTimeoutMs (on the clock), then one clear message', async () => {
     const gone = await startOpenAIPeer();
     await gone.close();

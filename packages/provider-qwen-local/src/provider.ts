@@ -6,6 +6,7 @@ import type {
   ProviderInternals,
   ProviderOptions,
   ProviderResponse,
+  ReadinessReport,
   TokenUsage,
 } from '@mmre/provider-transport';
 import {
@@ -103,7 +104,9 @@ export class QwenLocalProvider {
       baseUrls: this.baseUrls,
       config: this.config,
       headers: key ? { authorization: `Bearer ${key}` } : {},
-      ...(c.checkReady ? { ready: (t: HttpTransport) => this.checkReady(t, internals) } : {}),
+      ...(c.checkReady
+        ? { ready: (t: HttpTransport, notice: (line: string) => void) => this.checkReady(t, internals, notice, !!key) }
+        : {}),
       secrets: [key],
       cacheParts: { backend: this.backend, model: this.model },
       ...(c.backend === 'ollama' ? { read: readOllamaChat, usedTokens: ollamaUsedTokens } : {}),
@@ -115,13 +118,31 @@ export class QwenLocalProvider {
     return this.providerId;
   }
 
+  /**
+   * The readiness check of this provider, for a check of the whole run before its first row (the M-MRE
+   * extension's `beforeAll` calls it on every provider of the suite that has it, in parallel): the same check,
+   * run once, that the first request would run. A failure is returned (and every later call fails at once with
+   * it); a server that is starting is waited for, up to `readyTimeoutMs`. With `checkReady: false`: ready.
+   */
+  async mmreReadiness(): Promise<ReadinessReport> {
+    const r = await this.chat.readiness();
+    return { provider: this.label ?? this.providerId, urls: this.baseUrls, ...r };
+  }
+
   /** The readiness check (see readiness.ts); for vLLM it also picks the constraint field by version. */
-  private async checkReady(t: HttpTransport, internals: ProviderInternals): Promise<string[]> {
+  private async checkReady(
+    t: HttpTransport,
+    internals: ProviderInternals,
+    notice: (line: string) => void,
+    withKey: boolean,
+  ): Promise<string[]> {
     const c = this.config;
     const r = await checkLocalServer(t, {
       backend: this.backend,
       model: this.model,
       readyTimeoutMs: c.readyTimeoutMs,
+      withKey,
+      onWaiting: notice,
       ...(internals.clock ? { clock: internals.clock } : {}),
     });
     const notes = [...r.notes];

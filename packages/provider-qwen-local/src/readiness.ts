@@ -1,5 +1,5 @@
-import type { Clock, HttpTransport, ProbeResult } from '@mmre/provider-transport';
-import { NotReadyError } from '@mmre/provider-transport';
+import type { Clock, HttpTransport } from '@mmre/provider-transport';
+import { NotReadyError, probeUntilAnswered, throwOnRefusedKey } from '@mmre/provider-transport';
 import type { LocalBackend } from './config.js';
 
 /**
@@ -10,7 +10,7 @@ import type { LocalBackend } from './config.js';
  * | vllm | `GET /health` (200 once the engine is up) | `GET /v1/models` (the `--served-model-name`s); `GET /version` |
  * | sglang | `GET /health` | `GET /v1/models` |
  * | lmdeploy | — | `GET /v1/models` |
- * | llamacpp | `GET /health`: 503 `Loading model` while it loads (tools/server/server.cpp) | one model under any name |
+ * | llamacpp | `GET /health`: 503 `Loading model` while it loads (tools/server/server-http.cpp:175-201 at aa6192d) | one model under any name; with a key, `GET /props` checks it |
  * | ollama | `GET /api/version` | `GET /api/tags` (`name` or `model`, `:latest` implied) |
  * | openai-compatible | — | `GET /models` when the server has it |
  *
@@ -26,6 +26,10 @@ export interface ReadyOptions {
   clock?: Clock;
   /** Pause between polls while waiting, in ms (default 2 000). */
   pollMs?: number;
+  /** The provider sends a key (apiKeyEnv): for llama.cpp, whose health and model list are public, it is checked on /props. */
+  withKey?: boolean;
+  /** Told once when the wait for a server that does not answer yet starts. */
+  onWaiting?: (line: string) => void;
 }
 
 export interface ReadyResult {
@@ -34,16 +38,7 @@ export interface ReadyResult {
   version?: string;
 }
 
-const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-};
-
-const waiting = (r: ProbeResult) => r.status === 0 || r.status === 502 || r.status === 503 || r.status === 504;
-
-function authFailure(rs: readonly ProbeResult[]): ProbeResult | undefined {
-  return rs.find((r) => r.status === 401 || r.status === 403);
-}
+const KEY_HINT = "check apiKeyEnv and the server's --api-key";
 
 function modelIds(backend: LocalBackend, json: unknown): string[] | undefined {
   if (backend === 'ollama') {
@@ -63,9 +58,6 @@ function served(backend: LocalBackend, ids: readonly string[], model: string): b
 
 /** Checks the server(s) of a transport; throws NotReadyError with one message naming what is wrong and the fix. */
 export async function checkLocalServer(t: HttpTransport, o: ReadyOptions): Promise<ReadyResult> {
-  const clock = o.clock ?? systemClock;
-  const pollMs = o.pollMs ?? 2_000;
-  const deadline = clock.now() + o.readyTimeoutMs;
   const notes: string[] = [];
   const liveness: { path: string; root: boolean } | undefined =
     o.backend === 'vllm' || o.backend === 'sglang' || o.backend === 'llamacpp'
@@ -76,37 +68,22 @@ export async function checkLocalServer(t: HttpTransport, o: ReadyOptions): Promi
   const models = o.backend === 'ollama' ? { path: '/api/tags', root: true } : { path: '/models', root: false };
   // Wait for the server to answer (and, for llama.cpp, to have loaded its model).
   const firstPath = liveness ?? models;
-  let results: ProbeResult[];
-  let waited = false;
-  for (;;) {
-    results = await t.probe(firstPath.path, { root: firstPath.root });
-    const auth = authFailure(results);
-    if (auth)
-      throw new NotReadyError(
-        `${auth.replica} refused the key (HTTP ${auth.status}: ${auth.message}): check apiKeyEnv and the server's --api-key`,
-      );
-    const pending = results.filter(waiting);
-    if (pending.length === 0) break;
-    if (clock.now() + pollMs > deadline) {
-      const p = pending[0] as ProbeResult;
-      throw new NotReadyError(
-        p.status === 0
-          ? `no server answers at ${p.replica} after waiting ${Math.round(o.readyTimeoutMs / 1000)} s (${p.message}): is it running, and is baseUrl right?`
-          : `${p.replica} is still not ready after ${Math.round(o.readyTimeoutMs / 1000)} s (HTTP ${p.status}: ${p.message}); raise readyTimeoutMs for a model that loads slowly`,
-      );
-    }
-    waited = true;
-    await clock.sleep(pollMs);
-  }
+  const { results, waited } = await probeUntilAnswered(t, firstPath.path, {
+    root: firstPath.root,
+    readyTimeoutMs: o.readyTimeoutMs,
+    keyHint: KEY_HINT,
+    ...(o.clock ? { clock: o.clock } : {}),
+    ...(o.pollMs !== undefined ? { pollMs: o.pollMs } : {}),
+    ...(o.onWaiting ? { onWaiting: o.onWaiting } : {}),
+  });
   if (waited) notes.push(`waited for the server to become ready (${results.map((r) => r.replica).join(', ')})`);
+  // llama.cpp's /health and model list need no key (tools/server/server-http.cpp:121-127 at aa6192d): with a key,
+  // GET /props (not public) tells whether it is the right one.
+  if (o.backend === 'llamacpp' && o.withKey) throwOnRefusedKey(await t.probe('/props', { root: true }), KEY_HINT);
   // The served models.
   if (o.backend !== 'llamacpp') {
     const listed = firstPath === models ? results : await t.probe(models.path, { root: models.root });
-    const auth = authFailure(listed);
-    if (auth)
-      throw new NotReadyError(
-        `${auth.replica} refused the key (HTTP ${auth.status}: ${auth.message}): check apiKeyEnv and the server's --api-key`,
-      );
+    throwOnRefusedKey(listed, KEY_HINT);
     for (const r of listed) {
       if (r.status === 404 && o.backend === 'openai-compatible') {
         notes.push(`${r.replica} has no model list (GET ${models.path} is a 404): the model name is not checked`);
@@ -115,6 +92,7 @@ export async function checkLocalServer(t: HttpTransport, o: ReadyOptions): Promi
       if (r.status !== 200)
         throw new NotReadyError(
           `GET ${r.replica}${models.path} answered ${r.status === 0 ? 'nothing' : `HTTP ${r.status}`}${r.message ? ` (${r.message})` : ''}: is baseUrl right? (vLLM, SGLang and LMDeploy serve under /v1, e.g. http://127.0.0.1:8000/v1; Ollama at its root, http://127.0.0.1:11434)`,
+          r.status === 404 ? 404 : undefined,
         );
       const ids = modelIds(o.backend, r.json);
       if (!ids || ids.length === 0) {

@@ -223,6 +223,9 @@ function compileRegex(source: unknown, field: string): RegExp {
   }
 }
 
+/** llama.cpp's routes that need no key (tools/server/server-http.cpp:121-127 at aa6192d). */
+const LLAMACPP_PUBLIC = new Set(['/health', '/v1/health', '/models', '/v1/models', '/api/tags']);
+
 const LLAMACPP_TYPES: Record<number, string> = {
   400: 'invalid_request_error',
   401: 'authentication_error',
@@ -287,13 +290,20 @@ export function openAIProtocol(options: OpenAIPeerOptions): Protocol {
           return { status: 200, json: { object: 'list', data: models.map((id) => ({ id, object: 'model' })) } };
         return { status: 503, json: errorBody(503, 'Loading model') };
       }
-      if (options.apiKey !== undefined && !(method === 'GET' && path === '/health')) {
+      // llama.cpp asks no key for its health and model routes (LLAMACPP_PUBLIC), and checks the server state first.
+      const publicRoute =
+        method === 'GET' && (path === '/health' || (backend === 'llamacpp' && LLAMACPP_PUBLIC.has(path)));
+      if (options.apiKey !== undefined && !publicRoute) {
         const auth = headers.authorization;
         if (!auth) throw new PeerError(401, "You didn't provide an API key. Send it as Authorization: Bearer <key>.");
         const m = /^Bearer (.+)$/.exec(auth);
         if (!m || m[1] !== options.apiKey) {
           const shown = options.echoKeyInErrors === false ? '' : `: ${m?.[1] ?? auth}`;
-          throw new PeerError(401, `Incorrect API key provided${shown}.`);
+          // llama.cpp: "Invalid API Key" (server-http.cpp:158-168 at aa6192d); the echo is this peer's, for redaction tests
+          throw new PeerError(
+            401,
+            `${backend === 'llamacpp' ? 'Invalid API Key' : 'Incorrect API key provided'}${shown}.`,
+          );
         }
       }
       if (method === 'GET' && path === `${basePath}/models`)
@@ -305,6 +315,8 @@ export function openAIProtocol(options: OpenAIPeerOptions): Protocol {
         return { status: 200, json: backend === 'llamacpp' ? { status: 'ok' } : {} };
       if (method === 'GET' && path === '/version' && backend === 'vllm')
         return { status: 200, json: { version: vllmVersion } };
+      if (method === 'GET' && path === '/props' && backend === 'llamacpp')
+        return { status: 200, json: { total_slots: 1, model_path: models[0] ?? 'model.gguf' } };
       if (method !== 'POST' || path !== `${basePath}/chat/completions`)
         throw new PeerError(404, backend === 'llamacpp' ? 'File Not Found' : `no route for ${method} ${path}`);
       if (!body || typeof body !== 'object' || Array.isArray(body))

@@ -130,6 +130,69 @@ describe('readiness', () => {
   });
 });
 
+describe('readiness of the whole run (what the M-MRE extension asks before the first row)', () => {
+  it('readiness() runs the same check once, returns a failure without printing it, and calls then fail at once', async () => {
+    const s = await serve(() => ({ choices: [{ message: { content: 'x' }, finish_reason: 'stop' }] }));
+    let checks = 0;
+    const notices: string[] = [];
+    const c = client(s.url, {
+      ready: async (_t, notice) => {
+        checks++;
+        notice('http://x/v1 does not answer yet (ECONNREFUSED); waiting up to 1 s for it (readyTimeoutMs)');
+        throw new NotReadyError('no server answers at http://x/v1 after waiting 1 s: is it running?');
+      },
+      internals: { clock: new FakeClock(), notice: (l) => notices.push(l) },
+    });
+    const [a, b] = await Promise.all([c.readiness(), c.readiness()]);
+    expect(a).toEqual({ ready: false, message: 'no server answers at http://x/v1 after waiting 1 s: is it running?' });
+    expect(b).toEqual(a);
+    const rows = await Promise.all(Array.from({ length: 5 }, () => call(c)));
+    expect(checks).toBe(1);
+    expect(s.hits()).toBe(0);
+    for (const r of rows) expect(r.error).toBe(`P: not-ready: ${a.ready ? '' : a.message}`);
+    // the waiting line was printed at once (prefixed); the failure is the caller's to report, not printed here
+    expect(notices).toEqual([
+      'P: http://x/v1 does not answer yet (ECONNREFUSED); waiting up to 1 s for it (readyTimeoutMs)',
+    ]);
+  });
+
+  it('a ready server: readiness() is ready, its notes are printed once, and calls do not check again', async () => {
+    const s = await serve(() => ({ choices: [{ message: { content: 'x' }, finish_reason: 'stop' }] }));
+    let checks = 0;
+    const notices: string[] = [];
+    const c = client(s.url, {
+      ready: async () => {
+        checks++;
+        return ['a note'];
+      },
+      internals: { clock: new FakeClock(), notice: (l) => notices.push(l) },
+    });
+    expect(await c.readiness()).toEqual({ ready: true });
+    await Promise.all([call(c), call(c)]);
+    expect([checks, s.hits()]).toEqual([1, 2]);
+    expect(notices).toEqual(['P: a note']);
+    // without a check: ready
+    expect(await client(s.url).readiness()).toEqual({ ready: true });
+  });
+
+  it('a refused key found by a call is reported by readiness() too', async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { message: 'Incorrect API key provided' } }));
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const c = client(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`);
+    await call(c);
+    const r = await c.readiness();
+    expect(r.ready).toBe(false);
+    expect(r.ready ? '' : r.message).toMatch(/^the server refused the key; every call would fail the same way: /);
+  });
+});
+
 describe('fail fast once on a refused key or an unknown model', () => {
   it('after the first 401 or 404 no request is sent and every row says why', async () => {
     for (const status of [401, 404]) {

@@ -41,6 +41,8 @@ export type {
 export { NotReadyError, OpenAIChatClient, openAIChatBody, resolveRequestImages } from './openai-chat.js';
 export type { CallContext, ProviderOptions, ProviderResponse, TokenUsage } from './promptfoo.js';
 export { failProviderConfig, onceByKey, ProviderConfigError, readApiKey } from './promptfoo.js';
+export type { ReadinessAware, ReadinessReport, WaitOptions } from './readiness.js';
+export { isWaiting, probeUntilAnswered, throwOnRefusedKey } from './readiness.js';
 export type { BreakerOptions } from './replicas.js';
 export type { CacheOutcome, ResponseCacheKey } from './response-cache.js';
 export { withResponseCache } from './response-cache.js';

@@ -33,16 +33,18 @@ export interface ProviderInternals {
 }
 
 /**
- * A readiness check, run once before the first request that reaches the server (cache hits need no server):
- * it returns notes to print once (e.g. "this backend cannot constrain decoding") and throws a
- * {@link NotReadyError} naming what is wrong (URL, model, auth, still loading after the wait).
+ * A readiness check, run once per client: before the run's first row when the whole run is checked
+ * ({@link OpenAIChatClient.readiness}, what the M-MRE extension's `beforeAll` calls), else before the first request
+ * that reaches the server (cache hits need no server). It returns notes to print once (e.g. "this backend cannot
+ * constrain decoding") and throws a {@link NotReadyError} naming what is wrong (URL, model, auth, still loading
+ * after the wait). `notice` prints a line at once (e.g. "waiting for the server"), prefixed and redacted.
  */
-export type ReadinessCheck = (transport: HttpTransport) => Promise<string[] | undefined>;
+export type ReadinessCheck = (
+  transport: HttpTransport,
+  notice: (line: string) => void,
+) => Promise<string[] | undefined>;
 
-/** The server is not usable: every call of the provider fails with this message, and nothing more is sent. */
-export class NotReadyError extends Error {
-  override name = 'NotReadyError';
-}
+export { NotReadyError } from './readiness.js';
 
 /** One request. `payload`, when given, is the exact JSON text of `body`. */
 export interface ChatRequest {
@@ -158,7 +160,10 @@ export class OpenAIChatClient {
   private readonly prices: Prices | undefined;
   private readonly read: (json: unknown) => ChatReading;
   private readonly readyCheck: ReadinessCheck | undefined;
-  private readiness: Promise<void> | undefined;
+  /** The readiness check's outcome, once per client (never rejects). */
+  private readyOutcome: Promise<{ ok: true } | { ok: false; message: string; status?: number }> | undefined;
+  /** The not-ready message was printed (by a call) or handed to the caller of readiness(): not printed again. */
+  private notReadyReported = false;
   /** A failure every later call would repeat (a refused key, an unknown model or URL): later calls fail at once. */
   private latched: TransportError | undefined;
   private readonly notice: (line: string) => void;
@@ -201,24 +206,52 @@ export class OpenAIChatClient {
     });
   }
 
-  /**
-   * The readiness check, once per client: concurrent first calls share it; its notes are printed once; a
-   * failure is kept, so every later call fails at once with the same message and sends nothing.
-   */
-  ensureReady(): Promise<void> {
-    if (this.latched) return Promise.reject(this.latched);
-    if (!this.readyCheck) return Promise.resolve();
-    this.readiness ??= this.readyCheck(this.transport).then(
+  /** Runs the readiness check once (concurrent callers share it); its notes are printed once. */
+  private checkOnce(): Promise<{ ok: true } | { ok: false; message: string; status?: number }> {
+    const check = this.readyCheck;
+    if (!check) return Promise.resolve({ ok: true });
+    this.readyOutcome ??= check(this.transport, (line) => this.notice(this.redact(`${this.name}: ${line}`))).then(
       (notes) => {
         for (const n of notes ?? []) this.notice(this.redact(`${this.name}: ${n}`));
+        return { ok: true } as const;
       },
       (e: unknown) => {
         const message = this.redact(e instanceof Error ? e.message : String(e));
-        this.notice(`${this.name}: not ready, no request will be sent: ${message}`);
-        throw new TransportError({ reason: 'not-ready', message, attempts: 0 });
+        const status = (e as { status?: unknown }).status;
+        return typeof status === 'number' ? { ok: false, message, status } : { ok: false, message };
       },
     );
-    return this.readiness;
+    return this.readyOutcome;
+  }
+
+  /**
+   * The readiness check, for a check of the whole run before its first row (the M-MRE extension's `beforeAll`):
+   * the same check, run once, that calls would run; a failure is returned, not printed (the caller reports every
+   * provider's failure in one message), and every later call fails at once with it, sending nothing. Also
+   * reports a failure latched by an earlier call (a refused key, an unknown model).
+   */
+  async readiness(): Promise<{ ready: true } | { ready: false; message: string }> {
+    if (this.latched) return { ready: false, message: this.latched.message };
+    const o = await this.checkOnce();
+    if (o.ok) return { ready: true };
+    this.notReadyReported = true;
+    return { ready: false, message: o.message };
+  }
+
+  /**
+   * The readiness check before a call's first request: concurrent first calls share it; its notes are printed
+   * once; a failure is printed once and kept, so every later call fails at once with the same message and
+   * sends nothing.
+   */
+  async ensureReady(): Promise<void> {
+    if (this.latched) throw this.latched;
+    const o = await this.checkOnce();
+    if (o.ok) return;
+    if (!this.notReadyReported) {
+      this.notReadyReported = true;
+      this.notice(`${this.name}: not ready, no request will be sent: ${o.message}`);
+    }
+    throw new TransportError({ reason: 'not-ready', message: o.message, attempts: 0, status: o.status });
   }
 
   /**
