@@ -3,8 +3,9 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MmreTestVars, Sample } from '@mmre/core';
-import { sampleToTest, writeDataset } from '@mmre/dataset';
+import { writeDataset } from '@mmre/dataset';
 import { writePatternImage } from '@mmre/images/testing';
+import { fixtureVars } from '@mmre-test/fixture-vars';
 
 export { writePatternImage };
 
@@ -54,11 +55,4 @@ export async function makeDataset(options: { train?: number; test?: number; dir?
 }
 
 /** promptfoo test vars of a fixture sample (absolute paths). */
-export function varsOf(ds: FixtureDataset, id: string): MmreTestVars {
-  const s = ds.samples.find((x) => x.id === id);
-  if (!s) throw new Error(`no fixture sample ${id}`);
-  // Exactly what the dataset test generator gives promptfoo.
-  const test = sampleToTest(ds.root, s);
-  if (typeof test === 'string') throw new Error(`fixture sample ${id}: ${test}`);
-  return test.vars;
-}
+export const varsOf = (ds: FixtureDataset, id: string): MmreTestVars => fixtureVars(ds.root, ds.samples, id);

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import type { MmreTestVars, Sample } from '@mmre/core';
-import { sampleToTest, writeDataset } from '@mmre/dataset';
+import { writeDataset } from '@mmre/dataset';
+import { fixtureVars } from '@mmre-test/fixture-vars';
 
 function chunk(type: string, data: Buffer): Buffer {
   const len = Buffer.alloc(4);
@@ -138,11 +139,5 @@ export async function makeFixture(dir?: string): Promise<Fixture> {
   return { root, samples };
 }
 
-export function varsOf(fx: Fixture, id: string): MmreTestVars {
-  const s = fx.samples.find((x) => x.id === id);
-  if (!s) throw new Error(`no fixture sample ${id}`);
-  // Exactly what the dataset test generator gives promptfoo.
-  const test = sampleToTest(fx.root, s);
-  if (typeof test === 'string') throw new Error(`fixture sample ${id}: ${test}`);
-  return test.vars;
-}
+/** promptfoo test vars of a fixture sample (absolute paths). */
+export const varsOf = (fx: Fixture, id: string): MmreTestVars => fixtureVars(fx.root, fx.samples, id);
