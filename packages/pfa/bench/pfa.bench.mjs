@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeTestVars } from '@mmre/core';
+import { encodeTestVars, mulberry32 } from '@mmre/core';
 import { ImageEncoder, sharedImageEncoder } from '@mmre/images';
 import { buildMessages, createPfaPrompt } from '@mmre/pfa';
 import sharp from 'sharp';
@@ -17,11 +17,8 @@ const dir = await mkdtemp(join(tmpdir(), 'mmre-pfa-bench-'));
 // Twitter-like photos: ~1000x750 JPEG with noise so encoding is realistic; 3 segments (2 files, 1 box).
 async function photo(path, width, height, seed) {
   const raw = Buffer.alloc(width * height * 3);
-  let s = seed >>> 0;
-  for (let i = 0; i < raw.length; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    raw[i] = ((i % (width * 3)) / 6 + (s >>> 26)) & 255;
-  }
+  const rand = mulberry32(seed);
+  for (let i = 0; i < raw.length; i++) raw[i] = ((i % (width * 3)) / 6 + Math.floor(rand() * 64)) & 255;
   await sharp(raw, { raw: { width, height, channels: 3 } })
     .jpeg({ quality: 88 })
     .toFile(path);
