@@ -14,7 +14,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mulberry32 } from '@mmre/core';
+import { mulberry32, segmentId } from '@mmre/core';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const requireFromDataset = createRequire(join(repo, 'packages/dataset/package.json'));
@@ -1319,7 +1319,7 @@ async function render(spec) {
   let k = 0;
   for (const o of objects) {
     if (o.entity === undefined || !o.draw.box) continue;
-    const letter = String.fromCharCode(97 + k++);
+    const letter = segmentId(k++);
     const b = o.draw.box;
     const box = {
       xmin: Math.max(0, b.xmin),

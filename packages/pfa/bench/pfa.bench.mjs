@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeTestVars, mulberry32 } from '@mmre/core';
+import { encodeTestVars, mulberry32, segmentId } from '@mmre/core';
 import { ImageEncoder, sharedImageEncoder } from '@mmre/images';
 import { buildMessages, createPfaPrompt } from '@mmre/pfa';
 import sharp from 'sharp';
@@ -31,10 +31,10 @@ for (let n = 0; n < SAMPLES; n++) {
   for (let k = 0; k < SEGMENTS - 1; k++) {
     const p = join(dir, `m${n}_${k}.jpg`);
     await photo(p, 180 + k * 30, 240, n * 10 + k);
-    segments.push({ id: String.fromCharCode(97 + k), path: p, box: null });
+    segments.push({ id: segmentId(k), path: p, box: null });
   }
   segments.push({
-    id: String.fromCharCode(97 + SEGMENTS - 1),
+    id: segmentId(SEGMENTS - 1),
     path: null,
     box: { xmin: 100, ymin: 80, xmax: 420, ymax: 500 },
   });

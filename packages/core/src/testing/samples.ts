@@ -1,11 +1,11 @@
-import type { Sample } from '../schema.js';
+import { type Sample, segmentId } from '../schema.js';
 
 /**
  * A synthetic, valid Sample whose image files need not exist: `segments` boxes lettered a, b, …, each
  * paired with the first entity. For tests and benchmarks of code that must not read image bytes.
  */
 export function syntheticSample(id: string, split: string, segments: number, summary = 'A basketball game.'): Sample {
-  const letters = Array.from({ length: segments }, (_, k) => String.fromCharCode(97 + k));
+  const letters = Array.from({ length: segments }, (_, k) => segmentId(k));
   return {
     id,
     split,

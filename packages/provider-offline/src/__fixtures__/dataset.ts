@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import type { MmreTestVars, Sample } from '@mmre/core';
+import { type MmreTestVars, type Sample, segmentId } from '@mmre/core';
 import { writeDataset } from '@mmre/dataset';
 import { fixtureVars } from '@mmre-test/fixture-vars';
 
@@ -60,7 +60,7 @@ const S = (
   text,
   image: { path: `images/${id}.png` },
   segments: Array.from({ length: segments }, (_, k) => ({
-    id: String.fromCharCode(97 + k),
+    id: segmentId(k),
     box: { xmin: 2 + k, ymin: 2, xmax: 30 + k, ymax: 30 },
   })),
   gold: {

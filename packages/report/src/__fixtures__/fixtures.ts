@@ -4,7 +4,7 @@ import { mulberry32 } from '@mmre/core';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Gold, Mode, TestSegment } from '@mmre/core';
-import { encodeTestVars, formatAnswer, pfaInstruction } from '@mmre/core';
+import { encodeTestVars, formatAnswer, pfaInstruction, segmentId } from '@mmre/core';
 import sharp from 'sharp';
 
 export interface FixtureSample {
@@ -51,7 +51,7 @@ export async function makeSamples(dir: string, n: number, seed = 7): Promise<Fix
     for (let k = 0; k < nSeg; k++) {
       const xmin = 10 + k * 110;
       const box = { xmin, ymin: 20 + k * 10, xmax: xmin + 90, ymax: 120 + k * 10 };
-      const segId = String.fromCharCode(97 + k);
+      const segId = segmentId(k);
       segments.push({ id: segId, path: null, box });
       pairs.push({ segment: segId, entity: k === 0 ? person : org });
     }
