@@ -55,7 +55,7 @@ describe('loadResults', () => {
     (rows[2] as { prompt: unknown }).prompt = { raw: 'Task 1 Answer: Task 2 Answer:', label: 'mine', config: {} };
     const loaded = parseResultsJson(json, 'x.json');
     expect(loaded.rows).toHaveLength(4);
-    expect(loaded.warnings.join('\n')).toMatch(/x\.json: results\.results\[1\]\.vars\.gold.*not valid JSON/);
+    expect(loaded.warnings.join('\n')).toMatch(/x\.json: results\.results\[1\]: vars\.gold: .*not valid JSON/);
     expect(loaded.warnings.join('\n')).toMatch(/results\.results\[2\]: the row does not say its mode/);
   });
 
