@@ -27,7 +27,3 @@ export function canonicalLabel(raw: string): Label | null {
     .replace(/[\s_-]+/g, ' ');
   return LABEL_ALIASES[key] ?? null;
 }
-
-export function isLabel(value: string): value is Label {
-  return (LABELS as readonly string[]).includes(value);
-}
