@@ -241,6 +241,35 @@ describe('one resolution', () => {
     },
   );
 
+  it('sglang takes no bounds per request: none are sent (said once), the images arrive as smart_resize made them, and a server with its default bounds keeps them', async () => {
+    const notices: string[] = [];
+    const server = await peer('sglang', { imageValidation: 'full' }); // Qwen2.5-VL's own 3136–12845056
+    const bounds = { minPixels: DEFAULT_MIN_PIXELS, maxPixels: DEFAULT_MAX_PIXELS };
+    const { prompt, sources } = await refPrompt(bounds);
+    const p = make({ backend: 'sglang', baseUrl: server.url }, notices);
+    const r = await p.callApi(prompt, { vars: { mode: 'summary' } });
+    await p.callApi(prompt, { vars: { mode: 'summary' } });
+    expect(r.error).toBeUndefined();
+    expect(r.metadata?.resolution).toEqual({ ...bounds, factor: 28, sentAs: 'none' });
+    expect(notices.filter((n) => /backend 'sglang' takes no per-request image bounds/.test(n))).toHaveLength(1);
+    const rec = posts(server).at(-1);
+    expect(rec?.body).not.toHaveProperty('mm_processor_kwargs');
+    for (const [i, im] of (rec?.images ?? []).entries()) {
+      const [h, w] = smartResize(sources[i]?.[0] as number, sources[i]?.[1] as number, { ...bounds, factor: 28 });
+      expect([im.height, im.width]).toEqual([h, w]);
+      expect(im.seen).toEqual({ width: w, height: h }); // kept as they came
+    }
+    // what SGLang does with bounds a client sends anyway: nothing (not a field of its request)
+    const extra = make({
+      backend: 'sglang',
+      baseUrl: server.url,
+      extraBody: { mm_processor_kwargs: { max_pixels: 3136 } },
+    });
+    expect((await extra.callApi(prompt, { vars: { mode: 'summary' } })).error).toBeUndefined();
+    expect(posts(server).at(-1)?.ignoredFields).toContain('mm_processor_kwargs');
+    expect(posts(server).at(-1)?.images?.[0]?.seen.width).toBe(rec?.images?.[0]?.seen.width);
+  });
+
   it('control: without the pin the same server resizes the big image a second time', async () => {
     const server = await peer('vllm', { serverMinPixels: 3136, serverMaxPixels: 802_816 });
     const bounds = { minPixels: DEFAULT_MIN_PIXELS, maxPixels: DEFAULT_MAX_PIXELS };

@@ -157,6 +157,14 @@ export class QwenLocalProvider {
       notes.push(
         `constrainFormat: backend '${this.backend}' has no regex or grammar constraint; answers are NOT constrained (the parser still reads them)`,
       );
+    // No per-request image bounds (re-checked for issue 11):
+    // - SGLang: an image_url takes url, detail, max/min_dynamic_patch and content_hash only
+    //   (python/sglang/srt/entrypoints/openai/protocol.py:529-534 at 004c82e), the request has no mm_processor_kwargs,
+    //   and its `images_config` (:848) is not read by the Qwen-VL processor, whose bounds are the server's
+    //   (multimodal/processors/qwen_vl.py:246 and :27-28, process_mm_data_async :260-300 at 65cf1ed);
+    // - llama.cpp: an image_url part is its url; image sizes are the server's (mtmd, set at start);
+    // - Ollama: a message's images are raw bytes with no options (api/types.go:197-207 at fb30760), and a model's
+    //   image bounds come from its GGUF metadata.
     if (c.pinResolution && (this.backend === 'sglang' || this.backend === 'llamacpp' || this.backend === 'ollama'))
       notes.push(
         `backend '${this.backend}' takes no per-request image bounds: the prompt's images (already resized to the 28-px grid) are kept as they are only while the server's own min/max pixels contain them (Qwen2.5-VL's defaults 3136–12845056 do); start the server with no narrower bounds`,

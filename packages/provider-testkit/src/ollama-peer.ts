@@ -5,7 +5,7 @@ import type { DecodedImage } from './validate.js';
 import { decodeImage, estimateTokens, optionalNumber } from './validate.js';
 
 export interface OllamaPeerOptions extends PeerOptions {
-  /** Requests a loaded model handles at once: `OLLAMA_NUM_PARALLEL`, default 1 (envconfig/config.go:275). */
+  /** Requests a loaded model handles at once: `OLLAMA_NUM_PARALLEL`, default 1 (envconfig/config.go:275 at fb30760). */
   numParallel?: number;
   /**
    * Requests that may wait for a slot: `OLLAMA_MAX_QUEUE`, default 512 (envconfig/config.go:279); past it a 503
@@ -15,23 +15,31 @@ export interface OllamaPeerOptions extends PeerOptions {
   maxQueue?: number;
   /** How long one generation holds its slot, in ms (default 0). */
   generateMs?: number;
-  /** The context length when the request sets no `options.num_ctx` (default 4096, OLLAMA_CONTEXT_LENGTH unset). */
+  /**
+   * The context length when the request sets no `options.num_ctx` (default 4096; Ollama's OLLAMA_CONTEXT_LENGTH,
+   * envconfig/config.go:230, defaults by VRAM to 4k/32k/256k, :336).
+   */
   numCtx?: number;
 }
 
 /**
  * Ollama's native API: `POST /api/chat` with `{model, messages: [{role, content, images?}], stream,
- * options, truncate}`. `images` holds raw base64 strings; a data-URL prefix is rejected as Ollama does. With
- * `stream` not false the answer is NDJSON chunks (what Ollama does by default). Errors are `{"error": "…"}`
- * (server/routes.go handleScheduleError). As the real server:
+ * options, truncate}`. Sources: the fetched mirror of github.com/ollama/ollama at fb30760.
+ * - `images` holds raw base64 (`type ImageData []byte`, api/types.go:57, :98): JSON decoding of a data-URL prefix
+ *   fails, and the bind error is a 400 `{"error": …}` (server/routes.go:2444-2449, ChatHandler at :2440);
+ * - with `stream` not false the answer is NDJSON chunks (`Stream *bool`, api/types.go:84; streaming is the
+ *   default);
+ * - errors are `{"error": "…"}`: an unknown model is a 404 "model %q not found, try pulling it first", a full queue
+ *   a 503 (handleScheduleError, server/routes.go:3107-3120: :3113-3116);
  * - one generation at a time by default, the others queued (OLLAMA_NUM_PARALLEL, OLLAMA_MAX_QUEUE above);
- * - images take their place at each `[img]` in the message's content, in order, and go in front of the text
+ * - images take their place at each `[img]` of the message's content, in order, and go in front of the text
  *   when it has none (server/prompt.go:116-121);
  * - when the prompt does not fit num_ctx, whole messages are dropped from the FRONT until it does, the last
  *   one always kept (server/prompt.go:35-67; images counted as 768 tokens each, prompt.go:30), unless the
  *   request sets `truncate: false` (api/types.go:111-113, routes.go:2695); a prompt that still does not fit
  *   (one message, or truncate false) is a 400 "the prompt is longer than the context length currently available
- *   to the model; …" (llm/llama_server.go:281-300). The request record names the images that survived.
+ *   to the model; …" (llm/llama_server.go:281-300). The request record names the images that survived;
+ * - `GET /api/version` and `GET /api/tags` answer the version and the pulled models (routes.go:1880, :1887).
  */
 export function ollamaProtocol(options: OllamaPeerOptions): Protocol {
   const maxImages = options.maxImagesPerPrompt ?? 8;
@@ -151,6 +159,7 @@ export function ollamaProtocol(options: OllamaPeerOptions): Protocol {
       const answer = deterministicAnswer({ texts, images });
       const promptTokens = estimateTokens(texts, images);
       let content = answer.text;
+      // done_reason "length" when cut at num_predict, else "stop" (DoneReason.String, llm/server.go:258-265 at fb30760)
       let doneReason = 'stop';
       if (typeof numPredict === 'number' && numPredict > 0 && Math.ceil(content.length / 4) > numPredict) {
         content = content.slice(0, numPredict * 4);

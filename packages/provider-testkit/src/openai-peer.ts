@@ -8,34 +8,55 @@ import { decodeDataUrl, estimateTokens, optionalNumber } from './validate.js';
 
 /**
  * The server an OpenAI-compatible peer imitates. Each differs where a client can trip over it, and each
- * difference is cited to the real server's source (snapshots read for issue 11):
+ * difference is cited to the real server's source, file:line at the snapshot read for issue 11 (LMDeploy and
+ * Ollama from fetched mirrors; vLLM, SGLang and llama.cpp, whose repositories are over the fetch limit, from the
+ * indexed files, each line count checked against the stored text at its character offset):
  *
- * - `vllm` — error body `{error: {message, type, param, code}}` (vllm/entrypoints/openai/engine/protocol.py:69-77,
- *   ErrorInfo/ErrorResponse, commit 040a2cc); request models allow extra fields and only log "The following fields
- *   were present in the request but ignored" (same file :37-39 `extra="allow"`, :61-65), so an unknown field does
- *   nothing. `structured_outputs` exists since 0.10.2; `guided_regex` was deprecated then ("will be removed in
- *   v0.12.0", vllm/entrypoints/openai/protocol.py ChatCompletionRequest) and is an ignored extra field from 0.12.
- *   `GET /version` answers `{"version": …}`, `GET /health` 200, `GET /v1/models` the served names
- *   (`--served-model-name`). `mm_processor_kwargs` (min_pixels/max_pixels) resizes per request; over
- *   `--limit-mm-per-prompt` a request is a 400.
- * - `sglang` — error body is top level `{object: "error", message, type, param, code}`
- *   (python/sglang/srt/entrypoints/openai/protocol.py:94-99, commit 004c82e); the chat request takes `regex` and
- *   `ebnf` ("Extra parameters for SRT backend only", same file, ChatCompletionRequest); pydantic drops other
- *   fields silently; no per-request pixel bounds.
- * - `lmdeploy` — error body top level `{message, type, code, param, object: "error"}`
- *   (lmdeploy/serve/openai/protocol.py:11-17, errors.py:29-43, commit 1263d5c); a regex constraint is
+ * - `vllm` —
+ *   - error body `{error: {message, type, param, code}}`: vllm/entrypoints/openai/engine/protocol.py:69-77
+ *     (ErrorInfo/ErrorResponse) at 040a2cc;
+ *   - unknown request fields are ignored, only logged ("The following fields were present in the request but
+ *     ignored"): `extra="allow"` at the same file :37-39, the log at :61-65 (040a2cc); so a `guided_regex` sent to
+ *     vLLM >= 0.12 does nothing;
+ *   - `mm_processor_kwargs` ("Additional kwargs to pass to the HF processor") and `structured_outputs` are fields of
+ *     ChatCompletionRequest: vllm/entrypoints/openai/chat_completion/protocol.py:379-382 and :383-386 at 002032e
+ *     (class at :218; no `guided_*` field there any more);
+ *   - `structured_outputs` since 0.10.2, where the `guided_*` fields became deprecated ("`guided_regex` is
+ *     deprecated. This will be removed in v0.12.0 or v1.0.0, whichever is soonest. Please pass `regex` to
+ *     `structured_outputs` instead.", the Field description of ChatCompletionRequest.guided_regex in
+ *     vllm/entrypoints/openai/protocol.py of 0.10.2–0.11.x). Line not pinned: that file is over 100 000
+ *     characters in those versions, past what could be counted here;
+ *   - `GET /version` answers `{"version": …}`, `GET /health` 200, `GET /v1/models` the `--served-model-name`s;
+ *     over `--limit-mm-per-prompt` a request is a 400 "At most N image(s) may be provided in one prompt." — by the
+ *     routes and messages of vLLM's api_server.py and multimodal processing, lines not pinned (same reason).
+ * - `sglang` (python/sglang/srt/entrypoints/openai/protocol.py at 004c82e) —
+ *   - error body top level `{object: "error", message, type, param, code}`: :94-99 (ErrorResponse);
+ *   - the chat request takes `regex` and `ebnf` ("Extra parameters for SRT backend only"): :823, :827-828
+ *     (ChatCompletionRequest at :756); pydantic's default drops other fields silently (no `extra` setting);
+ *   - no per-request pixel bounds: an `image_url` takes `url`, `detail`, `max_dynamic_patch`,
+ *     `min_dynamic_patch`, `content_hash` and nothing else (:529-534), so `min_pixels`/`max_pixels` there are
+ *     dropped; there is no `mm_processor_kwargs`; `images_config` (:848) reaches the processors, but the Qwen-VL one
+ *     reads only the request's video, audio and id (python/sglang/srt/multimodal/processors/qwen_vl.py:260-300 at
+ *     65cf1ed) and takes its image bounds from the server's `mm_process_config` (:246) or module defaults (:27-28).
+ * - `lmdeploy` (fetched mirror at 1263d5c) — error body top level `{message, type, code, param, object: "error"}`
+ *   (lmdeploy/serve/openai/protocol.py:11-17, lmdeploy/serve/openai/errors.py:29-43); a regex constraint is
  *   `response_format: {type: "regex_schema", regex_schema}` (protocol.py:158-163, "regex_schema is extended by
  *   lmdeploy"); Qwen2-VL images take `min_pixels`/`max_pixels` next to `url` in `image_url`
- *   (lmdeploy/vl/model/qwen2.py:22, docs/en/multi_modal/qwen2_5_vl.md:79).
- * - `llamacpp` — error body `{error: {code, message, type}}` (tools/server/server-common.cpp format_error_response;
- *   ERROR_TYPE_UNAVAILABLE is 503 `unavailable_error`); while the model loads every route but `/models`,
- *   `/v1/models` and `/api/tags` answers `503 {"error": {"code": 503, "message": "Loading model", "type":
- *   "unavailable_error"}}`, with no Retry-After (tools/server/server.cpp middleware_server_state); `grammar` is a
- *   GBNF grammar (a bad one is a 400), other constraint fields are ignored.
+ *   (lmdeploy/vl/model/qwen2.py:22).
+ * - `llamacpp` (tools/server at aa6192d) — error body `{error: {code, message, type}}` (format_error_response,
+ *   server-common.cpp:15-57; ERROR_TYPE_UNAVAILABLE is 503 `unavailable_error`, :43-46; the `error` wrapper as in
+ *   server-http.cpp:89-101 and :158-168); while the model loads every route but `/models`, `/v1/models` and
+ *   `/api/tags` answers `503 {"error": {"code": 503, "message": "Loading model", "type": "unavailable_error"}}`,
+ *   with no Retry-After (middleware_server_state, server-http.cpp:175-201, checked before the key, :214-219);
+ *   `/health`, `/v1/health`, `/models`, `/v1/models`, `/api/tags` need no key (:121-127) and a wrong key is 401
+ *   "Invalid API Key" (:158-168); `grammar` is a GBNF grammar (a bad one is a 400), other constraint fields are
+ *   ignored.
  * - `dashscope` — `{error: {message, type, param, code}, request_id}` with codes such as `invalid_api_key`,
- *   `model_not_found`, `limit_requests` (Alibaba Cloud Model Studio, "Error messages" page).
+ *   `model_not_found`, `limit_requests` (Alibaba Cloud Model Studio, "Error messages",
+ *   https://www.alibabacloud.com/help/en/model-studio/error-code).
  * - `openrouter` — `{error: {code, message, metadata?}}`, and HTTP 200 with that body once a model has started
- *   (fault `error-200`; openrouter.ai/docs/api-reference/errors).
+ *   (fault `error-200`; https://openrouter.ai/docs/api-reference/errors); `GET /key` answers the key's limits and
+ *   401 for a bad key (https://openrouter.ai/docs/api-reference/limits).
  */
 export type OpenAIBackend = 'vllm' | 'sglang' | 'lmdeploy' | 'llamacpp' | 'dashscope' | 'openrouter';
 
@@ -295,7 +316,13 @@ export function openAIProtocol(options: OpenAIPeerOptions): Protocol {
         method === 'GET' && (path === '/health' || (backend === 'llamacpp' && LLAMACPP_PUBLIC.has(path)));
       if (options.apiKey !== undefined && !publicRoute) {
         const auth = headers.authorization;
-        if (!auth) throw new PeerError(401, "You didn't provide an API key. Send it as Authorization: Bearer <key>.");
+        if (!auth)
+          throw new PeerError(
+            401,
+            backend === 'llamacpp'
+              ? 'Invalid API Key.'
+              : "You didn't provide an API key. Send it as Authorization: Bearer <key>.",
+          );
         const m = /^Bearer (.+)$/.exec(auth);
         if (!m || m[1] !== options.apiKey) {
           const shown = options.echoKeyInErrors === false ? '' : `: ${m?.[1] ?? auth}`;
@@ -315,6 +342,12 @@ export function openAIProtocol(options: OpenAIPeerOptions): Protocol {
         return { status: 200, json: backend === 'llamacpp' ? { status: 'ok' } : {} };
       if (method === 'GET' && path === '/version' && backend === 'vllm')
         return { status: 200, json: { version: vllmVersion } };
+      // OpenRouter's key check: the key's label and limits (https://openrouter.ai/docs/api-reference/limits)
+      if (method === 'GET' && path === `${basePath}/key` && backend === 'openrouter')
+        return {
+          status: 200,
+          json: { data: { label: 'sk-or-v1-…', limit: null, usage: 0, is_free_tier: false, rate_limit: null } },
+        };
       if (method === 'GET' && path === '/props' && backend === 'llamacpp')
         return { status: 200, json: { total_slots: 1, model_path: models[0] ?? 'model.gguf' } };
       if (method !== 'POST' || path !== `${basePath}/chat/completions`)

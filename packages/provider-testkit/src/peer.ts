@@ -6,7 +6,10 @@ import type { ImageCheckOptions, ImageValidation } from './validate.js';
 
 /**
  * Faults a peer can inject. All but `400` and `content-null` are ones a client should retry.
- * - `429-no-retry-after`: a 429 without a Retry-After header (DashScope throttling, vLLM behind a gateway);
+ * - `429`: a 429 with `Retry-After` as delta-seconds or an HTTP-date (RFC 9110 §10.2.3; what rate-limiting
+ *   gateways in front of vLLM send, and OpenRouter's rate limits, https://openrouter.ai/docs/api-reference/limits);
+ * - `429-no-retry-after`: a 429 without a Retry-After header (DashScope's 429 `limit_requests` throttling,
+ *   https://www.alibabacloud.com/help/en/model-studio/error-code; vLLM behind a gateway);
  * - `error-200`: HTTP 200 whose body is `{error: {code: 502, message}}`, as OpenRouter answers once a model has
  *   started ("If an error occurs mid-generation … the status code will be 200", openrouter.ai/docs/api-reference/errors);
  * - `content-null`: a chat completion whose `message.content` is null (OpenAI-compatible servers do this on

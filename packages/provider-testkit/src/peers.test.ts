@@ -102,6 +102,36 @@ describe('llama.cpp', () => {
   });
 });
 
+describe('keys as the servers check them', () => {
+  it('llama.cpp asks no key on its health and model routes, only elsewhere (/props), and says "Invalid API Key"', async () => {
+    const peer = await startOpenAIPeer({ backend: 'llamacpp', apiKey: 'k-123', echoKeyInErrors: false });
+    try {
+      for (const path of ['/health', '/v1/health', '/v1/models', '/models', '/api/tags'])
+        expect((await fetch(`${peer.origin}${path}`)).status, path).not.toBe(401);
+      const props = await fetch(`${peer.origin}/props`);
+      expect(props.status).toBe(401);
+      expect(await props.json()).toEqual({
+        error: { code: 401, message: 'Invalid API Key.', type: 'authentication_error' },
+      });
+      expect((await fetch(`${peer.origin}/props`, { headers: { authorization: 'Bearer k-123' } })).status).toBe(200);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('OpenRouter answers GET /key with the key, 401 without it', async () => {
+    const peer = await startOpenAIPeer({ backend: 'openrouter', apiKey: 'sk-or-1', basePath: '/api/v1' });
+    try {
+      expect((await fetch(`${peer.url}/key`)).status).toBe(401);
+      const ok = await fetch(`${peer.url}/key`, { headers: { authorization: 'Bearer sk-or-1' } });
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toMatchObject({ data: { usage: 0 } });
+    } finally {
+      await peer.close();
+    }
+  });
+});
+
 describe('resolution as the server sees it', () => {
   it("resizes with the request's bounds (vLLM mm_processor_kwargs) or its own", async () => {
     const peer = await startOpenAIPeer({ serverMinPixels: 3136, serverMaxPixels: 200_000 });
