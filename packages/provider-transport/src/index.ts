@@ -42,7 +42,7 @@ export { NotReadyError, OpenAIChatClient, openAIChatBody, resolveRequestImages }
 export type { CallContext, ProviderOptions, ProviderResponse, TokenUsage } from './promptfoo.js';
 export { failProviderConfig, onceByKey, ProviderConfigError, readApiKey } from './promptfoo.js';
 export type { ReadinessAware, ReadinessReport, WaitOptions } from './readiness.js';
-export { isWaiting, probeUntilAnswered, throwOnRefusedKey } from './readiness.js';
+export { probeUntilAnswered, throwOnRefusedKey } from './readiness.js';
 export type { BreakerOptions } from './replicas.js';
 export type { CacheOutcome, ResponseCacheKey } from './response-cache.js';
 export { withResponseCache } from './response-cache.js';
@@ -54,4 +54,4 @@ export type {
   TransportOptions,
   TransportResponse,
 } from './transport.js';
-export { errorIn200, HttpTransport } from './transport.js';
+export { HttpTransport } from './transport.js';
