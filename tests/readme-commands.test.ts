@@ -532,7 +532,9 @@ describe.skipIf(!BUILT)('README: evaluate on DashScope or OpenRouter (loopback p
         env: { OPENROUTER_BASE_URL: peer.url, MMRE_LIMIT: LIMIT },
       });
       expectServed(r.output, 'qwen2.5-vl-openrouter', [peer], '/api/v1/chat/completions');
-      expect(new Set(peer.requests.map((q) => (q.body as { model?: string }).model))).toEqual(
+      // the chat requests (the readiness check's GET /key has no body)
+      const chats = peer.requests.filter((q) => q.method === 'POST');
+      expect(new Set(chats.map((q) => (q.body as { model?: string }).model))).toEqual(
         new Set(['qwen/qwen2.5-vl-72b-instruct']),
       );
       const rep = await expectReport(cwd);
