@@ -33,13 +33,16 @@
 // Env: MMRE_SCALE_SIZES="500,1660"   MMRE_SCALE_KEEP=1 (keep the temp folders)   MMRE_SCALE_CACHE=<dir>
 // (built datasets, default <tmp>/mmre-scale-datasets)   MMRE_SCALE_J=16 (promptfoo -j)
 // MMRE_SCALE_PROFILE=floor|ours|both (an extra run under node --cpu-prof, top functions by self time)
+// MMRE_SCALE_LADDER=500 (sizes that also run the ladder from the floor to ours, one component per step; default
+// the first size, 0 for none)   MMRE_SCALE_MODEL_LATENCY_MS=1000 (the first run and rerun again against a peer that
+// answers after that long, at MMRE_SCALE_MODEL_LATENCY_SIZES, default the first size; 0 for none)
 // MMRE_SCALE_TIMEOUT_S=3600 (per promptfoo run)   MMRE_SCALE_STALL_S=300 (a first run whose peer count stops
 // growing that long is killed and reported)   MMRE_SCALE_REPORT=0 (skip the report timings)
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildScaleDataset, PAPER_SAMPLES, PAPER_TEST_SAMPLES } from '../test-support/scale-dataset.ts';
 import { startPeerProcess } from './lib/peer-client.ts';
@@ -56,8 +59,14 @@ const sizes = (process.env.MMRE_SCALE_SIZES ?? `500,${PAPER_TEST_SAMPLES},${PAPE
 const keep = process.env.MMRE_SCALE_KEEP === '1';
 const jobs = process.env.MMRE_SCALE_J ?? '16';
 const profile = process.env.MMRE_SCALE_PROFILE ?? '';
+// The ladder and the model-latency rerun run at these sizes (default: the first size only; "0" for none).
+const sizesOf = (v, dflt) =>
+  v === undefined ? dflt : v === '0' || v === '' ? [] : v.split(',').map((x) => Number(x.trim()));
+const modelLatencyMs = Number(process.env.MMRE_SCALE_MODEL_LATENCY_MS ?? 1000);
 const timeoutMs = Number(process.env.MMRE_SCALE_TIMEOUT_S ?? 3600) * 1000;
 const withReport = process.env.MMRE_SCALE_REPORT !== '0';
+const ladderSizes = sizesOf(process.env.MMRE_SCALE_LADDER, sizes.slice(0, 1));
+const latencySizes = modelLatencyMs > 0 ? sizesOf(process.env.MMRE_SCALE_MODEL_LATENCY_SIZES, sizes.slice(0, 1)) : [];
 const stallMs = Number(process.env.MMRE_SCALE_STALL_S ?? 300) * 1000;
 const pixels = process.env.MMRE_SCALE_PIXELS ?? 'paper';
 if (pixels !== 'paper' && pixels !== 'default') {
@@ -194,8 +203,11 @@ function parseGnuTime(text) {
   const kb = /Maximum resident set size \(kbytes\):\s*(\d+)/.exec(text);
   const status = /Exit status:\s*(\d+)/.exec(text);
   const signal = /Command terminated by signal (\d+)/.exec(text);
+  const user = /User time \(seconds\):\s*([\d.]+)/.exec(text);
+  const sys = /System time \(seconds\):\s*([\d.]+)/.exec(text);
   return {
     rssMiB: kb ? Number(kb[1]) / 1024 : null,
+    cpuS: user && sys ? Number(user[1]) + Number(sys[1]) : null,
     exit: status ? Number(status[1]) : null,
     signal: signal ? Number(signal[1]) : null,
   };
@@ -293,6 +305,7 @@ async function measured(label, nodeArgs, { env, cwd, peer, stdoutFile }) {
     killed,
     wallS,
     rssMiB: gt.rssMiB,
+    cpuS: gt.cpuS,
     stdout,
     stderr,
   };
@@ -355,6 +368,7 @@ async function promptfooRun(
     ok: problems.length === 0,
     problems,
     wallS: r.wallS,
+    cpuS: r.cpuS,
     rssMiB: r.rssMiB,
     outputBytes,
     dbGrowth: dbAfter.db + dbAfter.wal - dbBefore,
@@ -399,6 +413,51 @@ async function writeFloorConfig(dir, datasetDir, selection) {
   await mkdir(dir, { recursive: true });
   await writeFile(file, JSON.stringify(config)); // JSON is YAML
   return { file, tests: samples.length };
+}
+
+/**
+ * The ladder from promptfoo's floor to ours, one component added per step (MMRE_SCALE_LADDER): what each of
+ * our components costs inside promptfoo, measured in the same run. The configs sit under the repository's
+ * node_modules/.cache, so `package:@mmre/…` ids resolve as they do for configs/. Each step is the one before
+ * plus one thing; the last step plus the M-MRE extension is configs/mmre-compare.yaml, the `ours` run.
+ */
+const LADDER = [
+  { key: 'vars', what: "+ our test generator (the samples' vars)" },
+  { key: 'prompts', what: '+ the PFA prompt functions (image references)' },
+  { key: 'provider', what: '+ our vLLM provider (images resolved, sent to the peer)' },
+  { key: 'assert', what: '+ the mmre assertion (one score per row)' },
+];
+async function writeLadderConfig(step, dir) {
+  const lib = (f) => `file://${join(root, 'configs', 'lib', f)}`;
+  const trivial = [
+    { raw: 'summary: {{text}}', label: 'summary' },
+    { raw: 'mner: {{text}}', label: 'mner' },
+    { raw: 'joint: {{text}}', label: 'joint' },
+  ];
+  const pfa = ['summary', 'mner', 'joint'].map((m) => ({ id: lib(`pfa.mjs:${m}`), label: m }));
+  const i = LADDER.findIndex((s) => s.key === step);
+  const config = {
+    description: `scale ladder: ${LADDER.slice(0, i + 1)
+      .map((s) => s.key)
+      .join(' + ')}`,
+    prompts: i >= 1 ? pfa : trivial,
+    ...(i >= 2 ? {} : { providers: ['echo'] }),
+    tests: [{ path: lib('tests.mjs:generateTests'), config: {} }],
+    ...(i >= 3
+      ? {
+          defaultTest: {
+            assert: [{ type: 'javascript', value: 'package:@mmre/assertions:mmre', config: { namedScores: false } }],
+          },
+        }
+      : {}),
+    // as configs/mmre-compare.yaml sets it for the PFA prompts
+    ...(i >= 1 ? { env: { PROMPTFOO_DISABLE_JSON_AUTOESCAPE: 'true' } } : {}),
+  };
+  const cfgDir = join(root, 'node_modules', '.cache', 'mmre-scale-ladder', basename(dir));
+  await mkdir(cfgDir, { recursive: true });
+  const file = join(cfgDir, `${step}.json`);
+  await writeFile(file, JSON.stringify(config, null, 2));
+  return i >= 2 ? [file, 'configs/providers/vllm.yaml'] : [file];
 }
 
 /** Top functions by self time of a .cpuprofile folder. */
@@ -621,6 +680,60 @@ try {
       );
       row.cacheBytes = await dirSize(join(oursDir, 'cache'));
 
+      if (ladderSizes.includes(n)) {
+        row.ladder = [];
+        for (const step of LADDER) {
+          const dir = join(work, `ladder-${step.key}`);
+          log(`ladder ${step.key}: ${step.what}…`);
+          const r = await promptfooRun(`ladder-${step.key} ${n}`, {
+            dir,
+            configs: await writeLadderConfig(step.key, work),
+            out: join(dir, 'paper.json'),
+            extraEnv: { ...selEnv, ...pixelEnv },
+            peer: step.key === 'provider' || step.key === 'assert' ? peer : null,
+            expectedRows: rows,
+          });
+          row.ladder.push({ ...step, run: r });
+          log(`ladder ${step.key}: ${fmt(r.wallS)} s${r.ok ? '' : ` FAILED: ${r.problems.join('; ')}`}`);
+        }
+      }
+
+      if (latencySizes.includes(n)) {
+        // The rerun target at a model's pace: the same first run and rerun against a peer that answers after
+        // MMRE_SCALE_MODEL_LATENCY_MS (default 1 s, below what Qwen2.5-VL-7B on one GPU takes for 4 images).
+        const slow = await startPeerProcess({ latencyMs: modelLatencyMs, validation: 'light', maxImages: 16 });
+        try {
+          const dir = join(work, 'model-latency');
+          const env = { ...selEnv, ...pixelEnv, VLLM_BASE_URL: slow.url };
+          const cfgs = ['configs/mmre-compare.yaml', 'configs/providers/vllm.yaml'];
+          log(`model latency ${modelLatencyMs} ms: first run…`);
+          const first = await promptfooRun(`latency-first ${n}`, {
+            dir,
+            configs: cfgs,
+            out: join(dir, 'paper.json'),
+            extraEnv: env,
+            peer: slow,
+            expectedRows: rows,
+          });
+          log(`model latency: rerun…`);
+          const again = await promptfooRun(`latency-rerun ${n}`, {
+            dir,
+            configs: cfgs,
+            out: join(dir, 'paper-rerun.json'),
+            extraEnv: env,
+            peer: slow,
+            expectedRows: rows,
+            expectRequests: false,
+          });
+          row.latency = { ms: modelLatencyMs, first, rerun: again };
+          log(
+            `model latency: first ${fmt(first.wallS)} s, rerun ${fmt(again.wallS)} s (${int(again.requests)} requests)`,
+          );
+        } finally {
+          await slow.close().catch(() => null);
+        }
+      }
+
       if (withReport) {
         const reportOn = row.ours.outputBytes ? out : row.rerun.outputBytes ? join(oursDir, 'paper-rerun.json') : null;
         if (reportOn) {
@@ -660,8 +773,13 @@ try {
       row.error = err instanceof Error ? (err.stack ?? err.message) : String(err);
     }
     printSize(row);
-    if (!keep) await rm(work, { recursive: true, force: true });
-    else console.log(`kept ${work}`);
+    if (!keep) {
+      await rm(work, { recursive: true, force: true });
+      await rm(join(root, 'node_modules', '.cache', 'mmre-scale-ladder', basename(work)), {
+        recursive: true,
+        force: true,
+      });
+    } else console.log(`kept ${work}`);
   }
 } finally {
   const final = await peer.close().catch(() => null);
@@ -721,6 +839,36 @@ function printSize(row) {
   console.log(rowOf('rows', (x) => x.rows, 0, `${int(n * 3)}`, { ratioFloor: false }));
   console.log(rowOf('rows with errors', (x) => x.errors, 0, '0', { ratioFloor: false }));
   console.log(rowOf('peer requests', (x) => x.requests, 0, `${int(n * 3)}, rerun 0`, { ratioFloor: false }));
+  if (row.ladder) {
+    console.log(`\nladder: what each component costs inside promptfoo (${int(n * 3)} rows, -j ${jobs}, same peer)`);
+    console.log(`${'step'.padEnd(62)}${cell('wall s', 9)}${cell('+ wall', 9)}${cell('cpu s', 9)}${cell('+ cpu', 9)}`);
+    const steps = [
+      { what: "promptfoo's floor (trivial prompts, echo provider)", run: floor },
+      ...row.ladder,
+      { what: '+ the M-MRE extension (= ours: configs/mmre-compare.yaml)', run: ours },
+    ];
+    let prev = null;
+    for (const st of steps) {
+      const r = st.run;
+      const d = (get) => (prev && r?.ok && prev.ok ? fmt(get(r) - get(prev), 1) : '');
+      console.log(
+        `${st.what.padEnd(62)}${cell(fmt(r?.wallS, 1), 9)}${cell(
+          d((x) => x.wallS),
+          9,
+        )}${cell(fmt(r?.cpuS, 1), 9)}${cell(
+          d((x) => x.cpuS),
+          9,
+        )}${r?.ok === false ? `   FAILED: ${r.problems[0]}` : ''}`,
+      );
+      prev = r;
+    }
+  }
+  if (row.latency) {
+    const { ms, first, rerun: again } = row.latency;
+    console.log(
+      `\nat a model's pace (peer answers after ${int(ms)} ms): first run ${fmt(first.wallS, 1)} s, rerun ${fmt(again.wallS, 1)} s = ${first.ok && again.ok ? `${fmt(again.wallS / first.wallS, 2)}x` : 'n/a'} (target ≤ ${TARGETS.rerun_ratio}x), ${int(again.requests)} requests on the rerun${first.ok ? '' : `; first run FAILED: ${first.problems[0]}`}${again.ok ? '' : `; rerun FAILED: ${again.problems[0]}`}`,
+    );
+  }
   const img = (x) => x?.imageStats;
   const imgLine = (x) =>
     img(x) && Number.isFinite(img(x).processed)
@@ -745,6 +893,8 @@ function printSize(row) {
         `\n${run.label} FAILED: ${run.problems.join('; ')}\n--- stderr/stdout tail of ${run.label}:\n${run.stderrTail}\n---`,
       );
     }
+  for (const run of [...(row.ladder ?? []).map((st) => st.run), row.latency?.first, row.latency?.rerun].filter(Boolean))
+    if (!run.ok) failures.push(`${run.label}: ${run.problems.join('; ')}`);
   for (const r of [row.report, row.html].filter(Boolean))
     if (!r.ok) {
       failures.push(`mmre report ${n}: exit ${r.code}`);
@@ -811,6 +961,19 @@ function printSize(row) {
     ours && rerun ? v(rerun.wallS / ours.wallS, 2) : 'n/a',
     'x',
     `≤ ${TARGETS.rerun_ratio}${failedNote(ours, rerun)}`,
+  );
+  if (row.latency)
+    line(
+      `${p}.rerun_ratio_at_model_latency`,
+      row.latency.first.ok && row.latency.rerun.ok ? v(row.latency.rerun.wallS / row.latency.first.wallS, 2) : 'n/a',
+      'x',
+      `≤ ${TARGETS.rerun_ratio} (peer latency ${row.latency.ms} ms)${failedNote(row.latency.first, row.latency.rerun)}`,
+    );
+  line(
+    `${p}.eval_cpu_ratio`,
+    ours?.cpuS && floor?.cpuS ? v(ours.cpuS / floor.cpuS, 2) : 'n/a',
+    'x',
+    `report: CPU seconds, ours / floor (${okv(ours, (x) => x.cpuS, 1)} / ${okv(floor, (x) => x.cpuS, 1)} s)`,
   );
   line(`${p}.rerun_requests`, rerun?.requests ?? 'n/a', '', `${TARGETS.rerun_requests}${failedNote(rerun)}`);
   const perImage = ours?.imageStats?.decoded ? ours.imageStats.processMs / ours.imageStats.decoded : null;
