@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { encodeTestVars, resolveMode } from '@mmre/core';
+import { encodeTestVars, modeOf, mulberry32, segmentId, segmentIdsOfVars } from '@mmre/core';
 import QwenLocalProvider from '@mmre/provider-qwen-local';
 import { buildChatPrompt } from '@mmre/provider-testkit';
 import { HttpTransport, readChatCompletion } from '@mmre/provider-transport';
@@ -47,11 +47,9 @@ function startPeer(latencyMs, validation = 'light') {
 
 async function photo(path, width, height, seed) {
   const raw = Buffer.alloc(width * height * 3);
-  let s = seed >>> 0;
-  for (let i = 0; i < raw.length; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    raw[i] = ((i % (width * 3)) / 6 + (s >>> 30)) & 255; // a little noise: ~100 KiB JPEGs like real photos
-  }
+  const rand = mulberry32(seed);
+  // a little noise: ~100 KiB JPEGs like real photos
+  for (let i = 0; i < raw.length; i++) raw[i] = ((i % (width * 3)) / 6 + Math.floor(rand() * 4)) & 255;
   await sharp(raw, { raw: { width, height, channels: 3 } })
     .jpeg({ quality: 85 })
     .toFile(path);
@@ -89,7 +87,7 @@ try {
     for (let k = 0; k < 2; k++) {
       const p = join(dir, `m${n}_${k}.jpg`);
       await photo(p, 200 + 20 * k, 240, n * 10 + k);
-      segments.push({ id: String.fromCharCode(97 + k), path: p, box: null });
+      segments.push({ id: segmentId(k), path: p, box: null });
     }
     vars.push(
       encodeTestVars({
@@ -102,13 +100,27 @@ try {
       }),
     );
   }
+  // A row as promptfoo hands it to the provider: the PFA prompt function returns `{ prompt, config }` and
+  // sets `vars.mode`; promptfoo renders `prompt` as JSON and passes the row's vars and the prompt's config
+  // in the call context (the provider reads the mode and the segment letters there, not in the text).
   const buildPrompt = pfa
-    ? async (v) => JSON.stringify(await pfa.joint({ vars: v, provider: { id: 'bench' } }))
-    : async () => buildChatPrompt({ mode: 'joint', segments: 2, width: 1000, height: 750 });
+    ? async (v) => {
+        const r = await pfa.joint({ vars: v, provider: { id: 'bench' } });
+        const prompt = JSON.stringify(r.prompt);
+        return { prompt, context: { vars: v, prompt: { raw: prompt, label: 'joint', config: r.config } } };
+      }
+    : async (v) => ({
+        prompt: buildChatPrompt({ mode: 'joint', segments: 2, width: 1000, height: 750 }),
+        context: { vars: { ...v, mode: 'joint' } },
+      });
   const prompts = [];
   for (const v of vars) prompts.push(await buildPrompt(v)); // warms the image cache
-  const kib = prompts.reduce((a, p) => a + p.length, 0) / prompts.length / 1024;
-  console.log(`prompts: ${SAMPLES} joint prompts, ${kib.toFixed(0)} KiB of JSON each on average`);
+  const kib = prompts.reduce((a, p) => a + p.prompt.length, 0) / prompts.length / 1024;
+  /** The i-th call of a loop: one of the prebuilt rows, as promptfoo calls the provider. */
+  const callRow = (provider, i) => provider.callApi(prompts[i % SAMPLES].prompt, prompts[i % SAMPLES].context);
+  console.log(
+    `prompts: ${SAMPLES} joint prompts, ${kib.toFixed(1)} KiB of JSON each on average (${pfa ? 'images as references, resolved by the provider before sending' : 'images inline'})`,
+  );
 
   // 1. Throughput: 1000 joint requests at concurrency 32 against a fixed 200 ms server.
   {
@@ -118,13 +130,11 @@ try {
       { config: { baseUrl: url, model: 'bench', maxConcurrency: 32 } },
       { onEvent: (e) => e.type === 'success' && events.push(e) },
     );
-    await Promise.all(prompts.map((p) => provider.callApi(p, { vars: {} }))); // connect + warm up
+    await Promise.all(prompts.map((_, i) => callRow(provider, i))); // connect + warm up
     events.length = 0;
     const N = 1000;
     const t0 = performance.now();
-    const results = await Promise.all(
-      Array.from({ length: N }, (_, i) => provider.callApi(prompts[i % SAMPLES], { vars: {} })),
-    );
+    const results = await Promise.all(Array.from({ length: N }, (_, i) => callRow(provider, i)));
     const secs = (performance.now() - t0) / 1000;
     const errors = results.filter((r) => r.error).length;
     const rps = N / secs;
@@ -152,7 +162,7 @@ try {
   {
     const url = await startPeer(0);
     const provider = new QwenLocalProvider({ config: { baseUrl: url, model: 'bench' } });
-    for (let i = 0; i < 30; i++) await provider.callApi(prompts[i % SAMPLES], { vars: {} });
+    for (let i = 0; i < 30; i++) await callRow(provider, i);
     const ROUNDS = 400;
     // 2a. The figure: prompt build with a warm cache + provider.callApi, as promptfoo runs them.
     const http = [];
@@ -161,9 +171,9 @@ try {
     for (let i = 0; i < ROUNDS; i++) {
       const v = vars[i % SAMPLES];
       const t0 = performance.now();
-      const prompt = await buildPrompt(v);
+      const { prompt, context } = await buildPrompt(v);
       const t1 = performance.now();
-      const r = await provider.callApi(prompt, { vars: {} });
+      const r = await provider.callApi(prompt, context);
       const t2 = performance.now();
       if (r.error) throw new Error(r.error);
       build.push(t1 - t0);
@@ -176,40 +186,65 @@ try {
     lines.push(
       `provider.overhead_median: ${median(full).toFixed(3)} ms/request (target <= 2 ms; prompt build ${pfa ? 'with warm @mmre/pfa cache' : 'from testkit, @mmre/pfa not built'} + HTTP + parse; peer with light image validation)`,
     );
-    // 2b. Where the time goes: the same steps callApi takes, timed one by one (buildRequest, the shared
-    // HttpTransport with its per-attempt timing, readChatCompletion), and the peer's own server-timing.
+    // 2b. Where the time goes: the same steps callApi takes, timed one by one (buildRequest and the cached
+    // form of the request, wireRequest resolving the image references, the shared HttpTransport with its
+    // per-attempt timing, readChatCompletion), and the peer's own server-timing.
     const transport = new HttpTransport({ baseUrls: [url], maxConcurrency: 16 });
-    const ph = { build: [], serialise: [], send: [], server: [], ttfb: [], body: [], parse: [], read: [], total: [] };
+    const ph = {
+      build: [],
+      serialise: [],
+      resolve: [],
+      send: [],
+      server: [],
+      ttfb: [],
+      body: [],
+      parse: [],
+      read: [],
+      total: [],
+    };
+    const sizes = { cached: [], wire: [] };
+    // What callApi gives buildRequest: the mode and the segment letters from the row's vars, the prompt's config.
+    const requestOf = ({ prompt, context }) =>
+      provider.buildRequest(prompt, modeOf(context.vars.mode), segmentIdsOfVars(context.vars), context.prompt?.config);
+    const wireOf = async (req) => {
+      const wire = await provider.wireRequest(req);
+      return { wire, payload: wire.payload ?? JSON.stringify(wire.body) };
+    };
     for (let i = 0; i < 30; i++) {
-      const req = provider.buildRequest(prompts[i % SAMPLES], 'joint');
-      await transport.postJson(req.path, req.payload ?? JSON.stringify(req.body));
+      const { wire, payload } = await wireOf(requestOf(prompts[i % SAMPLES]));
+      await transport.postJson(wire.path, payload);
     }
     for (let i = 0; i < ROUNDS; i++) {
       const t0 = performance.now();
-      const prompt = await buildPrompt(vars[i % SAMPLES]);
+      const built = await buildPrompt(vars[i % SAMPLES]);
       const t1 = performance.now();
-      const req = provider.buildRequest(prompt, resolveMode(undefined, prompt));
-      const payload = req.payload ?? JSON.stringify(req.body);
+      const req = requestOf(built);
+      const cachedBytes = (req.payload ?? JSON.stringify(req.body)).length; // the response cache's key part
       const t2 = performance.now();
-      const res = await transport.postJson(req.path, payload, { estimatedTokens: req.estimatedTokens });
+      const { wire, payload } = await wireOf(req);
       const t3 = performance.now();
-      readChatCompletion(res.json);
+      const res = await transport.postJson(wire.path, payload, { estimatedTokens: wire.estimatedTokens });
       const t4 = performance.now();
+      readChatCompletion(res.json);
+      const t5 = performance.now();
       const srv = serverMs(res.headers['server-timing']);
       ph.build.push(t1 - t0);
       ph.serialise.push(t2 - t1);
+      ph.resolve.push(t3 - t2);
+      sizes.cached.push(cachedBytes);
+      sizes.wire.push(payload.length);
       ph.ttfb.push(res.timing.ttfbMs);
       ph.server.push(srv);
       ph.send.push(res.timing.ttfbMs - srv);
       ph.body.push(res.timing.bodyMs);
       ph.parse.push(res.timing.parseMs);
-      ph.read.push(t4 - t3);
-      ph.total.push(t4 - t0);
+      ph.read.push(t5 - t4);
+      ph.total.push(t5 - t0);
     }
     await transport.close();
     const f = (k) => median(ph[k]).toFixed(3);
     console.log(
-      `overhead breakdown (medians, ms): prompt build ${f('build')} | request serialisation (prompt parse + body) ${f('serialise')} | time to first byte ${f('ttfb')} = peer's own work ${f('server')} (server-timing: read + JSON parse + validate + answer) + client send, loopback and response headers ${f('send')} | body ${f('body')} | JSON parse ${f('parse')} | answer read ${f('read')} | total ${f('total')}`,
+      `overhead breakdown (medians, ms): prompt build ${f('build')} | request (prompt parse + body, cached form) ${f('serialise')} | image references resolved + wire body ${f('resolve')} | time to first byte ${f('ttfb')} = peer's own work ${f('server')} (server-timing: read + JSON parse + validate + answer) + client send, loopback and response headers ${f('send')} | body ${f('body')} | JSON parse ${f('parse')} | answer read ${f('read')} | total ${f('total')}; request size: cached form ${(median(sizes.cached) / 1024).toFixed(1)} KiB, wire body ${(median(sizes.wire) / 1024).toFixed(0)} KiB`,
     );
     await provider.cleanup();
   }
@@ -219,11 +254,11 @@ try {
   {
     const url = await startPeer(0, 'full');
     const provider = new QwenLocalProvider({ config: { baseUrl: url, model: 'bench' } });
-    for (let i = 0; i < 20; i++) await provider.callApi(prompts[i % SAMPLES], { vars: {} });
+    for (let i = 0; i < 20; i++) await callRow(provider, i);
     const xs = [];
     for (let i = 0; i < 150; i++) {
       const t0 = performance.now();
-      const r = await provider.callApi(prompts[i % SAMPLES], { vars: {} });
+      const r = await callRow(provider, i);
       if (r.error) throw new Error(r.error);
       xs.push(performance.now() - t0);
     }
