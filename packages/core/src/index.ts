@@ -1,6 +1,7 @@
 // The public face of @mmre/core: the Sample record and its schemas, labels, modes, the PFA answer
-// format (formatter, parser, grammar), the promptfoo test vars, the PRNG, the redactor and the small
-// shared helpers. Pieces behind them (single anchors, sub-schemas, parser tables) stay internal.
+// format (formatter, parser, grammar), the promptfoo test vars, promptfoo's provider types, the PRNG,
+// the redactor and the small shared helpers. Pieces behind them (single anchors, sub-schemas, parser
+// tables) stay internal.
 export {
   ANCHOR_TASK1,
   ANCHOR_TASK2,
@@ -24,6 +25,7 @@ export {
   parseAnswer,
 } from './parse.js';
 export { DEFAULT_PFA_TEMPLATES, type PfaInstructionInput, type PfaTemplates, pfaInstruction } from './prompt.js';
+export type { CallContext, ProviderOptions, ProviderResponse, TokenUsage } from './promptfoo.js';
 export { createRng, mulberry32, type Rng } from './random.js';
 export {
   base64Cores,

@@ -1,27 +1,14 @@
-import type { Mode } from '@mmre/core';
+import type { CallContext, Mode, ProviderResponse } from '@mmre/core';
 import { ANCHOR_TASK1, ANCHOR_TASK2, MODES, modeTasks } from '@mmre/core';
 import { buildChatPrompt } from './images.js';
 
-/** The part of promptfoo's ApiProvider the suite relies on. */
+/**
+ * The part of promptfoo's ApiProvider the suite relies on (promptfoo's call context and response as
+ * @mmre/core declares them; @mmre/provider-transport re-exports them for providers).
+ */
 export interface ProviderLike {
   id(): string;
-  callApi(prompt: string, context?: ProviderCallContext, options?: unknown): Promise<ProviderResult>;
-}
-
-export interface ProviderCallContext {
-  vars: Record<string, unknown>;
-  prompt?: { raw?: string; label?: string };
-  [key: string]: unknown;
-}
-
-export interface ProviderResult {
-  output?: unknown;
-  error?: string;
-  tokenUsage?: { prompt?: number; completion?: number; total?: number; numRequests?: number };
-  latencyMs?: number;
-  cost?: number;
-  cached?: boolean;
-  metadata?: Record<string, unknown>;
+  callApi(prompt: string, context?: CallContext, options?: unknown): Promise<ProviderResponse>;
 }
 
 export type ConformanceScenario = 'ok' | 'error';
@@ -89,9 +76,9 @@ export function describeProviderConformance<Ctx = unknown>(
   describe(options.name ?? 'provider conformance', () => {
     let ctx: Ctx;
     let ok: ProviderLike;
-    const results: ProviderResult[] = [];
-    const call = async (p: ProviderLike, prompt: string, mode: Mode): Promise<ProviderResult> => {
-      let r: ProviderResult;
+    const results: ProviderResponse[] = [];
+    const call = async (p: ProviderLike, prompt: string, mode: Mode): Promise<ProviderResponse> => {
+      let r: ProviderResponse;
       try {
         r = await p.callApi(prompt, { vars: varsFor(mode), prompt: { raw: prompt, label: `conformance-${mode}` } });
       } catch (e) {

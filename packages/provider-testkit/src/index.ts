@@ -5,13 +5,7 @@ export type { AnswerInput } from './answer.js';
 export { deterministicAnswer } from './answer.js';
 export type { FakePromptfooCache } from './cache.js';
 export { fakePromptfooCache } from './cache.js';
-export type {
-  ConformanceOptions,
-  ConformanceScenario,
-  ProviderCallContext,
-  ProviderLike,
-  ProviderResult,
-} from './conformance.js';
+export type { ConformanceOptions, ConformanceScenario, ProviderLike } from './conformance.js';
 export { describeProviderConformance } from './conformance.js';
 export { compileGbnf } from './gbnf.js';
 export type { ChatPromptInput } from './images.js';
