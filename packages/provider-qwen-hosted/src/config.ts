@@ -1,10 +1,9 @@
-import { MODES } from '@mmre/core';
 import {
   chatOptions,
   checkOneBaseUrl,
   endpointOptions,
-  PricesSchema,
-  positiveInt,
+  modeAndPriceOptions,
+  readinessOptions,
   requestOptions,
 } from '@mmre/provider-transport';
 import { z } from 'zod';
@@ -63,17 +62,15 @@ export const QwenHostedConfigSchema = z
     vlHighResolutionImages: z.boolean().optional(),
     /** extraBody, requestsPerMinute, tokensPerMinute. */
     ...requestOptions,
-    mode: z.enum(MODES).optional(),
-    /** Price per 1M input/output tokens, in your currency: each call reports its cost. */
-    prices: PricesSchema.optional(),
+    /** mode, prices (per 1M input/output tokens, in your currency: each call reports its cost). */
+    ...modeAndPriceOptions,
     /**
-     * Check the key once before the run's first row (with the M-MRE extension) or before the first request:
-     * DashScope and openai-compatible `GET /models`, OpenRouter `GET /key`. A refused key fails the run (or every
-     * row at once) with one message; a service that does not answer is waited for up to `readyTimeoutMs`.
+     * checkReady, readyTimeoutMs (default 30 000): the key is checked once before the run's first row (with the
+     * M-MRE extension) or before the first request: DashScope and openai-compatible `GET /models`, OpenRouter
+     * `GET /key`. A refused key fails the run (or every row at once) with one message; a service that does not
+     * answer is waited for up to `readyTimeoutMs`.
      */
-    checkReady: z.boolean().default(true),
-    /** How long the readiness check waits for a service that does not answer, in ms (default 30 000). */
-    readyTimeoutMs: positiveInt.default(30_000),
+    ...readinessOptions({ readyTimeoutMs: 30_000 }),
     /** OpenRouter: optional attribution headers. */
     httpReferer: z.string().url().optional(),
     appTitle: z.string().min(1).optional(),

@@ -1,10 +1,10 @@
-import { MODES } from '@mmre/core';
 import {
   chatOptions,
   checkOneBaseUrl,
   endpointOptions,
-  PricesSchema,
+  modeAndPriceOptions,
   positiveInt,
+  readinessOptions,
   requestOptions,
 } from '@mmre/provider-transport';
 import { z } from 'zod';
@@ -82,12 +82,12 @@ export const QwenLocalConfigSchema = z
       .union([z.boolean(), z.enum(['structured_outputs', 'guided_regex', 'regex', 'regex_schema', 'grammar'])])
       .default(false),
     /**
-     * Check the server once before the first request: reachable, healthy, the model served (default true).
-     * A wrong URL, model or key fails every row at once with one message; a loading server is waited for.
+     * checkReady, readyTimeoutMs (default 120 000): the server is checked once before the run's first row (with
+     * the M-MRE extension) or before the first request: reachable, healthy, the model served, the key taken. A
+     * wrong URL, model or key fails the run (or every row at once) with one message; a server that is starting
+     * or loading its model is waited for up to `readyTimeoutMs`.
      */
-    checkReady: z.boolean().default(true),
-    /** How long the readiness check waits for a server that is starting or loading its model, in ms (default 120 000). */
-    readyTimeoutMs: positiveInt.default(120_000),
+    ...readinessOptions({ readyTimeoutMs: 120_000 }),
     /**
      * Most images one request may carry (vLLM `--limit-mm-per-prompt '{"image":N}'`; the presets say 8):
      * checked before sending, naming the count (k-shot examples add images).
@@ -101,10 +101,11 @@ export const QwenLocalConfigSchema = z
     numCtx: positiveInt.optional(),
     /** extraBody (merged into the request body last: backend-specific parameters), requestsPerMinute, tokensPerMinute. */
     ...requestOptions,
-    /** Mode for every call (else `vars.mode`, else the prompt's PFA anchors). */
-    mode: z.enum(MODES).optional(),
-    /** Price per 1M input/output tokens, to report a cost per call (e.g. your GPU-hour cost converted). */
-    prices: PricesSchema.optional(),
+    /**
+     * mode (for every call, else `vars.mode`: the format constraint needs it), prices (per 1M input/output
+     * tokens, to report a cost per call, e.g. your GPU-hour cost converted).
+     */
+    ...modeAndPriceOptions,
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -11,13 +11,14 @@ import type { CallContext } from './promptfoo.js';
 const servers: Server[] = [];
 const clients: OpenAIChatClient[] = [];
 
-async function serve(answer: (n: number) => unknown): Promise<{ url: string; hits: () => number }> {
+/** A server that answers the n-th request with `answer(n)`, as JSON with `status`. */
+async function serve(answer: (n: number) => unknown, status = 200): Promise<{ url: string; hits: () => number }> {
   let n = 0;
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
       n++;
-      res.writeHead(200, { 'content-type': 'application/json' });
+      res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(answer(n)));
     });
   });
@@ -49,6 +50,24 @@ function client(url: string, o: Partial<OpenAIChatClientOptions> = {}): OpenAICh
   });
   clients.push(c);
   return c;
+}
+
+/**
+ * A client with the readiness check `ready` (its runs counted) on a server that answers every call, and the
+ * notices it printed.
+ */
+async function checkedClient(ready: NonNullable<OpenAIChatClientOptions['ready']>) {
+  const s = await serve(() => ({ choices: [{ message: { content: 'x' }, finish_reason: 'stop' }] }));
+  let checks = 0;
+  const notices: string[] = [];
+  const c = client(s.url, {
+    ready: (...args) => {
+      checks++;
+      return ready(...args);
+    },
+    internals: { clock: new FakeClock(), notice: (l) => notices.push(l) },
+  });
+  return { s, c, notices, checks: () => checks };
 }
 
 const call = (c: OpenAIChatClient, context?: CallContext) =>
@@ -97,18 +116,11 @@ describe('answers that are not answers', () => {
 
 describe('readiness', () => {
   it('checks once, before the first request; a failure fails every call at once and sends nothing', async () => {
-    const s = await serve(() => ({ choices: [{ message: { content: 'x' }, finish_reason: 'stop' }] }));
-    let checks = 0;
-    const notices: string[] = [];
-    const c = client(s.url, {
-      ready: async () => {
-        checks++;
-        throw new NotReadyError('model "m" is not served (served: other-model)');
-      },
-      internals: { clock: new FakeClock(), notice: (l) => notices.push(l) },
+    const { s, c, notices, checks } = await checkedClient(async () => {
+      throw new NotReadyError('model "m" is not served (served: other-model)');
     });
     const rows = await Promise.all(Array.from({ length: 12 }, () => call(c)));
-    expect(checks).toBe(1);
+    expect(checks()).toBe(1);
     expect(s.hits()).toBe(0);
     for (const r of rows) {
       expect(r.error).toBe('P: not-ready: model "m" is not served (served: other-model)');
@@ -118,36 +130,26 @@ describe('readiness', () => {
   });
 
   it('prints its notes once and then sends', async () => {
-    const s = await serve(() => ({ choices: [{ message: { content: 'x' }, finish_reason: 'stop' }] }));
-    const notices: string[] = [];
-    const c = client(s.url, {
-      ready: async () => ['backend X cannot constrain decoding: constrainFormat is not applied'],
-      internals: { clock: new FakeClock(), notice: (l) => notices.push(l) },
-    });
+    const { s, c, notices, checks } = await checkedClient(async () => [
+      'backend X cannot constrain decoding: constrainFormat is not applied',
+    ]);
     await Promise.all([call(c), call(c), call(c)]);
-    expect(s.hits()).toBe(3);
+    expect([checks(), s.hits()]).toEqual([1, 3]);
     expect(notices).toEqual(['P: backend X cannot constrain decoding: constrainFormat is not applied']);
   });
 });
 
 describe('readiness of the whole run (what the M-MRE extension asks before the first row)', () => {
   it('readiness() runs the same check once, returns a failure without printing it, and calls then fail at once', async () => {
-    const s = await serve(() => ({ choices: [{ message: { content: 'x' }, finish_reason: 'stop' }] }));
-    let checks = 0;
-    const notices: string[] = [];
-    const c = client(s.url, {
-      ready: async (_t, notice) => {
-        checks++;
-        notice('http://x/v1 does not answer yet (ECONNREFUSED); waiting up to 1 s for it (readyTimeoutMs)');
-        throw new NotReadyError('no server answers at http://x/v1 after waiting 1 s: is it running?');
-      },
-      internals: { clock: new FakeClock(), notice: (l) => notices.push(l) },
+    const { s, c, notices, checks } = await checkedClient(async (_t, notice) => {
+      notice('http://x/v1 does not answer yet (ECONNREFUSED); waiting up to 1 s for it (readyTimeoutMs)');
+      throw new NotReadyError('no server answers at http://x/v1 after waiting 1 s: is it running?');
     });
     const [a, b] = await Promise.all([c.readiness(), c.readiness()]);
     expect(a).toEqual({ ready: false, message: 'no server answers at http://x/v1 after waiting 1 s: is it running?' });
     expect(b).toEqual(a);
     const rows = await Promise.all(Array.from({ length: 5 }, () => call(c)));
-    expect(checks).toBe(1);
+    expect(checks()).toBe(1);
     expect(s.hits()).toBe(0);
     for (const r of rows) expect(r.error).toBe(`P: not-ready: ${a.ready ? '' : a.message}`);
     // the waiting line was printed at once (prefixed); the failure is the caller's to report, not printed here
@@ -157,35 +159,18 @@ describe('readiness of the whole run (what the M-MRE extension asks before the f
   });
 
   it('a ready server: readiness() is ready, its notes are printed once, and calls do not check again', async () => {
-    const s = await serve(() => ({ choices: [{ message: { content: 'x' }, finish_reason: 'stop' }] }));
-    let checks = 0;
-    const notices: string[] = [];
-    const c = client(s.url, {
-      ready: async () => {
-        checks++;
-        return ['a note'];
-      },
-      internals: { clock: new FakeClock(), notice: (l) => notices.push(l) },
-    });
+    const { s, c, notices, checks } = await checkedClient(async () => ['a note']);
     expect(await c.readiness()).toEqual({ ready: true });
     await Promise.all([call(c), call(c)]);
-    expect([checks, s.hits()]).toEqual([1, 2]);
+    expect([checks(), s.hits()]).toEqual([1, 2]);
     expect(notices).toEqual(['P: a note']);
     // without a check: ready
     expect(await client(s.url).readiness()).toEqual({ ready: true });
   });
 
   it('a refused key found by a call is reported by readiness() too', async () => {
-    const server = createServer((req, res) => {
-      req.resume();
-      req.on('end', () => {
-        res.writeHead(401, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { message: 'Incorrect API key provided' } }));
-      });
-    });
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const c = client(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`);
+    const s = await serve(() => ({ error: { message: 'Incorrect API key provided' } }), 401);
+    const c = client(s.url);
     await call(c);
     const r = await c.readiness();
     expect(r.ready).toBe(false);
@@ -196,29 +181,20 @@ describe('readiness of the whole run (what the M-MRE extension asks before the f
 describe('fail fast once on a refused key or an unknown model', () => {
   it('after the first 401 or 404 no request is sent and every row says why', async () => {
     for (const status of [401, 404]) {
-      let n = 0;
-      const server = createServer((req, res) => {
-        req.resume();
-        req.on('end', () => {
-          n++;
-          res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(
-            JSON.stringify({
-              error: { message: status === 401 ? 'Incorrect API key provided' : 'The model `m` does not exist.' },
-            }),
-          );
-        });
-      });
-      servers.push(server);
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+      const s = await serve(
+        () => ({
+          error: { message: status === 401 ? 'Incorrect API key provided' : 'The model `m` does not exist.' },
+        }),
+        status,
+      );
       const notices: string[] = [];
-      const c = client(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, {
+      const c = client(s.url, {
         internals: { clock: new FakeClock(), notice: (l) => notices.push(l) },
       });
       const first = await call(c);
       expect(first.error).toMatch(new RegExp(`^P: http-error: HTTP ${status} `));
       const rest = await Promise.all(Array.from({ length: 10 }, () => call(c)));
-      expect(n).toBe(1);
+      expect(s.hits()).toBe(1);
       for (const r of rest)
         expect(r.error).toMatch(/^P: not-ready: (the server refused the key|the model or the URL is unknown)/);
       expect(notices).toHaveLength(1);

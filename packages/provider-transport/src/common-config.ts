@@ -1,4 +1,6 @@
+import { MODES } from '@mmre/core';
 import { z } from 'zod';
+import { PricesSchema } from './chat.js';
 
 /**
  * zod pieces of the config options every OpenAI-style chat provider takes (spread them into a
@@ -70,6 +72,28 @@ export const requestOptions = {
   requestsPerMinute: z.number().positive().optional(),
   tokensPerMinute: z.number().positive().optional(),
 };
+
+/**
+ * `mode` (the mode of every call, else the row's `vars.mode`, which the PFA prompts set; a provider uses
+ * it for the format constraint and records it in metadata) and `prices` (per 1M input/output tokens, in
+ * your currency: each call reports its cost), in that order.
+ */
+export const modeAndPriceOptions = {
+  mode: z.enum(MODES).optional(),
+  prices: PricesSchema.optional(),
+};
+
+/**
+ * `checkReady` (check the server once, before the run's first row with the M-MRE extension, else before the
+ * first request; default true) and `readyTimeoutMs` (how long that check waits for a server that does not
+ * answer yet, in ms), in that order. What is checked is the provider's own (health, model, key).
+ */
+export function readinessOptions(defaults: { readyTimeoutMs: number }) {
+  return {
+    checkReady: z.boolean().default(true),
+    readyTimeoutMs: positiveInt.default(defaults.readyTimeoutMs),
+  };
+}
 
 /** The options the schemas above add, as parsed (what {@link OpenAIChatClient} and `openAIChatBody` read). */
 export interface CommonChatConfig {

@@ -24,7 +24,9 @@ export {
   checkOneBaseUrl,
   endpointOptions,
   envNameSchema,
+  modeAndPriceOptions,
   positiveInt,
+  readinessOptions,
   requestOptions,
   urlSchema,
 } from './common-config.js';
