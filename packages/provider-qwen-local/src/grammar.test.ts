@@ -1,9 +1,8 @@
 import type { AnswerEntity, AnswerPair, Mode } from '@mmre/core';
-import { formatAnswer, LABELS, MODES } from '@mmre/core';
+import { formatAnswer, LABELS, MODES, pfaGbnf, pfaRegex } from '@mmre/core';
 import { compileGbnf } from '@mmre/provider-testkit';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pfaGbnf, pfaRegex } from './grammar.js';
 
 const full = (mode: Mode, ids?: string[]) => new RegExp(`^(?:${pfaRegex(mode, ids ? { segmentIds: ids } : {})})$`, 'u');
 // the GBNF of the same description, compiled the way the llama.cpp peer reads a `grammar`
