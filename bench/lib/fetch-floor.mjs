@@ -11,6 +11,7 @@
 // Prints one JSON line: {"rows", "ok", "errors", "wallMs", "bytesSent"}; exits 1 when a request failed.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TABLE_MODES } from '@mmre/core';
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
@@ -27,7 +28,6 @@ const split = opt('--split', 'test');
 const limit = Number(opt('--limit', 'Infinity'));
 const jobs = Number(opt('-j', '16'));
 const model = opt('--model', 'Qwen/Qwen2.5-VL-7B-Instruct');
-const MODES = ['summary', 'mner', 'joint'];
 
 // About the length of the PFA instructions (Task 1 + Task 2 with the label set and the output format).
 const INSTRUCTION = `${'Follow the format exactly. '.repeat(12)}Labels: person, organization, location, other.`;
@@ -44,13 +44,16 @@ for (const line of readFileSync(join(dir, 'samples.jsonl'), 'utf8').split('\n'))
 const mime = (p) => (p.endsWith('.png') ? 'image/png' : 'image/jpeg');
 const dataUrl = (p) => `data:${mime(p)};base64,${readFileSync(join(dir, p)).toString('base64')}`;
 
-/** The rows in promptfoo's order (sample-major); a sample's data URLs live while its modes run. */
-const rows = samples.flatMap((s) => MODES.map((mode) => ({ s, mode })));
+/**
+ * The rows in promptfoo's order: sample-major, each sample's modes in the order configs/mmre-compare.yaml
+ * lists its prompts (the paper's table order, TABLE_MODES). A sample's data URLs live while its modes run.
+ */
+const rows = samples.flatMap((s) => TABLE_MODES.map((mode) => ({ s, mode })));
 const images = new Map();
 const imagesOf = (s) => {
   let e = images.get(s.id);
   if (!e) {
-    e = { left: MODES.length, main: dataUrl(s.image.path), segs: s.segments.map((g) => [g.id, dataUrl(g.path)]) };
+    e = { left: TABLE_MODES.length, main: dataUrl(s.image.path), segs: s.segments.map((g) => [g.id, dataUrl(g.path)]) };
     images.set(s.id, e);
   }
   return e;
