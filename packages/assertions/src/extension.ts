@@ -1,4 +1,11 @@
-import { type Gold, isPromptfooEval, modeOf, TestVarsSchema } from '@mmre/core';
+import {
+  endPromptfooEval,
+  type Gold,
+  modeOf,
+  type ReadinessAware,
+  type ReadinessReport,
+  TestVarsSchema,
+} from '@mmre/core';
 import { namedScores, scoreSample } from '@mmre/scorer';
 import { outputText } from './context.js';
 import { derivedMetrics } from './derived.js';
@@ -48,16 +55,6 @@ export function rowNamedScores(test: HookTest | undefined, result: HookResult): 
   return namedScores(score);
 }
 
-/** What a provider's `mmreReadiness()` reports (ReadinessReport of @mmre/provider-transport, duck-typed here). */
-interface ReadinessReport {
-  provider: string;
-  urls: readonly string[];
-  ready: boolean;
-  message?: string;
-}
-interface ReadinessAware {
-  mmreReadiness(): Promise<ReadinessReport>;
-}
 const isReadinessAware = (p: unknown): p is ReadinessAware =>
   typeof (p as { mmreReadiness?: unknown } | null)?.mmreReadiness === 'function';
 
@@ -108,11 +105,7 @@ export async function checkSuiteReadiness(providers: readonly unknown[], argv: r
   const failed = reports.filter((r) => !r.ready);
   if (failed.length === 0) return;
   const message = notReadyMessage(failed, reports.length);
-  if (isPromptfooEval(argv)) {
-    process.stderr.write(`\n${message}\n`);
-    process.exit(1);
-  }
-  throw new ProvidersNotReadyError(message);
+  endPromptfooEval(message, new ProvidersNotReadyError(message), argv);
 }
 
 /**

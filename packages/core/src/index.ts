@@ -11,7 +11,7 @@ export {
   type PfaAnswer,
   pyQuote,
 } from './answer.js';
-export { isPromptfooEval } from './cli.js';
+export { endPromptfooEval, isPromptfooEval } from './cli.js';
 export { type FormatGrammarOptions, type FormatNode, pfaFormat, pfaGbnf, pfaRegex } from './format-grammar.js';
 export { stableJson } from './json.js';
 export { canonicalLabel, LABEL_ALIASES, LABELS, type Label } from './labels.js';
@@ -25,7 +25,14 @@ export {
   parseAnswer,
 } from './parse.js';
 export { DEFAULT_PFA_TEMPLATES, type PfaInstructionInput, type PfaTemplates, pfaInstruction } from './prompt.js';
-export type { CallContext, ProviderOptions, ProviderResponse, TokenUsage } from './promptfoo.js';
+export type {
+  CallContext,
+  ProviderOptions,
+  ProviderResponse,
+  ReadinessAware,
+  ReadinessReport,
+  TokenUsage,
+} from './promptfoo.js';
 export { createRng, mulberry32, type Rng } from './random.js';
 export {
   base64Cores,

@@ -49,3 +49,22 @@ export interface CallContext {
   repeatIndex?: number;
   [key: string]: unknown;
 }
+
+/**
+ * What one provider's readiness check found, for a check of the whole run before its first row (the M-MRE
+ * promptfoo extension asks every provider of the suite that has `mmreReadiness()`). Messages are redacted.
+ */
+export interface ReadinessReport {
+  /** The provider as promptfoo shows it: its label, else its id. */
+  provider: string;
+  /** Its base URLs (never with credentials: those are refused at load time). */
+  urls: readonly string[];
+  ready: boolean;
+  /** Why not, naming the URL and the fix (when `ready` is false). */
+  message?: string;
+}
+
+/** A provider whose readiness the whole run can check before its first row (duck-typed by the M-MRE extension). */
+export interface ReadinessAware {
+  mmreReadiness(): Promise<ReadinessReport>;
+}

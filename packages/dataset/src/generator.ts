@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { encodeTestVars, isPromptfooEval, type MmreTestVars, type Sample, type TestSegment } from '@mmre/core';
+import { encodeTestVars, endPromptfooEval, type MmreTestVars, type Sample, type TestSegment } from '@mmre/core';
 import { z } from 'zod';
 import type { DatasetDiagnostic } from './diagnostics.js';
 import { DatasetError } from './errors.js';
@@ -265,11 +265,8 @@ export async function generateTests(
     options.preflight?.();
     result = await buildTests(config);
   } catch (err) {
-    if (err instanceof DatasetError && isPromptfooEval(process.argv)) {
-      const prefix = /^mmre[ :]/.test(err.message) ? '' : 'mmre test generator: ';
-      await new Promise<void>((resolve) => process.stderr.write(`\n${prefix}${err.message}\n`, () => resolve()));
-      process.exit(1);
-    }
+    if (err instanceof DatasetError)
+      endPromptfooEval(`${/^mmre[ :]/.test(err.message) ? '' : 'mmre test generator: '}${err.message}`, err);
     throw err;
   }
   const { dir, tests, issues, skipped } = result;

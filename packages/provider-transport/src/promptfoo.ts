@@ -6,7 +6,7 @@
 // and the testkit cannot depend on this package (this package's tests use the testkit's peers: turbo
 // refuses the dependency cycle).
 
-import { isPromptfooEval } from '@mmre/core';
+import { endPromptfooEval } from '@mmre/core';
 
 export type { CallContext, ProviderOptions, ProviderResponse, TokenUsage } from '@mmre/core';
 
@@ -52,9 +52,5 @@ export class ProviderConfigError extends Error {
  * anywhere else (promptfoo's `evaluate`, `promptfoo validate`, tests) a ProviderConfigError is thrown.
  */
 export function failProviderConfig(message: string, argv: readonly string[] = process.argv): never {
-  if (isPromptfooEval(argv)) {
-    process.stderr.write(`\n${message}\n`);
-    process.exit(1);
-  }
-  throw new ProviderConfigError(message);
+  return endPromptfooEval(message, new ProviderConfigError(message), argv);
 }

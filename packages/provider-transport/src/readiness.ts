@@ -1,4 +1,4 @@
-import type { Clock } from './clock.js';
+import { type Clock, systemClock } from './clock.js';
 import type { HttpTransport, ProbeResult } from './transport.js';
 
 /**
@@ -17,24 +17,9 @@ export class NotReadyError extends Error {
   }
 }
 
-/**
- * What one provider's readiness check found, for a check of the whole run before its first row (the M-MRE
- * promptfoo extension asks every provider of the suite that has `mmreReadiness()`). Messages are redacted.
- */
-export interface ReadinessReport {
-  /** The provider as promptfoo shows it: its label, else its id. */
-  provider: string;
-  /** Its base URLs (never with credentials: those are refused at load time). */
-  urls: readonly string[];
-  ready: boolean;
-  /** Why not, naming the URL and the fix (when `ready` is false). */
-  message?: string;
-}
-
-/** A provider whose readiness the whole run can check before its first row (duck-typed by the M-MRE extension). */
-export interface ReadinessAware {
-  mmreReadiness(): Promise<ReadinessReport>;
-}
+// What a provider's readiness check reports, and the providers that can tell: declared in @mmre/core, beside
+// promptfoo's other provider types, because the M-MRE extension (@mmre/assertions) reads them too.
+export type { ReadinessAware, ReadinessReport } from '@mmre/core';
 
 export interface WaitOptions {
   /** How long to wait for a server that does not answer yet (connection refused, 502, 503, 504), in ms. */
@@ -51,11 +36,6 @@ export interface WaitOptions {
   /** Told once, when the wait starts: what does not answer yet and for how long it is waited for. */
   onWaiting?: (line: string) => void;
 }
-
-const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-};
 
 /** No answer (connection refused, reset, timeout) or a gateway/loading status: worth waiting for. */
 export const isWaiting = (r: ProbeResult): boolean =>
