@@ -2,7 +2,8 @@
 // answering meanwhile), and rebuilding a package whose dist/ is older than its sources (for tests of
 // code that promptfoo loads from dist/).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { repoRoot } from './shared.js';
 
 export interface RunResult {
@@ -65,4 +66,15 @@ export function buildIfStale(pkg: string, built: string, sources: readonly strin
   }
   const b = spawnSync('pnpm', ['--filter', `${pkg}...`, 'build'], { cwd: repoRoot, encoding: 'utf8' });
   if (b.status !== 0) throw new Error(`building ${pkg} failed:\n${b.stdout}\n${b.stderr}`);
+}
+
+/** Every file under `dir`, at any depth (what a test searches for a secret: all that a run wrote). */
+export function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...filesUnder(p));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { base64Cores } from '@mmre/core';
-import { buildIfStale, runProcess } from '@mmre-test/process';
+import { buildIfStale, filesUnder, runProcess } from '@mmre-test/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -50,16 +50,6 @@ function echoes(key: string): string {
     `url ${encodeURIComponent(key)}`,
     `hex ${Buffer.from(key).toString('hex')}`,
   ].join(' | ');
-}
-
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...walk(p));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
 }
 
 function hostile(): Promise<{ server: Server; url: string; auths: string[]; seen: string[] }> {
@@ -208,7 +198,7 @@ describe('secrets, end to end: a hostile server echoes the key everywhere; nothi
     ).find((x) => x.vars.behaviour === 'answer');
     expect(cachedAnswer?.response?.cached).toBe(true);
 
-    const files = walk(tmp);
+    const files = filesUnder(tmp);
     // promptfoo wrote its database, the cache and logs inside the temp dir
     expect(files.some((f) => f.startsWith(join(tmp, 'config')))).toBe(true);
     expect(files.some((f) => f.startsWith(join(tmp, 'cache')))).toBe(true);
@@ -260,7 +250,7 @@ describe('secrets, end to end: a hostile server echoes the key everywhere; nothi
     expect(text).toMatch(/carries credentials \(user:password@\); they are refused/);
     expect(srv.auths.length).toBe(before); // nothing was sent
     const leaks: string[] = [];
-    for (const f of walk(dir)) {
+    for (const f of filesUnder(dir)) {
       if (f.endsWith('cfg.yaml')) continue;
       const bytes = readFileSync(f);
       for (const form of forms(PASSWORD)) if (bytes.includes(form)) leaks.push(`${f}: ${form.slice(0, 8)}…`);

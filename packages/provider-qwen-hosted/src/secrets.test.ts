@@ -1,10 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Peer } from '@mmre/provider-testkit';
 import { startDashScopePeer, startOpenAIPeer } from '@mmre/provider-testkit';
-import { buildIfStale, runProcess } from '@mmre-test/process';
+import { buildIfStale, filesUnder, runProcess } from '@mmre-test/process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -21,16 +21,6 @@ const promptfooBin = join(repoRoot, 'node_modules', '.bin', 'promptfoo');
 const KEY = 'sk-secret-test-6d1f0c9b8a7e4d3c2b1a';
 const OTHER_KEY = 'sk-other-secret-0a9b8c7d6e5f4a3b';
 const MARKER = 'VisibleMarker4242';
-
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...walk(p));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
-}
 
 describe('secrets: a real promptfoo eval never writes the API key anywhere', () => {
   let peer: Peer;
@@ -112,7 +102,7 @@ describe('secrets: a real promptfoo eval never writes the API key anywhere', () 
     expect(peer.requests.some((q) => q.authorization === `Bearer ${KEY}`)).toBe(true);
     expect(strict.requests.some((q) => q.authorization === `Bearer ${OTHER_KEY}`)).toBe(true);
 
-    const files = walk(tmp);
+    const files = filesUnder(tmp);
     expect(files.some((f) => f.includes(join(tmp, 'config')))).toBe(true); // promptfoo wrote its DB/logs there
     let markerSeen = 0;
     for (const f of files) {
