@@ -390,6 +390,16 @@ async function reportRun(label, file, args, dir) {
   return { ok: r.code === 0, wallS: r.wallS, rssMiB: r.rssMiB, code: r.code, stderrTail: tailOf(r.stderr, 15) };
 }
 
+/** The README's paper-protocol configs: what `ours` (and its rerun, profile and model-latency runs) evaluates. */
+const OURS_CONFIGS = ['configs/mmre-compare.yaml', 'configs/providers/vllm.yaml'];
+
+/** The floor's prompts, one per mode, as the PFA configs list them (the ladder's first step uses them too). */
+const TRIVIAL_PROMPTS = [
+  { raw: 'summary: {{text}}', label: 'summary' },
+  { raw: 'mner: {{text}}', label: 'mner' },
+  { raw: 'joint: {{text}}', label: 'joint' },
+];
+
 /** The floor's config: 3 prompts × the same samples' texts, promptfoo's echo provider, no assertions. */
 async function writeFloorConfig(dir, datasetDir, selection) {
   const text = await readFile(join(datasetDir, 'samples.jsonl'), 'utf8');
@@ -401,11 +411,7 @@ async function writeFloorConfig(dir, datasetDir, selection) {
   if (selection.limit) samples = samples.slice(0, selection.limit);
   const config = {
     description: `promptfoo floor: 3 prompts x ${samples.length} tests, echo provider, no assertions`,
-    prompts: [
-      { raw: 'summary: {{text}}', label: 'summary' },
-      { raw: 'mner: {{text}}', label: 'mner' },
-      { raw: 'joint: {{text}}', label: 'joint' },
-    ],
+    prompts: TRIVIAL_PROMPTS,
     providers: ['echo'],
     tests: samples.map((s) => ({ description: s.id, vars: { id: s.id, text: s.text } })),
   };
@@ -429,18 +435,13 @@ const LADDER = [
 ];
 async function writeLadderConfig(step, dir) {
   const lib = (f) => `file://${join(root, 'configs', 'lib', f)}`;
-  const trivial = [
-    { raw: 'summary: {{text}}', label: 'summary' },
-    { raw: 'mner: {{text}}', label: 'mner' },
-    { raw: 'joint: {{text}}', label: 'joint' },
-  ];
   const pfa = ['summary', 'mner', 'joint'].map((m) => ({ id: lib(`pfa.mjs:${m}`), label: m }));
   const i = LADDER.findIndex((s) => s.key === step);
   const config = {
     description: `scale ladder: ${LADDER.slice(0, i + 1)
       .map((s) => s.key)
       .join(' + ')}`,
-    prompts: i >= 1 ? pfa : trivial,
+    prompts: i >= 1 ? pfa : TRIVIAL_PROMPTS,
     ...(i >= 2 ? {} : { providers: ['echo'] }),
     tests: [{ path: lib('tests.mjs:generateTests'), config: {} }],
     ...(i >= 3
@@ -457,7 +458,8 @@ async function writeLadderConfig(step, dir) {
   await mkdir(cfgDir, { recursive: true });
   const file = join(cfgDir, `${step}.json`);
   await writeFile(file, JSON.stringify(config, null, 2));
-  return i >= 2 ? [file, 'configs/providers/vllm.yaml'] : [file];
+  // from the provider step on, our provider (the vLLM preset, as users combine it) talks to the peer
+  return i >= 2 ? { configs: [file, OURS_CONFIGS[1]], peer: true } : { configs: [file], peer: false };
 }
 
 /** Top functions by self time of a .cpuprofile folder. */
@@ -657,7 +659,7 @@ try {
       log(`ours: promptfoo eval of configs/mmre-compare.yaml + configs/providers/vllm.yaml, ${int(rows)} rows…`);
       row.ours = await promptfooRun(`ours ${n}`, {
         dir: oursDir,
-        configs: ['configs/mmre-compare.yaml', 'configs/providers/vllm.yaml'],
+        configs: OURS_CONFIGS,
         out,
         extraEnv: { ...selEnv, ...pixelEnv, MMRE_IMAGE_STATS: join(oursDir, 'image-stats.json') },
         peer,
@@ -668,7 +670,7 @@ try {
       log('rerun of ours with the same config dir and cache…');
       row.rerun = await promptfooRun(`rerun ${n}`, {
         dir: oursDir,
-        configs: ['configs/mmre-compare.yaml', 'configs/providers/vllm.yaml'],
+        configs: OURS_CONFIGS,
         out: join(oursDir, 'paper-rerun.json'),
         extraEnv: { ...selEnv, ...pixelEnv, MMRE_IMAGE_STATS: join(oursDir, 'image-stats-rerun.json') },
         peer,
@@ -685,12 +687,13 @@ try {
         for (const step of LADDER) {
           const dir = join(work, `ladder-${step.key}`);
           log(`ladder ${step.key}: ${step.what}…`);
+          const cfg = await writeLadderConfig(step.key, work);
           const r = await promptfooRun(`ladder-${step.key} ${n}`, {
             dir,
-            configs: await writeLadderConfig(step.key, work),
+            configs: cfg.configs,
             out: join(dir, 'paper.json'),
             extraEnv: { ...selEnv, ...pixelEnv },
-            peer: step.key === 'provider' || step.key === 'assert' ? peer : null,
+            peer: cfg.peer ? peer : null,
             expectedRows: rows,
           });
           row.ladder.push({ ...step, run: r });
@@ -705,11 +708,10 @@ try {
         try {
           const dir = join(work, 'model-latency');
           const env = { ...selEnv, ...pixelEnv, VLLM_BASE_URL: slow.url };
-          const cfgs = ['configs/mmre-compare.yaml', 'configs/providers/vllm.yaml'];
           log(`model latency ${modelLatencyMs} ms: first run…`);
           const first = await promptfooRun(`latency-first ${n}`, {
             dir,
-            configs: cfgs,
+            configs: OURS_CONFIGS,
             out: join(dir, 'paper.json'),
             extraEnv: env,
             peer: slow,
@@ -718,7 +720,7 @@ try {
           log(`model latency: rerun…`);
           const again = await promptfooRun(`latency-rerun ${n}`, {
             dir,
-            configs: cfgs,
+            configs: OURS_CONFIGS,
             out: join(dir, 'paper-rerun.json'),
             extraEnv: env,
             peer: slow,
@@ -760,7 +762,7 @@ try {
               })
             : await promptfooRun(`ours-prof ${n}`, {
                 dir: join(work, 'ours-prof'),
-                configs: ['configs/mmre-compare.yaml', 'configs/providers/vllm.yaml'],
+                configs: OURS_CONFIGS,
                 out: join(work, 'ours-prof', 'paper.json'),
                 extraEnv: { ...selEnv, ...pixelEnv },
                 peer,
