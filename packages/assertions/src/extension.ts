@@ -4,6 +4,7 @@ import {
   modeOf,
   type ReadinessAware,
   type ReadinessReport,
+  stubAbsentSourceMapSupport,
   TestVarsSchema,
 } from '@mmre/core';
 import { namedScores, scoreSample } from '@mmre/scorer';
@@ -123,6 +124,8 @@ export function extension(
   context: Record<string, unknown>,
 ): Record<string, unknown> | undefined | Promise<Record<string, unknown>> {
   if (hookName === 'beforeAll') {
+    // before the first row: promptfoo's logger stops retrying a failed import per debug call (@mmre/core promptfoo-logger.ts)
+    stubAbsentSourceMapSupport();
     const suite = context.suite as { derivedMetrics?: { name: string }[]; providers?: unknown[] } & Record<
       string,
       unknown

@@ -33,6 +33,7 @@ export type {
   ReadinessReport,
   TokenUsage,
 } from './promptfoo.js';
+export { stubAbsentSourceMapSupport } from './promptfoo-logger.js';
 export { createRng, mulberry32, type Rng } from './random.js';
 export {
   base64Cores,

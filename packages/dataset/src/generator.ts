@@ -1,6 +1,13 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { encodeTestVars, endPromptfooEval, type MmreTestVars, type Sample, type TestSegment } from '@mmre/core';
+import {
+  encodeTestVars,
+  endPromptfooEval,
+  type MmreTestVars,
+  type Sample,
+  stubAbsentSourceMapSupport,
+  type TestSegment,
+} from '@mmre/core';
 import { z } from 'zod';
 import type { DatasetDiagnostic } from './diagnostics.js';
 import { DatasetError } from './errors.js';
@@ -260,6 +267,9 @@ export async function generateTests(
     preflight?: () => void;
   } = {},
 ): Promise<MmreTestCase[]> {
+  // the eval's rows are about to run in this process: stop promptfoo's logger retrying a failed import on
+  // every debug call (@mmre/core promptfoo-logger.ts)
+  stubAbsentSourceMapSupport();
   let result: GenerateResult;
   try {
     options.preflight?.();

@@ -1,4 +1,4 @@
-import { makeRedactor } from '@mmre/core';
+import { makeRedactor, stubAbsentSourceMapSupport } from '@mmre/core';
 import { sharedImageEncoder } from '@mmre/images';
 import type { ChatMessage, Prices } from './chat.js';
 import { costOf, neverThrow, openAIUsedTokens, readChatCompletion } from './chat.js';
@@ -171,6 +171,8 @@ export class OpenAIChatClient {
   private readonly severalReplicas: boolean;
 
   constructor(o: OpenAIChatClientOptions) {
+    // promptfoo's logger would retry a failed import on every debug call (see @mmre/core promptfoo-logger.ts)
+    stubAbsentSourceMapSupport();
     const c = o.config;
     const internals = o.internals ?? {};
     this.name = o.name;
