@@ -36,6 +36,8 @@
 // MMRE_SCALE_LADDER=500 (sizes that also run the ladder from the floor to ours, one component per step; default
 // the first size, 0 for none)   MMRE_SCALE_MODEL_LATENCY_MS=1000 (the first run and rerun again against a peer that
 // answers after that long, at MMRE_SCALE_MODEL_LATENCY_SIZES, default the first size; 0 for none)
+// MMRE_SCALE_PAIRS=2 (more floor/ours pairs, alternated, at MMRE_SCALE_PAIR_SIZES, default the first size: the
+// median ratio of all pairs and its range, since one pair varies by ±15% on a shared 2-core machine; 0 for none)
 // MMRE_SCALE_TIMEOUT_S=3600 (per promptfoo run)   MMRE_SCALE_STALL_S=300 (a first run whose peer count stops
 // growing that long is killed and reported)   MMRE_SCALE_REPORT=0 (skip the report timings)
 import { spawn } from 'node:child_process';
@@ -66,6 +68,8 @@ const modelLatencyMs = Number(process.env.MMRE_SCALE_MODEL_LATENCY_MS ?? 1000);
 const timeoutMs = Number(process.env.MMRE_SCALE_TIMEOUT_S ?? 3600) * 1000;
 const withReport = process.env.MMRE_SCALE_REPORT !== '0';
 const ladderSizes = sizesOf(process.env.MMRE_SCALE_LADDER, sizes.slice(0, 1));
+const extraPairs = Number(process.env.MMRE_SCALE_PAIRS ?? 2);
+const pairSizes = extraPairs > 0 ? sizesOf(process.env.MMRE_SCALE_PAIR_SIZES, sizes.slice(0, 1)) : [];
 const latencySizes = modelLatencyMs > 0 ? sizesOf(process.env.MMRE_SCALE_MODEL_LATENCY_SIZES, sizes.slice(0, 1)) : [];
 const stallMs = Number(process.env.MMRE_SCALE_STALL_S ?? 300) * 1000;
 const pixels = process.env.MMRE_SCALE_PIXELS ?? 'paper';
@@ -701,6 +705,32 @@ try {
         }
       }
 
+      if (pairSizes.includes(n)) {
+        // More floor/ours pairs, each floor run right before its ours run, ours in a fresh config dir (no cache):
+        // the ratio of one pair moves with the machine's load, the median of several much less.
+        row.pairs = [];
+        for (let i = 1; i <= extraPairs; i++) {
+          const dir = join(work, `pair-${i}`);
+          log(`pair ${i} of ${extraPairs}: floor, then ours…`);
+          const f = await promptfooRun(`pair-${i}-floor ${n}`, {
+            dir: join(dir, 'floor'),
+            configs: [floorCfg.file],
+            out: join(dir, 'floor', 'paper.json'),
+            expectedRows: rows,
+          });
+          const o = await promptfooRun(`pair-${i}-ours ${n}`, {
+            dir: join(dir, 'ours'),
+            configs: OURS_CONFIGS,
+            out: join(dir, 'ours', 'paper.json'),
+            extraEnv: { ...selEnv, ...pixelEnv },
+            peer,
+            expectedRows: rows,
+          });
+          row.pairs.push({ floor: f, ours: o });
+          log(`pair ${i}: floor ${fmt(f.wallS)} s, ours ${fmt(o.wallS)} s`);
+        }
+      }
+
       if (latencySizes.includes(n)) {
         // The rerun target at a model's pace: the same first run and rerun against a peer that answers after
         // MMRE_SCALE_MODEL_LATENCY_MS (default 1 s, below what Qwen2.5-VL-7B on one GPU takes for 4 images).
@@ -791,6 +821,21 @@ try {
     );
 }
 
+/** ours/floor (wall and CPU) of the table's pair and of the extra pairs, those where both runs succeeded; null without extra pairs. */
+function pairRatiosOf(row) {
+  if (!row.pairs?.length) return null;
+  const all = [{ floor: row.floor, ours: row.ours }, ...row.pairs].filter((pr) => pr.floor?.ok && pr.ours?.ok);
+  return all.length
+    ? all.map((pr) => ({ wall: pr.ours.wallS / pr.floor.wallS, cpu: pr.ours.cpuS / pr.floor.cpuS }))
+    : null;
+}
+
+function median(xs) {
+  const a = [...xs].sort((x, y) => x - y);
+  const m = a.length >> 1;
+  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
+}
+
 function printSize(row) {
   const { n, floor, ours, rerun } = row;
   const cell = (v, w = 12) => String(v).padStart(w);
@@ -865,6 +910,13 @@ function printSize(row) {
       prev = r;
     }
   }
+  const pairRatios = pairRatiosOf(row);
+  if (pairRatios) {
+    const list = (k) => pairRatios.map((r) => `${fmt(r[k], 2)}x`).join(', ');
+    console.log(
+      `\npairs (floor, then ours; the first is the table's): ours/floor wall ${list('wall')} → median ${fmt(median(pairRatios.map((r) => r.wall)), 2)}x; CPU ${list('cpu')} → median ${fmt(median(pairRatios.map((r) => r.cpu)), 2)}x`,
+    );
+  }
   if (row.latency) {
     const { ms, first, rerun: again } = row.latency;
     console.log(
@@ -895,7 +947,12 @@ function printSize(row) {
         `\n${run.label} FAILED: ${run.problems.join('; ')}\n--- stderr/stdout tail of ${run.label}:\n${run.stderrTail}\n---`,
       );
     }
-  for (const run of [...(row.ladder ?? []).map((st) => st.run), row.latency?.first, row.latency?.rerun].filter(Boolean))
+  for (const run of [
+    ...(row.ladder ?? []).map((st) => st.run),
+    ...(row.pairs ?? []).flatMap((pr) => [pr.floor, pr.ours]),
+    row.latency?.first,
+    row.latency?.rerun,
+  ].filter(Boolean))
     if (!run.ok) failures.push(`${run.label}: ${run.problems.join('; ')}`);
   for (const r of [row.report, row.html].filter(Boolean))
     if (!r.ok) {
@@ -928,6 +985,13 @@ function printSize(row) {
     'x',
     `≤ ${TARGETS.eval_ratio}, stretch ≤ ${TARGETS.eval_ratio_stretch}${failedNote(ours, floor)}`,
   );
+  if (pairRatios)
+    line(
+      `${p}.eval_ratio_median`,
+      v(median(pairRatios.map((r) => r.wall)), 2),
+      'x',
+      `≤ ${TARGETS.eval_ratio}: median of ${pairRatios.length} floor/ours pairs, range ${fmt(Math.min(...pairRatios.map((r) => r.wall)), 2)}–${fmt(Math.max(...pairRatios.map((r) => r.wall)), 2)}x`,
+    );
   line(
     `${p}.fetch_floor_s`,
     ff?.ok ? v(ff.wallS, 1) : 'n/a',
