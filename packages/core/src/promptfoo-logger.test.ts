@@ -25,12 +25,33 @@ beforeAll(async () => {
   );
   await writeFile(join(pkg, 'index.js'), 'export function install() { globalThis.realInstall = true; }\n');
   await writeFile(join(dir, 'with', 'load.mjs'), "export const load = () => import('source-map-support');\n");
+  // promptfoo's logger where promptfoo installs it (the package is not beside it)
+  const dist = join(dir, 'without', 'node_modules', 'promptfoo', 'dist', 'src');
+  await mkdir(dist, { recursive: true });
+  await writeFile(join(dist, 'logger.js'), PROMPTFOO_LOGGER);
+  await writeFile(
+    join(dir, 'without', 'node_modules', 'promptfoo', 'package.json'),
+    '{"name":"promptfoo","type":"module"}',
+  );
   // … and one where it is not, as in a promptfoo install
   await mkdir(join(dir, 'without'), { recursive: true });
 }, 120_000);
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
+
+/** promptfoo 0.123's initializeSourceMapSupport (src/logger.ts), as written: a failure clears the promise. */
+const PROMPTFOO_LOGGER = `
+let initialized = false, pending = null;
+export const state = () => initialized;
+export async function initializeSourceMapSupport() {
+  if (initialized) return;
+  pending ??= (async () => {
+    try { (await import('source-map-support')).install(); initialized = true; } catch {} finally { pending = null; }
+  })();
+  await pending;
+}
+`;
 
 /**
  * Runs `body` as a module in the folder without the package, after `stub` (the built function) is imported
@@ -43,7 +64,7 @@ import { registerHooks, createRequire } from 'node:module';
 import { stubAbsentSourceMapSupport as stub } from ${JSON.stringify(pathToFileURL(built).href)};
 const attempts = { n: 0 };
 registerHooks({ resolve(s, c, next) { if (s === 'source-map-support') attempts.n++; return next(s, c); } });
-// promptfoo 0.123's initializeSourceMapSupport (src/logger.ts), as written: a failure clears the promise
+// the same logger outside promptfoo's build (the hook stays for it)
 let initialized = false, pending = null;
 async function initializeSourceMapSupport() {
   if (initialized) return;
@@ -52,6 +73,7 @@ async function initializeSourceMapSupport() {
   })();
   await pending;
 }
+const promptfoo = await import('promptfoo/dist/src/logger.js');
 const turn = () => new Promise((r) => setImmediate(r));
 const out = {};
 ${body}
@@ -91,6 +113,20 @@ out.install = typeof m.install; out.returns = m.install() ?? null; out.defaultIn
       returns: null,
       defaultInstall: 'function',
     });
+  });
+
+  it("once promptfoo's own logger has its answer, the hook removes itself; promptfoo does not ask again", async () => {
+    const out = await probe(`
+for (let i = 0; i < 3; i++) { await promptfoo.initializeSourceMapSupport(); await turn(); }
+out.before = attempts.n;
+stub();
+for (let i = 0; i < 25; i++) { await promptfoo.initializeSourceMapSupport(); await turn(); }
+out.attempts = attempts.n; out.initialized = promptfoo.state();
+// the hook is gone: an import from elsewhere fails as it would without it
+try { await import('source-map-support'); out.after = 'loaded'; } catch (e) { out.after = e.code; }
+out.again = stub();`);
+    // 3 failed tries, the one answered with the stub, then none in 25 calls
+    expect(out).toEqual({ before: 3, attempts: 4, initialized: true, after: 'ERR_MODULE_NOT_FOUND', again: true });
   });
 
   it('an installed source-map-support is resolved as usual; require() and other modules are untouched', async () => {

@@ -8,7 +8,8 @@
 // import was a quarter of a paper-size eval's wall time (`pnpm bench scale`; DESIGN.md, Scale).
 //
 // The fix: a module resolution hook that answers only that one failed resolution, with a module whose
-// `install()` does nothing, so promptfoo records source-map support as set up and stops trying. What
+// `install()` does nothing, so promptfoo records source-map support as set up and stops trying; the hook then
+// removes itself. What
 // promptfoo does is otherwise unchanged: with the package absent it installs nothing either way, and when
 // `source-map-support` is installed the hook resolves the real package, untouched.
 
@@ -21,35 +22,57 @@ export const SOURCE_MAP_SUPPORT_STUB_URL =
 const SPECIFIER = 'source-map-support';
 /** Marks the process as hooked, across copies of this package (two versions installed side by side). */
 const HOOKED = Symbol.for('@mmre/core.sourceMapSupportStub');
+/** An importer inside promptfoo's build: once it has its answer, promptfoo never asks again. */
+const PROMPTFOO_DIST = /\/promptfoo\/dist\//;
 
 type ResolveHook = NonNullable<Parameters<typeof nodeModule.registerHooks>[0]['resolve']>;
 
 /**
  * The resolve hook: `source-map-support` resolves as usual when it is installed, and to
  * {@link SOURCE_MAP_SUPPORT_STUB_URL} when it is not; every other specifier is passed through.
+ * `answered(parentURL)` is told of each `source-map-support` import it answered.
  */
-const resolveSourceMapSupport: ResolveHook = (specifier, context, nextResolve) => {
-  // only an ESM import (promptfoo's `import()`): a `require()` keeps Node's own "cannot find module"
-  if (specifier !== SPECIFIER || !context.conditions?.includes('import')) return nextResolve(specifier, context);
-  try {
-    return nextResolve(specifier, context);
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
-    return { url: SOURCE_MAP_SUPPORT_STUB_URL, format: 'module', shortCircuit: true };
-  }
-};
+function resolveSourceMapSupport(answered: (parentURL: string | undefined) => void): ResolveHook {
+  return (specifier, context, nextResolve) => {
+    // only an ESM import (promptfoo's `import()`): a `require()` keeps Node's own "cannot find module"
+    if (specifier !== SPECIFIER || !context.conditions?.includes('import')) return nextResolve(specifier, context);
+    let result: ReturnType<typeof nextResolve>;
+    try {
+      result = nextResolve(specifier, context);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+      result = { url: SOURCE_MAP_SUPPORT_STUB_URL, format: 'module', shortCircuit: true };
+    }
+    answered(context.parentURL);
+    return result;
+  };
+}
 
 /**
  * Stops promptfoo's logger from retrying a failed `import("source-map-support")` on every debug call (see the
- * top of this file): registers {@link resolveSourceMapSupport} once per process. Called by this project's entry
- * points inside promptfoo (the test generator, the providers, the extension); harmless to call again.
- * Returns whether the hook is in place (false on a Node without `module.registerHooks`, below 22.15).
+ * top of this file): registers the resolve hook once per process. Called by this project's entry points inside
+ * promptfoo (the test generator, the providers, the extension); harmless to call again.
+ *
+ * The hook removes itself once an importer inside promptfoo's build has had its answer: promptfoo's logger,
+ * having "installed" it, never imports it again, so nothing of ours stays in the process's module resolution
+ * (a resolve hook puts Node's hook chain in front of every later `import()`; in the paper-size eval that cost
+ * was within noise, so this is about leaving the user's process as it was, not speed). Until then (or with
+ * promptfoo installed elsewhere) it stays.
+ * Returns whether the hook is (or was) in place: false on a Node without `module.registerHooks` (below 22.15).
  */
 export function stubAbsentSourceMapSupport(): boolean {
   const g = globalThis as { [HOOKED]?: boolean };
   if (g[HOOKED]) return true;
   if (typeof nodeModule.registerHooks !== 'function') return false;
-  nodeModule.registerHooks({ resolve: resolveSourceMapSupport });
+  let leaving = false;
+  const hooks = nodeModule.registerHooks({
+    resolve: resolveSourceMapSupport((parentURL) => {
+      if (leaving || !parentURL || !PROMPTFOO_DIST.test(parentURL)) return;
+      leaving = true;
+      // after this resolution has returned: the chain is not changed while Node walks it
+      setImmediate(() => hooks.deregister());
+    }),
+  });
   g[HOOKED] = true;
   return true;
 }
