@@ -25,7 +25,8 @@ beforeAll(async () => {
   );
   await writeFile(join(pkg, 'index.js'), 'export function install() { globalThis.realInstall = true; }\n');
   await writeFile(join(dir, 'with', 'load.mjs'), "export const load = () => import('source-map-support');\n");
-  // promptfoo's logger where promptfoo installs it (the package is not beside it)
+  // … and one where it is not, as in a promptfoo install: promptfoo's logger inside promptfoo's build, and the
+  // same code outside it
   const dist = join(dir, 'without', 'node_modules', 'promptfoo', 'dist', 'src');
   await mkdir(dist, { recursive: true });
   await writeFile(join(dist, 'logger.js'), PROMPTFOO_LOGGER);
@@ -33,8 +34,7 @@ beforeAll(async () => {
     join(dir, 'without', 'node_modules', 'promptfoo', 'package.json'),
     '{"name":"promptfoo","type":"module"}',
   );
-  // … and one where it is not, as in a promptfoo install
-  await mkdir(join(dir, 'without'), { recursive: true });
+  await writeFile(join(dir, 'without', 'logger-elsewhere.mjs'), PROMPTFOO_LOGGER);
 }, 120_000);
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
@@ -64,16 +64,9 @@ import { registerHooks, createRequire } from 'node:module';
 import { stubAbsentSourceMapSupport as stub } from ${JSON.stringify(pathToFileURL(built).href)};
 const attempts = { n: 0 };
 registerHooks({ resolve(s, c, next) { if (s === 'source-map-support') attempts.n++; return next(s, c); } });
-// the same logger outside promptfoo's build (the hook stays for it)
-let initialized = false, pending = null;
-async function initializeSourceMapSupport() {
-  if (initialized) return;
-  pending ??= (async () => {
-    try { (await import('source-map-support')).install(); initialized = true; } catch {} finally { pending = null; }
-  })();
-  await pending;
-}
 const promptfoo = await import('promptfoo/dist/src/logger.js');
+// the same logger outside promptfoo's build (the hook stays for it)
+const elsewhere = await import('./logger-elsewhere.mjs');
 const turn = () => new Promise((r) => setImmediate(r));
 const out = {};
 ${body}
@@ -90,17 +83,17 @@ process.stdout.write(JSON.stringify(out));
 describe('stubAbsentSourceMapSupport', () => {
   it("without the stub, promptfoo's logger retries the failed import on every call", async () => {
     const out = await probe(`
-for (let i = 0; i < 25; i++) { await initializeSourceMapSupport(); await turn(); }
-out.attempts = attempts.n; out.initialized = initialized;`);
+for (let i = 0; i < 25; i++) { await elsewhere.initializeSourceMapSupport(); await turn(); }
+out.attempts = attempts.n; out.initialized = elsewhere.state();`);
     expect(out).toEqual({ attempts: 25, initialized: false });
   });
 
   it('with it, the import succeeds once with a module whose install() does nothing, and is not tried again', async () => {
     const out = await probe(`
-for (let i = 0; i < 5; i++) { await initializeSourceMapSupport(); await turn(); }
+for (let i = 0; i < 5; i++) { await elsewhere.initializeSourceMapSupport(); await turn(); }
 out.first = stub(); out.again = stub();
-for (let i = 0; i < 25; i++) { await initializeSourceMapSupport(); await turn(); }
-out.attempts = attempts.n; out.initialized = initialized;
+for (let i = 0; i < 25; i++) { await elsewhere.initializeSourceMapSupport(); await turn(); }
+out.attempts = attempts.n; out.initialized = elsewhere.state();
 const m = await import('source-map-support');
 out.install = typeof m.install; out.returns = m.install() ?? null; out.defaultInstall = typeof m.default.install;`);
     // 5 failed tries before the stub, then the one that finds the stub (passed through to Node first)

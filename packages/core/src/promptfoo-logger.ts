@@ -9,9 +9,8 @@
 //
 // The fix: a module resolution hook that answers only that one failed resolution, with a module whose
 // `install()` does nothing, so promptfoo records source-map support as set up and stops trying; the hook then
-// removes itself. What
-// promptfoo does is otherwise unchanged: with the package absent it installs nothing either way, and when
-// `source-map-support` is installed the hook resolves the real package, untouched.
+// removes itself. What promptfoo does is otherwise unchanged: with the package absent it installs nothing
+// either way, and when `source-map-support` is installed the hook resolves the real package, untouched.
 
 import * as nodeModule from 'node:module';
 
