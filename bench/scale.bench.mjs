@@ -32,7 +32,8 @@
 //
 // Env: MMRE_SCALE_SIZES="500,1660"   MMRE_SCALE_KEEP=1 (keep the temp folders)   MMRE_SCALE_CACHE=<dir>
 // (built datasets, default <tmp>/mmre-scale-datasets)   MMRE_SCALE_J=16 (promptfoo -j)
-// MMRE_SCALE_PROFILE=floor|ours|both (an extra run under node --cpu-prof, top functions by self time)
+// MMRE_SCALE_PROFILE=floor|ours|both (an extra run under node --cpu-prof, top functions by self time; with both, ours'
+// main thread without our own code as a ratio to the floor's: what promptfoo's work for our rows costs by itself)
 // MMRE_SCALE_LADDER=500 (sizes that also run the ladder from the floor to ours, one component per step; default
 // the first size, 0 for none)   MMRE_SCALE_MODEL_LATENCY_MS=1000 (the first run and rerun again against a peer that
 // answers after that long, at MMRE_SCALE_MODEL_LATENCY_SIZES, default the first size; 0 for none)
@@ -466,16 +467,52 @@ async function writeLadderConfig(step, dir) {
   return i >= 2 ? { configs: [file, OURS_CONFIGS[1]], peer: true } : { configs: [file], peer: false };
 }
 
-/** Top functions by self time of a .cpuprofile folder. */
+/** Whether a profile frame's script is this repository's own code (packages/*, configs/lib), not a dependency. */
+const isOurScript = (url) => {
+  const path = url.replace(/^file:\/\//, '');
+  if (!path.startsWith(`${root}/`)) return false;
+  const rel = path.slice(root.length + 1);
+  return !rel.includes('node_modules/') && (rel.startsWith('packages/') || rel.startsWith('configs/'));
+};
+
+/**
+ * Top functions by self time of a .cpuprofile folder, and how much of the main thread's time ran our code:
+ * samples with a frame of this repository's packages or configs anywhere on their (synchronous) stack, so
+ * zod, sharp, undici… called from our code count as ours; promptfoo's work for our rows (its storage, logging,
+ * the per-row import of the assertion) and async continuations outside our frames do not.
+ */
 async function summariseProfile(profDir, top = 18) {
   const files = (await readdir(profDir)).filter((f) => f.endsWith('.cpuprofile'));
-  if (files.length === 0) return ['no .cpuprofile written'];
+  if (files.length === 0) return { lines: ['no .cpuprofile written'], totalUs: null, oursUs: null };
   const self = new Map();
   const byFile = new Map();
   let total = 0;
+  let ours = 0;
   for (const f of files) {
     const p = JSON.parse(await readFile(join(profDir, f), 'utf8'));
     const nodes = new Map(p.nodes.map((n) => [n.id, n]));
+    const parent = new Map();
+    for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const oursMemo = new Map();
+    const underOurs = (id) => {
+      const chain = [];
+      let cur = id;
+      let hit = false;
+      while (cur !== undefined) {
+        if (oursMemo.has(cur)) {
+          hit = oursMemo.get(cur);
+          break;
+        }
+        chain.push(cur);
+        if (isOurScript(nodes.get(cur)?.callFrame.url ?? '')) {
+          hit = true;
+          break;
+        }
+        cur = parent.get(cur);
+      }
+      for (const c of chain) oursMemo.set(c, hit);
+      return hit;
+    };
     const dt = new Map();
     p.samples.forEach((id, i) => {
       dt.set(id, (dt.get(id) ?? 0) + (p.timeDeltas[i] ?? 0));
@@ -497,14 +534,31 @@ async function summariseProfile(profDir, top = 18) {
       const key = short.startsWith('promptfoo/') ? short.split(':')[0] : where;
       byFile.set(key, (byFile.get(key) ?? 0) + us);
       total += us;
+      if (underOurs(id)) ours += us;
     }
   }
   const pct = (us) => `${((us / total) * 100).toFixed(1).padStart(5)} %  ${(us / 1e6).toFixed(2).padStart(6)} s`;
-  const lines = [`sampled ${(total / 1e6).toFixed(1)} s on the main thread`, 'by file / package (self time):'];
+  const lines = [
+    `sampled ${(total / 1e6).toFixed(1)} s on the main thread; our code (packages/, configs/lib, with what it calls) ${pct(ours).trim()}`,
+    'by file / package (self time):',
+  ];
   for (const [k, us] of [...byFile].sort((a, b) => b[1] - a[1]).slice(0, 10)) lines.push(`  ${pct(us)}  ${k}`);
   lines.push('top functions (self time):');
   for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) lines.push(`  ${pct(us)}  ${k}`);
-  return lines;
+  return { lines, totalUs: total, oursUs: ours };
+}
+
+/** From the two profiles (MMRE_SCALE_PROFILE=both): ours' main thread without our own code, as a ratio to the floor's. */
+function withoutOurCode(row) {
+  const f = row.floorProfileCpu;
+  const o = row.oursProfileCpu;
+  if (!f?.totalUs || !o?.totalUs || o.oursUs === null) return null;
+  return {
+    floorS: f.totalUs / 1e6,
+    oursS: o.totalUs / 1e6,
+    ownS: o.oursUs / 1e6,
+    ratio: (o.totalUs - o.oursUs) / f.totalUs,
+  };
 }
 
 /** Whether the repository's test generator (configs/lib/tests.mjs) selects every sample with MMRE_SPLIT=all. */
@@ -799,7 +853,9 @@ try {
                 expectedRows: rows,
                 cpuProf: profDir,
               });
-        row[`${which}Profile`] = [`${fmt(r.wallS)} s under the profiler`, ...(await summariseProfile(profDir))];
+        const summary = await summariseProfile(profDir);
+        row[`${which}Profile`] = [`${fmt(r.wallS)} s under the profiler`, ...summary.lines];
+        row[`${which}ProfileCpu`] = summary;
       }
     } catch (err) {
       row.error = err instanceof Error ? (err.stack ?? err.message) : String(err);
@@ -962,6 +1018,11 @@ function printSize(row) {
   if (row.error) failures.push(`scale ${n}: ${row.error.split('\n')[0]}`);
   for (const which of ['floor', 'ours'])
     if (row[`${which}Profile`]) console.log(`\nprofile of the ${which} run:\n  ${row[`${which}Profile`].join('\n  ')}`);
+  const withoutOurs = withoutOurCode(row);
+  if (withoutOurs)
+    console.log(
+      `\nmain thread under the profiler: floor ${fmt(withoutOurs.floorS, 1)} s; ours ${fmt(withoutOurs.oursS, 1)} s, of which our code ${fmt(withoutOurs.ownS, 1)} s. Were our code free, the rest (promptfoo's work for these rows, its storage, GC, the HTTP client's callbacks) would still be ${fmt(withoutOurs.ratio, 2)}x the floor's main thread (target ≤ ${TARGETS.eval_ratio}x for the whole run)`,
+    );
 
   // summary lines; a figure of a failed run says so in its parenthesis
   const p = `scale.${n}`;
@@ -1034,6 +1095,19 @@ function printSize(row) {
       row.latency.first.ok && row.latency.rerun.ok ? v(row.latency.rerun.wallS / row.latency.first.wallS, 2) : 'n/a',
       'x',
       `≤ ${TARGETS.rerun_ratio} (peer latency ${row.latency.ms} ms)${failedNote(row.latency.first, row.latency.rerun)}`,
+    );
+  line(
+    `${p}.rerun_to_floor`,
+    rerun && floor ? v(rerun.wallS / floor.wallS, 2) : 'n/a',
+    'x',
+    `report: a rerun still makes every row, so it costs at least about the floor; rerun ≤ ${TARGETS.rerun_ratio}x ours needs ours ≥ ${fmt(1 / TARGETS.rerun_ratio, 0)}x this${failedNote(rerun, floor)}`,
+  );
+  if (withoutOurs)
+    line(
+      `${p}.main_thread_ratio_without_our_code`,
+      v(withoutOurs.ratio, 2),
+      'x',
+      `report: (ours − our code) / floor, main-thread CPU under the profiler (MMRE_SCALE_PROFILE=both)`,
     );
   line(
     `${p}.eval_cpu_ratio`,
