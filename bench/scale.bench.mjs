@@ -467,12 +467,13 @@ async function writeLadderConfig(step, dir) {
   return i >= 2 ? { configs: [file, OURS_CONFIGS[1]], peer: true } : { configs: [file], peer: false };
 }
 
+/** A profile frame's script path, relative to the repository when it is inside it. */
+const scriptPath = (url) => url.replace(/^file:\/\//, '').replace(`${root}/`, '');
+
 /** Whether a profile frame's script is this repository's own code (packages/*, configs/lib), not a dependency. */
 const isOurScript = (url) => {
-  const path = url.replace(/^file:\/\//, '');
-  if (!path.startsWith(`${root}/`)) return false;
-  const rel = path.slice(root.length + 1);
-  return !rel.includes('node_modules/') && (rel.startsWith('packages/') || rel.startsWith('configs/'));
+  const rel = scriptPath(url);
+  return !rel.includes('node_modules/') && (rel.startsWith('packages/') || rel.startsWith('configs/lib/'));
 };
 
 /**
@@ -521,8 +522,9 @@ async function summariseProfile(profDir, top = 18) {
       const n = nodes.get(id);
       if (!n) continue;
       const cf = n.callFrame;
-      const url = cf.url.replace(/^file:\/\//, '').replace(`${root}/`, '');
-      const short = url.replace(/.*node_modules\/\.pnpm\/[^/]+\/node_modules\//, '').replace(/.*node_modules\//, '');
+      const short = scriptPath(cf.url)
+        .replace(/.*node_modules\/\.pnpm\/[^/]+\/node_modules\//, '')
+        .replace(/.*node_modules\//, '');
       const fn = `${cf.functionName || '(anonymous)'} ${short ? `${short}:${cf.lineNumber + 1}` : ''}`.trim();
       self.set(fn, (self.get(fn) ?? 0) + us);
       const where = short
@@ -550,8 +552,8 @@ async function summariseProfile(profDir, top = 18) {
 
 /** From the two profiles (MMRE_SCALE_PROFILE=both): ours' main thread without our own code, as a ratio to the floor's. */
 function withoutOurCode(row) {
-  const f = row.floorProfileCpu;
-  const o = row.oursProfileCpu;
+  const f = row.floorProfile;
+  const o = row.oursProfile;
   if (!f?.totalUs || !o?.totalUs || o.oursUs === null) return null;
   return {
     floorS: f.totalUs / 1e6,
@@ -853,9 +855,7 @@ try {
                 expectedRows: rows,
                 cpuProf: profDir,
               });
-        const summary = await summariseProfile(profDir);
-        row[`${which}Profile`] = [`${fmt(r.wallS)} s under the profiler`, ...summary.lines];
-        row[`${which}ProfileCpu`] = summary;
+        row[`${which}Profile`] = { wallS: r.wallS, ...(await summariseProfile(profDir)) };
       }
     } catch (err) {
       row.error = err instanceof Error ? (err.stack ?? err.message) : String(err);
@@ -1017,7 +1017,10 @@ function printSize(row) {
     }
   if (row.error) failures.push(`scale ${n}: ${row.error.split('\n')[0]}`);
   for (const which of ['floor', 'ours'])
-    if (row[`${which}Profile`]) console.log(`\nprofile of the ${which} run:\n  ${row[`${which}Profile`].join('\n  ')}`);
+    if (row[`${which}Profile`]) {
+      const { wallS, lines } = row[`${which}Profile`];
+      console.log(`\nprofile of the ${which} run:\n  ${[`${fmt(wallS)} s under the profiler`, ...lines].join('\n  ')}`);
+    }
   const withoutOurs = withoutOurCode(row);
   if (withoutOurs)
     console.log(
