@@ -102,12 +102,20 @@ describe.skipIf(!built)('configs/', () => {
     const rows = a.results.results as {
       vars: { id: string };
       prompt: { label: string };
-      response: { output: string; cached?: boolean };
+      response: { output: string; cached?: boolean; metadata?: Record<string, unknown> };
       provider: { id: string; label?: string };
       error?: string;
       namedScores: Record<string, number>;
+      metadata: Record<string, unknown>;
     }[];
     expect(rows).toHaveLength(9);
+    // The extension keeps the provider's metadata once, in response.metadata; the row's metadata keeps the test's.
+    for (const r of rows) {
+      const reported = Object.keys(r.response.metadata ?? {});
+      expect(reported.length).toBeGreaterThan(0);
+      for (const k of reported) expect(r.metadata).not.toHaveProperty(k);
+      expect(r.metadata.sampleId).toBe(r.vars.id);
+    }
     expect(rows.filter((r) => r.error)).toEqual([]);
     expect(new Set(rows.map((r) => r.prompt.label))).toEqual(new Set(['summary', 'mner', 'joint']));
     expect(rows.filter((r) => r.response.cached)).toHaveLength(0);

@@ -5,6 +5,7 @@ import { derivedMetrics } from './derived.js';
 import {
   checkSuiteReadiness,
   extension,
+  metadataWithoutResponseCopy,
   notReadyMessage,
   ProvidersNotReadyError,
   rowNamedScores,
@@ -16,7 +17,7 @@ const test = {
   assert: [{ type: 'javascript', value: 'package:@mmre/assertions:mmre', config: { namedScores: false } }],
 };
 /** A result row as promptfoo hands it to afterEach: stored vars (no mode), the mode in the prompt config. */
-const row = (mode: 'joint' | 'summary' | 'mner', extra: Record<string, unknown> = {}) => ({
+const row = (mode: 'joint' | 'summary' | 'mner', extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   vars: { ...fixtureVars(s), mode: 'stale' },
   prompt: { raw: 'x', label: mode, config: { mmre: { mode } } },
   response: { output: s.outputs[mode] },
@@ -59,6 +60,63 @@ describe('the M-MRE promptfoo extension', () => {
     expect(rowNamedScores(test, row('joint', { prompt: { config: {} } }))).toBeNull();
     // a failed assertion (failureReason 1) is an answer: it is scored
     expect(rowNamedScores(test, row('joint', { failureReason: 1 }))).not.toBeNull();
+  });
+
+  it("afterEach drops the row metadata's copy of response.metadata, keeping the test's own keys and response.metadata whole", () => {
+    const reported = {
+      backend: 'vllm',
+      model: 'Qwen/Qwen2.5-VL-7B-Instruct',
+      resolution: { minPixels: 3136 },
+      split: 'x',
+    };
+    // as promptfoo builds it: the test's metadata with the provider's spread over it
+    const withTest = { ...test, metadata: { sampleId: s.id, split: 'x' } };
+    const result = row('joint', {
+      response: { output: s.outputs.joint, metadata: reported },
+      metadata: { sampleId: s.id, ...reported, _promptfooFileMetadata: {}, note: 'kept' },
+    });
+    const out = extension('afterEach', { test: withTest, result }) as {
+      result: { metadata: Record<string, unknown>; response: { metadata: unknown }; namedScores: object };
+    };
+    // split is the test's own key (with the same value as the provider's): it stays. The copies are set to
+    // undefined (promptfoo merges the hook's metadata over the row's), which JSON, the output and the database, leaves out.
+    expect(out.result.metadata).toStrictEqual({
+      sampleId: s.id,
+      split: 'x',
+      _promptfooFileMetadata: {},
+      note: 'kept',
+      backend: undefined,
+      model: undefined,
+      resolution: undefined,
+    });
+    expect(JSON.parse(JSON.stringify(out.result.metadata))).toEqual({
+      sampleId: s.id,
+      split: 'x',
+      _promptfooFileMetadata: {},
+      note: 'kept',
+    });
+    expect(out.result.response.metadata).toBe(reported);
+    expect(Object.keys(out.result.namedScores).length).toBeGreaterThan(0);
+    // the input row is not mutated
+    expect(result.metadata).toHaveProperty('model');
+    // a key whose value differs from the provider's is not a copy: it stays (deep equality, not identity)
+    const changed = row('joint', {
+      response: { output: 'x', metadata: { model: 'a', resolution: { minPixels: 1 } } },
+      metadata: { model: 'b', resolution: { minPixels: 1 } },
+    });
+    expect(metadataWithoutResponseCopy(test, changed)).toStrictEqual({ model: 'b', resolution: undefined });
+    // rows without an answer are deduplicated too; a row with nothing to drop and no scores is left alone
+    const failed = row('joint', {
+      failureReason: 2,
+      response: { error: 'HTTP 500', metadata: { attempts: 3 } },
+      metadata: { attempts: 3 },
+    });
+    expect(
+      (extension('afterEach', { test, result: failed }) as { result: { metadata: object } }).result.metadata,
+    ).toStrictEqual({ attempts: undefined });
+    const plain = row('joint', { failureReason: 2, response: { error: 'x' }, metadata: { a: 1 } });
+    expect(metadataWithoutResponseCopy(test, plain)).toBe(plain.metadata);
+    expect(extension('afterEach', { test, result: plain })).toBeUndefined();
   });
 
   it("the mmre assertion's config.mode and stemmer apply, as they do to the assertion", () => {

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   endPromptfooEval,
   type Gold,
@@ -14,6 +15,7 @@ import { derivedMetrics } from './derived.js';
 /** The part of a promptfoo test case the extension reads. */
 interface HookTest {
   assert?: { type?: string; value?: unknown; config?: Record<string, unknown> }[];
+  metadata?: Record<string, unknown>;
   [key: string]: unknown;
 }
 
@@ -21,9 +23,10 @@ interface HookTest {
 interface HookResult {
   vars?: Record<string, unknown>;
   prompt?: { config?: Record<string, unknown> };
-  response?: { output?: unknown; error?: unknown } | null;
+  response?: { output?: unknown; error?: unknown; metadata?: Record<string, unknown> } | null;
   failureReason?: number;
   namedScores?: Record<string, number>;
+  metadata?: Record<string, unknown>;
   [key: string]: unknown;
 }
 
@@ -54,6 +57,37 @@ export function rowNamedScores(test: HookTest | undefined, result: HookResult): 
     stemmer: config.stemmer === true,
   });
   return namedScores(score);
+}
+
+/**
+ * The row's metadata without its copy of the provider's: promptfoo builds a row's `metadata` as the test's
+ * metadata with the whole `response.metadata` spread over it, and keeps both, so every key a provider reports
+ * (model, backend, mode, resolution, attempts, request id) is written twice per row, in the output file and in
+ * the database: at the paper's size about 370 bytes per row, 1.8 MB of the output at 1,660 samples.
+ *
+ * Each key whose value equals the one in `response.metadata` is set to `undefined`: promptfoo merges a hook's
+ * metadata over the row's (so a key cannot be deleted, only overwritten), and the output file, the JSONL
+ * output and the database are JSON, which leaves an undefined value out. `response.metadata` stays whole
+ * (promptfoo reads it there, e.g. `response.metadata.http.status`, and so does `mmre report`); keys of the
+ * test's own metadata stay even when the provider reports the same value. Returns `result.metadata` itself
+ * when there is nothing to drop.
+ */
+export function metadataWithoutResponseCopy(
+  test: HookTest | undefined,
+  result: HookResult,
+): Record<string, unknown> | undefined {
+  const metadata = result.metadata;
+  const reported = result.response?.metadata;
+  if (!metadata || !reported || typeof metadata !== 'object' || typeof reported !== 'object') return metadata;
+  const own = test?.metadata ?? {};
+  let out: Record<string, unknown> | null = null;
+  for (const key of Object.keys(reported)) {
+    if (metadata[key] === undefined || Object.hasOwn(own, key)) continue;
+    if (metadata[key] !== reported[key] && !isDeepStrictEqual(metadata[key], reported[key])) continue;
+    out ??= { ...metadata };
+    out[key] = undefined;
+  }
+  return out ?? metadata;
 }
 
 const isReadinessAware = (p: unknown): p is ReadinessAware =>
@@ -118,6 +152,8 @@ export async function checkSuiteReadiness(providers: readonly unknown[], argv: r
  *   them per prompt for those metrics. With it, the `mmre` assertion can leave them out of its grading
  *   result (`config: { namedScores: false }`, as the shipped configs do): promptfoo keeps a grading
  *   result's named scores three more times per row, which at the paper's size is a fifth of the output.
+ *   It also drops the row metadata's copy of `response.metadata` ({@link metadataWithoutResponseCopy}),
+ *   on every row, with or without an answer.
  */
 export function extension(
   hookName: string,
@@ -144,9 +180,18 @@ export function extension(
   if (hookName === 'afterEach') {
     const result = context.result as HookResult | undefined;
     if (!result) return undefined;
-    const named = rowNamedScores(context.test as HookTest | undefined, result);
-    if (!named) return undefined;
-    return { ...context, result: { ...result, namedScores: { ...result.namedScores, ...named } } };
+    const test = context.test as HookTest | undefined;
+    const named = rowNamedScores(test, result);
+    const metadata = metadataWithoutResponseCopy(test, result);
+    if (!named && metadata === result.metadata) return undefined;
+    return {
+      ...context,
+      result: {
+        ...result,
+        ...(named ? { namedScores: { ...result.namedScores, ...named } } : {}),
+        ...(metadata !== result.metadata ? { metadata } : {}),
+      },
+    };
   }
   return undefined;
 }

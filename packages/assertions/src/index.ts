@@ -7,4 +7,4 @@
 export { format, type MmreConfig, matching, mmre, ner, summary } from './assertions.js';
 export type { AssertionContext, AssertionFunction, GradingResult } from './context.js';
 export { DERIVED, type DerivedMetric, derivedMetrics, evaluateDerived } from './derived.js';
-export { extension } from './extension.js';
+export { extension, metadataWithoutResponseCopy } from './extension.js';
