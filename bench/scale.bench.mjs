@@ -12,7 +12,7 @@
 // Per size, in a fresh temp folder (promptfoo's config dir, database and disk cache inside it):
 //   ours   promptfoo eval -c configs/mmre-compare.yaml -c configs/providers/vllm.yaml -o <out>/paper.json -j 16
 //          --no-progress-bar --no-table, VLLM_BASE_URL = a zero-latency loopback vLLM-style peer in its own
-//          process (bench/lib/peer.mjs, light image validation), with the README's resolution pins
+//          process (bench/lib/peer.mjs, light image validation, summaries as long as the gold ones), with the README's resolution pins
 //          MMRE_MIN_PIXELS=3136 MMRE_MAX_PIXELS=802816 (MMRE_SCALE_PIXELS=paper, the default) or none
 //          (MMRE_SCALE_PIXELS=default: the PFA defaults, which scale small segments up to 256·28·28 pixels);
 //   floor  the same promptfoo command on a trivial config with the same number of rows: 3 prompts
@@ -47,7 +47,12 @@ import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'no
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { buildScaleDataset, PAPER_SAMPLES, PAPER_TEST_SAMPLES } from '../test-support/scale-dataset.ts';
+import {
+  buildScaleDataset,
+  meanGoldSummaryChars,
+  PAPER_SAMPLES,
+  PAPER_TEST_SAMPLES,
+} from '../test-support/scale-dataset.ts';
 import { startPeerProcess } from './lib/peer-client.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -607,8 +612,13 @@ log(
 if (paper.splits.test !== PAPER_TEST_SAMPLES)
   throw new Error(`scale dataset: expected ${PAPER_TEST_SAMPLES} test samples, got ${paper.splits.test}`);
 
-const peer = await startPeerProcess({ latencyMs: 0, validation: 'light', maxImages: 16 });
-log(`peer ${peer.url} (pid ${peer.pid}): zero latency, light image validation, own process`);
+// The peer's summaries are as long as the test split's gold summaries, so rows (and the output file) have a
+// real model's size; the testkit's default one-sentence summary would make them smaller than any real run's.
+const summaryChars = await meanGoldSummaryChars(paper.dir, 'test');
+const peer = await startPeerProcess({ latencyMs: 0, validation: 'light', maxImages: 16, summaryChars });
+log(
+  `peer ${peer.url} (pid ${peer.pid}): zero latency, light image validation, summaries of ${summaryChars} characters (the gold summaries' mean), own process`,
+);
 
 const results = [];
 const failures = [];
@@ -790,7 +800,12 @@ try {
       if (latencySizes.includes(n)) {
         // The rerun target at a model's pace: the same first run and rerun against a peer that answers after
         // MMRE_SCALE_MODEL_LATENCY_MS (default 1 s, below what Qwen2.5-VL-7B on one GPU takes for 4 images).
-        const slow = await startPeerProcess({ latencyMs: modelLatencyMs, validation: 'light', maxImages: 16 });
+        const slow = await startPeerProcess({
+          latencyMs: modelLatencyMs,
+          validation: 'light',
+          maxImages: 16,
+          summaryChars,
+        });
         try {
           const dir = join(work, 'model-latency');
           const env = { ...selEnv, ...pixelEnv, VLLM_BASE_URL: slow.url };

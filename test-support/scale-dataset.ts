@@ -321,3 +321,23 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   });
   process.stdout.write(`${JSON.stringify(r)}\n`);
 }
+
+/**
+ * The mean length, in characters, of the gold summaries of a dataset's samples (those of `split` when given),
+ * rounded: the scale bench's peer answers with summaries this long, so result rows are as large as a real
+ * model's (the testkit's one-sentence summary is about 80 characters; the sample dataset's gold ones average
+ * about 360). 0 when no sample has a summary.
+ */
+export async function meanGoldSummaryChars(dir: string, split?: string): Promise<number> {
+  let total = 0;
+  let n = 0;
+  for (const line of (await readFile(join(dir, 'samples.jsonl'), 'utf8')).split('\n')) {
+    if (!line.trim()) continue;
+    const s = JSON.parse(line) as { split?: string; gold?: { summary?: unknown } };
+    if (split !== undefined && s.split !== split) continue;
+    if (typeof s.gold?.summary !== 'string') continue;
+    total += s.gold.summary.length;
+    n++;
+  }
+  return n ? Math.round(total / n) : 0;
+}

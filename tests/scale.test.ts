@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildIfStale, runProcess } from '@mmre-test/process';
 import { promptfooEntrypoint, promptfooEnv } from '@mmre-test/promptfoo';
-import { buildScaleDataset, type ScaleDataset } from '@mmre-test/scale-dataset';
+import { buildScaleDataset, meanGoldSummaryChars, type ScaleDataset } from '@mmre-test/scale-dataset';
 import { repoRoot } from '@mmre-test/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PeerProcess, startPeerProcess } from '../bench/lib/peer-client.ts';
@@ -119,6 +119,7 @@ describe(`paper-size path at ${SAMPLES} samples (issue 9 smoke test)`, () => {
   let dataset: ScaleDataset;
   let peer: PeerProcess;
   let dir: string;
+  let summaryChars = 0;
   let first: EvalRun | undefined;
   // biome-ignore lint/suspicious/noExplicitAny: promptfoo's output JSON
   let firstRows: any[] = [];
@@ -127,7 +128,10 @@ describe(`paper-size path at ${SAMPLES} samples (issue 9 smoke test)`, () => {
   beforeAll(async () => {
     buildStalePackages();
     dataset = await buildScaleDataset({ samples: SAMPLES, split: 'test' });
-    peer = await startPeerProcess({ latencyMs: 0, validation: 'light', maxImages: 16 });
+    // summaries as long as the gold ones, so the rows (and the output bound) are a real model's size
+    summaryChars = await meanGoldSummaryChars(dataset.dir, 'test');
+    expect(summaryChars).toBeGreaterThan(200);
+    peer = await startPeerProcess({ latencyMs: 0, validation: 'light', maxImages: 16, summaryChars });
     dir = await mkdtemp(join(tmpdir(), 'mmre-scale-test-'));
   }, 180_000);
 
@@ -254,7 +258,8 @@ describe(`paper-size path at ${SAMPLES} samples (issue 9 smoke test)`, () => {
     expect(failed.map((r: { error?: unknown }) => r.error).slice(0, 3), `${failed.length} rows with errors`).toEqual(
       [],
     );
-    // every answer is the testkit peer's: its summaries list the images it received, sized 0x0 under light validation
+    // every answer is the testkit peer's: its summaries list the images it received, sized 0x0 under light
+    // validation (then sentences to the gold summaries' length)
     const summaryRe = /^Task 1 Answer: The request carried \d+ images? \(0x0(, 0x0)*\) and \d+ segment labels?\./;
     const nerRe = /(^|\n)Task 2 Answer: NER: .*image-entity pair: \{/;
     const counts: Record<string, number> = {};
@@ -263,6 +268,11 @@ describe(`paper-size path at ${SAMPLES} samples (issue 9 smoke test)`, () => {
       counts[label] = (counts[label] ?? 0) + 1;
       const text = String(r.response?.output ?? '');
       if (label !== 'mner') expect(text, `row ${r.testIdx}/${label}`).toMatch(summaryRe);
+      if (label !== 'mner')
+        expect(
+          /^Task 1 Answer: (.*)$/m.exec(text)?.[1]?.length ?? 0,
+          `row ${r.testIdx}/${label}`,
+        ).toBeGreaterThanOrEqual(summaryChars);
       if (label !== 'summary') expect(text, `row ${r.testIdx}/${label}`).toMatch(nerRe);
       expect(r.response?.cached ?? false, `row ${r.testIdx}/${label} came from a cache`).toBe(false);
     }

@@ -47,6 +47,11 @@ export interface PeerProcessOptions {
    * Qwen/Qwen2.5-VL-7B-Instruct). The provider's readiness check asks for them (`GET /v1/models`).
    */
   models?: readonly string[];
+  /**
+   * Answers' summaries run to at least this many characters (default 0: one short sentence); the scale bench
+   * gives the mean length of the dataset's gold summaries, so rows are as large as a real model's.
+   */
+  summaryChars?: number;
   /** The peer exits by itself after this long (default 4 h). */
   maxLifetimeS?: number;
   /** How long to wait for the peer's URL (default 20 s). */
@@ -71,6 +76,8 @@ export function startPeerProcess(options: PeerProcessOptions = {}): Promise<Peer
       String(options.maxImages ?? 16),
       '--max-lifetime',
       String(options.maxLifetimeS ?? 4 * 3600),
+      '--summary-chars',
+      String(options.summaryChars ?? 0),
       ...(options.models ?? [DEFAULT_MODEL]).flatMap((m) => ['--model', m]),
     ],
     { stdio: ['pipe', 'pipe', 'pipe'] },

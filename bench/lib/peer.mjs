@@ -6,6 +6,7 @@
 // up to 16 images per prompt.
 //
 // Usage: node bench/lib/peer.mjs [--latency MS] [--validation light|full] [--max-images N] [--max-lifetime S]
+//        [--summary-chars N] (summaries of at least N characters, as a model's; default 0: one short sentence)
 //        [--model NAME]…   (the served model names, as vLLM's --served-model-name; default "default")
 // Protocol on stdio, one JSON object per line:
 //   stdout, first line: {"ready": true, "url": "http://127.0.0.1:PORT/v1", "pid": …}
@@ -27,7 +28,10 @@ const latencyMs = Number(opt('--latency', '0'));
 const validation = opt('--validation', 'light');
 const maxImages = Number(opt('--max-images', '16'));
 const maxLifetimeS = Number(opt('--max-lifetime', String(4 * 3600)));
+const summaryChars = Number(opt('--summary-chars', '0'));
 const models = args.flatMap((a, i) => (a === '--model' && args[i + 1] !== undefined ? [args[i + 1]] : []));
+if (!Number.isInteger(summaryChars) || summaryChars < 0)
+  throw new Error(`peer.mjs: --summary-chars must be a whole number >= 0, got ${opt('--summary-chars', '')}`);
 if (validation !== 'light' && validation !== 'full')
   throw new Error(`peer.mjs: --validation must be light or full, got ${validation}`);
 
@@ -35,6 +39,7 @@ const peer = await startOpenAIPeer({
   latencyMs,
   imageValidation: validation,
   maxImagesPerPrompt: maxImages,
+  summaryChars,
   ...(models.length ? { models } : {}),
 });
 

@@ -8,6 +8,12 @@ export interface AnswerInput {
   images: { width: number; height: number }[];
   /** Explicit mode, else read from the PFA anchors named in the text. */
   mode?: Mode | null;
+  /**
+   * Lengthen the summary to at least this many characters, as a model's description of a photo is (the M-MRE
+   * gold summaries run to a few hundred characters): sentences naming the text's words follow the one about
+   * the images. Default 0, the one sentence (about 80 characters).
+   */
+  summaryChars?: number;
 }
 
 /**
@@ -28,6 +34,20 @@ export function deterministicAnswer(input: AnswerInput): { mode: Mode; text: str
     ? segs.map((s, i) => ({ segment: s, entity: (entities[i % entities.length] as AnswerEntity).text }))
     : [];
   const sizes = input.images.map((d) => `${d.width}x${d.height}`).join(', ');
-  const summary = `The request carried ${input.images.length} image${input.images.length === 1 ? '' : 's'}${sizes ? ` (${sizes})` : ''} and ${segs.length} segment label${segs.length === 1 ? '' : 's'}.`;
+  let summary = `The request carried ${input.images.length} image${input.images.length === 1 ? '' : 's'}${sizes ? ` (${sizes})` : ''} and ${segs.length} segment label${segs.length === 1 ? '' : 's'}.`;
+  summary = lengthened(summary, words, input.summaryChars ?? 0);
   return { mode, text: formatAnswer({ summary, entities, pairs }, mode) };
+}
+
+/** `summary` followed by sentences about `words` (cycling) until it has at least `chars` characters. */
+function lengthened(summary: string, words: readonly string[], chars: number): string {
+  const parts = [summary];
+  let length = summary.length;
+  for (let i = 0; length < chars; i++) {
+    const word = words.length ? words[i % words.length] : 'scene';
+    const sentence = ` In part ${i + 1} of the picture, ${word} is seen near the centre, in daylight.`;
+    parts.push(sentence);
+    length += sentence.length;
+  }
+  return parts.join('');
 }

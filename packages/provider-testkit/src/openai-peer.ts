@@ -301,6 +301,7 @@ export function openAIProtocol(options: OpenAIPeerOptions): Protocol {
   const errorBody = (status: number, message: string, code?: string) => errorBodyOf(backend, status, message, code);
   // Without `models` the peer accepts any model name and lists none (a client cannot check the name against it).
   const models = options.models ?? [];
+  const summaryChars = options.summaryChars ?? 0;
   return {
     name: backend,
     errorBody,
@@ -433,12 +434,12 @@ export function openAIProtocol(options: OpenAIPeerOptions): Protocol {
           400,
           `This model's maximum context length is ${maxModelLen} tokens. However, you requested ${promptTokens + maxTokens} tokens (${promptTokens} in the messages, ${maxTokens} in the completion). Please reduce the length of the messages or completion.`,
         );
-      let answer = deterministicAnswer({ texts: chat.texts, images: chat.images });
+      let answer = deterministicAnswer({ texts: chat.texts, images: chat.images, summaryChars });
       const re = constraint as RegExp | undefined;
       if (re && !re.test(answer.text)) {
         // a constrained server cannot leave the grammar: answer in the mode whose format the constraint describes
         for (const mode of MODES) {
-          const alt = deterministicAnswer({ texts: chat.texts, images: chat.images, mode });
+          const alt = deterministicAnswer({ texts: chat.texts, images: chat.images, mode, summaryChars });
           if (re.test(alt.text)) {
             answer = alt;
             break;

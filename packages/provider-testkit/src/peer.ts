@@ -65,6 +65,11 @@ export interface PeerOptions {
   faults?: FaultOptions;
   /** When set, requests must carry `Authorization: Bearer <apiKey>` (401 otherwise). */
   apiKey?: string;
+  /**
+   * Answers' summaries run to at least this many characters (see `AnswerInput.summaryChars`; default 0: one
+   * short sentence). A benchmark sets the length of real summaries, so result rows have a real size.
+   */
+  summaryChars?: number;
   /** Served model names; a request for another model gets a 404 (default: any model accepted). */
   models?: readonly string[];
   /** Like vLLM's `--limit-mm-per-prompt image=N` (default 8). */

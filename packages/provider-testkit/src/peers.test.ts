@@ -1,5 +1,7 @@
 // The peers reproduce what each real server does (sources cited in openai-peer.ts and ollama-peer.ts).
+import { parseAnswer } from '@mmre/core';
 import { describe, expect, it } from 'vitest';
+import { deterministicAnswer } from './answer.js';
 import { buildChatPrompt, makeTestImage } from './images.js';
 import { startOllamaPeer } from './ollama-peer.js';
 import type { OpenAIBackend } from './openai-peer.js';
@@ -223,6 +225,50 @@ describe('faults', () => {
       expect((c.json.choices as { message: { content: unknown } }[])[0]?.message.content).toBeNull();
     } finally {
       await peer.close();
+    }
+  });
+});
+
+describe('answers of a real length', () => {
+  const texts = [
+    'Segment a:',
+    'Segment b:',
+    "Task 1: Summarize the image. Answer as: Task 1 Answer: <summary>\nTask 2: Extract the label-entity pairs. Answer as: Task 2 Answer: NER: :label;entity image-entity pair: {'a': 'entity'}\nText: Maya Torres scores for Riverside Hawks",
+  ];
+  it('summaryChars lengthens the summary only: the same entities and pairs, still a well-formed PFA answer', () => {
+    const short = deterministicAnswer({ texts, images: [] });
+    const long = deterministicAnswer({ texts, images: [], summaryChars: 360 });
+    const a = parseAnswer(short.text, { mode: 'joint' });
+    const b = parseAnswer(long.text, { mode: 'joint' });
+    expect(long.mode).toBe('joint');
+    expect(a.summary?.length).toBeLessThan(100);
+    expect(b.summary?.length).toBeGreaterThanOrEqual(360);
+    expect(b.summary?.length).toBeLessThan(460);
+    expect(b.summary?.startsWith(a.summary ?? '?')).toBe(true);
+    expect(b.summary).toContain('Maya');
+    expect([b.entities, b.pairs, b.compliance]).toEqual([a.entities, a.pairs, a.compliance]);
+    // an mner answer has no summary to lengthen
+    expect(deterministicAnswer({ texts, images: [], mode: 'mner', summaryChars: 360 }).text).toBe(
+      deterministicAnswer({ texts, images: [], mode: 'mner' }).text,
+    );
+  });
+
+  it('the vLLM and Ollama peers answer with summaries of summaryChars', async () => {
+    const vllm = await startOpenAIPeer({ summaryChars: 300 });
+    const ollama = await startOllamaPeer({ summaryChars: 300 });
+    try {
+      const content = texts.map((text) => ({ type: 'text', text }));
+      const r = await post(`${vllm.url}/chat/completions`, { model: 'm', messages: [{ role: 'user', content }] });
+      const choice = (r.json.choices as { message: { content: string } }[])[0];
+      expect(parseAnswer(choice?.message.content).summary?.length).toBeGreaterThanOrEqual(300);
+      const o = await post(`${ollama.url}/api/chat`, {
+        model: 'm',
+        stream: false,
+        messages: [{ role: 'user', content: texts.join('\n') }],
+      });
+      expect(parseAnswer((o.json.message as { content: string }).content).summary?.length).toBeGreaterThanOrEqual(300);
+    } finally {
+      await Promise.all([vllm.close(), ollama.close()]);
     }
   });
 });
