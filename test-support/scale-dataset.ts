@@ -22,8 +22,8 @@ import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Sample } from '@mmre/core';
-import { assignSplits, writeDataset } from '@mmre/dataset';
+import { hasGoldSummary, type Sample } from '@mmre/core';
+import { assignSplits, loadDataset, writeDataset } from '@mmre/dataset';
 import sharp from 'sharp';
 
 /** Bump when the images or records the builder writes change: cached datasets of another version are not reused. */
@@ -326,18 +326,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
  * The mean length, in characters, of the gold summaries of a dataset's samples (those of `split` when given),
  * rounded: the scale bench's peer answers with summaries this long, so result rows are as large as a real
  * model's (the testkit's one-sentence summary is about 80 characters; the sample dataset's gold ones average
- * about 360). 0 when no sample has a summary.
+ * about 360). Summaries as `hasGoldSummary` of @mmre/core counts them; 0 when no sample has one.
  */
 export async function meanGoldSummaryChars(dir: string, split?: string): Promise<number> {
-  let total = 0;
-  let n = 0;
-  for (const line of (await readFile(join(dir, 'samples.jsonl'), 'utf8')).split('\n')) {
-    if (!line.trim()) continue;
-    const s = JSON.parse(line) as { split?: string; gold?: { summary?: unknown } };
-    if (split !== undefined && s.split !== split) continue;
-    if (typeof s.gold?.summary !== 'string') continue;
-    total += s.gold.summary.length;
-    n++;
-  }
-  return n ? Math.round(total / n) : 0;
+  const { samples } = await loadDataset(dir, split === undefined ? {} : { split });
+  const lengths = samples.flatMap((s) => (hasGoldSummary(s.gold) ? [s.gold.summary.length] : []));
+  return lengths.length ? Math.round(lengths.reduce((a, b) => a + b, 0) / lengths.length) : 0;
 }

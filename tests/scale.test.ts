@@ -16,6 +16,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseAnswer } from '@mmre/core';
 import { buildIfStale, runProcess } from '@mmre-test/process';
 import { promptfooEntrypoint, promptfooEnv } from '@mmre-test/promptfoo';
 import { buildScaleDataset, meanGoldSummaryChars, type ScaleDataset } from '@mmre-test/scale-dataset';
@@ -269,10 +270,9 @@ describe(`paper-size path at ${SAMPLES} samples (issue 9 smoke test)`, () => {
       const text = String(r.response?.output ?? '');
       if (label !== 'mner') expect(text, `row ${r.testIdx}/${label}`).toMatch(summaryRe);
       if (label !== 'mner')
-        expect(
-          /^Task 1 Answer: (.*)$/m.exec(text)?.[1]?.length ?? 0,
-          `row ${r.testIdx}/${label}`,
-        ).toBeGreaterThanOrEqual(summaryChars);
+        expect(parseAnswer(text).summary?.length ?? 0, `row ${r.testIdx}/${label}`).toBeGreaterThanOrEqual(
+          summaryChars,
+        );
       if (label !== 'summary') expect(text, `row ${r.testIdx}/${label}`).toMatch(nerRe);
       expect(r.response?.cached ?? false, `row ${r.testIdx}/${label} came from a cache`).toBe(false);
     }

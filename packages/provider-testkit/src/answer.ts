@@ -34,8 +34,8 @@ export function deterministicAnswer(input: AnswerInput): { mode: Mode; text: str
     ? segs.map((s, i) => ({ segment: s, entity: (entities[i % entities.length] as AnswerEntity).text }))
     : [];
   const sizes = input.images.map((d) => `${d.width}x${d.height}`).join(', ');
-  let summary = `The request carried ${input.images.length} image${input.images.length === 1 ? '' : 's'}${sizes ? ` (${sizes})` : ''} and ${segs.length} segment label${segs.length === 1 ? '' : 's'}.`;
-  summary = lengthened(summary, words, input.summaryChars ?? 0);
+  const first = `The request carried ${input.images.length} image${input.images.length === 1 ? '' : 's'}${sizes ? ` (${sizes})` : ''} and ${segs.length} segment label${segs.length === 1 ? '' : 's'}.`;
+  const summary = lengthened(first, words, input.summaryChars ?? 0);
   return { mode, text: formatAnswer({ summary, entities, pairs }, mode) };
 }
 
