@@ -1,7 +1,7 @@
 import { MODES } from '@mmre/core';
 import { namedScores, type SampleScore, scoreSample } from '@mmre/scorer';
 import { z } from 'zod';
-import { type AssertionContext, belowMinimums, fmt, type GradingResult, readRow } from './context.js';
+import { type AssertionContext, belowMinimums, fmt, type GradingResult, ROW_SCORES, readRow } from './context.js';
 
 const ratio = (name: string) =>
   z
@@ -164,6 +164,8 @@ function grade(name: string, tasks: readonly Task[], s: SampleScore, c: MmreConf
     pass: failed.length === 0,
     score: scored.length === 0 ? 1 : scored.reduce((a, [, o]) => a + (o.score as number), 0) / scored.length,
     reason: failed.length ? `${name} below threshold: ${reason}` : reason,
+    // for the extension, whatever `namedScores` says (never stored: see ROW_SCORES)
+    [ROW_SCORES]: { all, own: named, tasks },
   };
   if (c.namedScores !== false && Object.keys(named).length > 0) result.namedScores = named;
   return result;

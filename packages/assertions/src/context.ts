@@ -14,12 +14,33 @@ export interface AssertionContext {
   [key: string]: unknown;
 }
 
+/**
+ * The key under which an assertion's result carries the row's named scores to the M-MRE extension, so the
+ * row is scored once (by the assertion, with its `config`) and the extension only reads the result. A
+ * symbol (`Symbol.for`, so two copies of the package agree): promptfoo copies a grading result with object
+ * spreads, which keep it, into the row the extension's `afterEach` sees; the output file, the JSONL output
+ * and the database are JSON, which leaves a symbol key out, so nothing is stored twice.
+ */
+export const ROW_SCORES: unique symbol = Symbol.for('@mmre/assertions.rowScores');
+
+/**
+ * The named scores an assertion computed for its row: `all` of the sample (every task the row's mode
+ * asked for) and `own`, those of the assertion's `tasks`. null: the assertion could not score the row
+ * (bad config, vars or mode; its reason says why).
+ */
+export type RowScores = {
+  all: Record<string, number>;
+  own: Record<string, number>;
+  tasks: readonly string[];
+} | null;
+
 /** What an assertion function returns to promptfoo (a `GradingResult`). */
 export interface GradingResult {
   pass: boolean;
   score: number;
   reason: string;
   namedScores?: Record<string, number>;
+  [ROW_SCORES]?: RowScores;
 }
 
 export type AssertionFunction = (output: unknown, context?: AssertionContext) => GradingResult;
@@ -45,7 +66,7 @@ export interface Row<C> {
 
 /** A failing result naming the assertion and the fix. */
 export function failure(name: string, reason: string): GradingResult {
-  return { pass: false, score: 0, reason: `@mmre/assertions ${name}: ${reason}` };
+  return { pass: false, score: 0, reason: `@mmre/assertions ${name}: ${reason}`, [ROW_SCORES]: null };
 }
 
 /** Reads config, vars and mode; a failing result with a clear reason when something is wrong. */

@@ -16,6 +16,7 @@ import { SCORE } from '@mmre/scorer';
 import { promptfooEval, requireDist } from '@mmre-test/promptfoo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_SAMPLES, fixtureVars } from './__fixtures__/samples.js';
+import { mmre, summary } from './assertions.js';
 import { DERIVED } from './derived.js';
 
 const pkgDir = fileURLToPath(new URL('..', import.meta.url));
@@ -153,4 +154,55 @@ describe('a real promptfoo eval (CLI) with the assertions and derived metrics', 
       }
     });
   }
+});
+
+describe('a real promptfoo eval with the extension: the row is scored once, by its assertions', () => {
+  let dir = '';
+  let out: PromptfooOutput;
+
+  beforeAll(async () => {
+    requireDist(distIndex, '@mmre/assertions');
+    dir = mkdtempSync(join(tmpdir(), 'mmre-assertions-ext-'));
+    const modes: Mode[] = ['joint', 'summary', 'mner'];
+    // single-task assertions with their own config, and the extension writing the row's named scores
+    const config = {
+      description: 'mmre extension e2e',
+      prompts: modes.map((m) => ({ id: `file://${promptsPath}:${m}`, label: m })),
+      providers: [{ id: `file://${providerPath}`, label: 'fixed' }],
+      defaultTest: {
+        assert: [
+          { type: 'javascript', value: `file://${distIndex}:summary`, config: { stemmer: true, namedScores: false } },
+          { type: 'javascript', value: `file://${distIndex}:ner`, config: { namedScores: false } },
+        ],
+      },
+      extensions: [`file://${distIndex}:extension`],
+      tests: FIXTURE_SAMPLES.map((s) => ({ vars: fixtureVars(s) })),
+    };
+    const run = await promptfooEval({ dir, config, args: ['--no-write', '-j', '2'], timeoutMs: 90_000 });
+    out = run.output as PromptfooOutput;
+  }, 120_000);
+
+  afterAll(() => {
+    if (dir && !process.env.KEEP_E2E) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("each row's named scores are its assertions' (the summary ones with the stemmer), and none is stored twice", () => {
+    expect(out.results.results).toHaveLength(FIXTURE_SAMPLES.length * 3);
+    let stemmerMattered = 0;
+    for (const r of out.results.results) {
+      const mode = out.results.prompts[r.promptIdx]?.label as Mode;
+      const s = FIXTURE_SAMPLES.find((f) => f.id === r.vars.id);
+      if (!s) throw new Error(`no fixture ${r.vars.id}`);
+      const vars = { ...fixtureVars(s), mode };
+      const stemmed = summary(s.outputs[mode], { vars, config: { stemmer: true } }).namedScores ?? {};
+      const unstemmed = summary(s.outputs[mode], { vars }).namedScores ?? {};
+      const expected = { ...mmre(s.outputs[mode], { vars }).namedScores, ...stemmed };
+      expect(r.namedScores).toEqual(expected);
+      if (JSON.stringify(stemmed) !== JSON.stringify(unstemmed)) stemmerMattered++;
+      // namedScores: false kept them out of the grading results; the carrier is not stored either
+      expect(JSON.stringify(r.gradingResult)).not.toMatch(/summary\.|ner\.|rowScores/);
+    }
+    // the joint and summary rows of the inflected sample: the test can tell the stemmer's scores apart
+    expect(stemmerMattered).toBeGreaterThanOrEqual(2);
+  });
 });

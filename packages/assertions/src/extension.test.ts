@@ -1,6 +1,7 @@
+import { formatAnswer, parseAnswer } from '@mmre/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FIXTURE_SAMPLES, fixtureVars } from './__fixtures__/samples.js';
-import { mmre } from './assertions.js';
+import { mmre, ner, summary } from './assertions.js';
 import { derivedMetrics } from './derived.js';
 import {
   checkSuiteReadiness,
@@ -13,6 +14,19 @@ import {
 
 const s = FIXTURE_SAMPLES[0];
 if (!s) throw new Error('fixture');
+/**
+ * A fixture sample answered with inflected words ("images", "showing", "games"), so its ROUGE scores change with
+ * the stemmer and a test of the stemmer can fail.
+ */
+const inflected = (() => {
+  const parsed = parseAnswer(s.outputs.joint, { mode: 'joint' });
+  const pred = { ...parsed, summary: 'These images showing basketball games, players driving to baskets.' };
+  return {
+    ...s,
+    outputs: { joint: formatAnswer(pred, 'joint'), summary: formatAnswer(pred, 'summary'), mner: s.outputs.mner },
+  };
+})();
+const t = inflected;
 const test = {
   assert: [{ type: 'javascript', value: 'package:@mmre/assertions:mmre', config: { namedScores: false } }],
 };
@@ -56,10 +70,10 @@ describe('the M-MRE promptfoo extension', () => {
     expect(
       extension('afterEach', { test, result: row('joint', { failureReason: 2, response: { error: 'HTTP 500' } }) }),
     ).toBeUndefined();
-    expect(rowNamedScores(test, row('joint', { vars: { id: 'x' } }))).toBeNull();
-    expect(rowNamedScores(test, row('joint', { prompt: { config: {} } }))).toBeNull();
+    expect(rowNamedScores(row('joint', { vars: { id: 'x' } }))).toBeNull();
+    expect(rowNamedScores(row('joint', { prompt: { config: {} } }))).toBeNull();
     // a failed assertion (failureReason 1) is an answer: it is scored
-    expect(rowNamedScores(test, row('joint', { failureReason: 1 }))).not.toBeNull();
+    expect(rowNamedScores(row('joint', { failureReason: 1 }))).not.toBeNull();
   });
 
   it("afterEach drops the row metadata's copy of response.metadata, keeping the test's own keys and response.metadata whole", () => {
@@ -119,17 +133,98 @@ describe('the M-MRE promptfoo extension', () => {
     expect(extension('afterEach', { test, result: plain })).toBeUndefined();
   });
 
-  it("the mmre assertion's config.mode and stemmer apply, as they do to the assertion", () => {
-    const forced = {
-      assert: [
-        { type: 'javascript', value: 'file:///x/dist/index.js:mmre', config: { mode: 'summary', stemmer: true } },
-      ],
-    };
-    const named = rowNamedScores(forced, row('joint')) ?? {};
-    expect(named['ner.n']).toBeUndefined();
-    expect(named).toEqual(
-      mmre(s.outputs.joint, { vars: fixtureVars(s), config: { mode: 'summary', stemmer: true } }).namedScores,
+  it("a graded row: the extension reads the @mmre assertion's scores (with its config) and scores nothing again", () => {
+    // promptfoo keeps the assertion's returned object in the row's componentResults (object spreads)
+    const graded = (mode: 'joint' | 'summary' | 'mner', ...results: object[]) => ({
+      ...row(mode),
+      vars: fixtureVars(t),
+      response: { output: t.outputs[mode] },
+      gradingResult: { componentResults: results.map((r) => ({ ...r, assertion: {} })) },
+    });
+    const cfg = { mode: 'summary' as const, stemmer: true, namedScores: false };
+    const forced = mmre(t.outputs.joint, { vars: fixtureVars(t), config: cfg });
+    expect(forced.namedScores).toBeUndefined();
+    const stemmed = mmre(t.outputs.joint, { vars: fixtureVars(t), config: { ...cfg, namedScores: true } }).namedScores;
+    const unstemmed = mmre(t.outputs.joint, { vars: fixtureVars(t), config: { mode: 'summary' } }).namedScores;
+    expect(stemmed).not.toEqual(unstemmed); // the fixture is one where the stemmer matters
+    // the assertion's mode and stemmer decide, not the row's recorded mode (joint) or the defaults
+    expect(rowNamedScores(graded('joint', forced))).toEqual(stemmed);
+    // read, not recomputed: it holds for a row whose vars the extension could not score itself
+    expect(rowNamedScores({ ...graded('joint', forced), vars: { id: 'x' } })).toEqual(stemmed);
+    // an assertion that could not score the row (bad config): no scores, not the defaults
+    const bad = mmre(t.outputs.joint, { vars: fixtureVars(t), config: { minRouge1: 2 } });
+    expect(bad.pass).toBe(false);
+    expect(rowNamedScores(graded('joint', bad))).toBeNull();
+    expect(extension('afterEach', { test, result: graded('joint', bad) })).toBeUndefined();
+    // other assertions' results carry nothing: the row is scored with the defaults, as without assertions
+    const other = { pass: true, score: 1, reason: 'contains' };
+    expect(rowNamedScores(graded('joint', other))).toEqual(
+      mmre(t.outputs.joint, { vars: { ...fixtureVars(t), mode: 'joint' } }).namedScores,
     );
+    // nothing of it is stored: the output file, the JSONL output and the database are JSON
+    expect(JSON.stringify(forced)).not.toMatch(/rowScores|summary\./);
+  });
+
+  it('several @mmre assertions on a row: each decides the scores of its own tasks, in any order', () => {
+    const vars = { ...fixtureVars(t), mode: 'joint' };
+    const all = mmre(t.outputs.joint, { vars, config: { namedScores: false } });
+    const stemmedSummary = summary(t.outputs.joint, { vars, config: { stemmer: true } });
+    const nerOnly = ner(t.outputs.joint, { vars });
+    const expected = { ...mmre(t.outputs.joint, { vars }).namedScores, ...stemmedSummary.namedScores };
+    expect(expected).not.toEqual(mmre(t.outputs.joint, { vars }).namedScores);
+    for (const order of [
+      [all, stemmedSummary, nerOnly],
+      [stemmedSummary, nerOnly, all],
+      [nerOnly, all, stemmedSummary],
+    ]) {
+      const result = {
+        ...row('joint'),
+        vars,
+        response: { output: t.outputs.joint },
+        gradingResult: { componentResults: order },
+      };
+      expect(rowNamedScores(result)).toEqual(expected);
+    }
+    // a failed one beside one that scored: the scored one's
+    const bad = summary(t.outputs.joint, { vars, config: { minRouge1: 2 } });
+    expect(
+      rowNamedScores({
+        ...row('joint'),
+        vars,
+        response: { output: t.outputs.joint },
+        gradingResult: { componentResults: [bad, nerOnly] },
+      }),
+    ).toEqual(mmre(t.outputs.joint, { vars }).namedScores);
+  });
+
+  it('rows of different samples and modes, interleaved, each get their own scores (no state between rows)', () => {
+    const cases = FIXTURE_SAMPLES.flatMap((f) =>
+      (['joint', 'summary', 'mner'] as const).map((mode) => {
+        const vars = { ...fixtureVars(f), mode };
+        const config = { stemmer: f.id.endsWith('2'), namedScores: false };
+        const graded = mmre(f.outputs[mode], { vars, config });
+        return {
+          result: {
+            ...row(mode),
+            vars,
+            response: { output: f.outputs[mode] },
+            gradingResult: { componentResults: [graded] },
+          },
+          expected: mmre(f.outputs[mode], { vars, config: { ...config, namedScores: true } }).namedScores,
+        };
+      }),
+    );
+    // forwards, backwards and strided: the same scores each time
+    const orders = [
+      cases,
+      [...cases].reverse(),
+      cases.filter((_, i) => i % 2 === 0).concat(cases.filter((_, i) => i % 2)),
+    ];
+    for (const order of orders)
+      for (const c of order) {
+        const out = extension('afterEach', { test, result: c.result }) as { result: { namedScores: object } };
+        expect(out.result.namedScores).toEqual(c.expected);
+      }
   });
 });
 

@@ -9,12 +9,11 @@ import {
   TestVarsSchema,
 } from '@mmre/core';
 import { namedScores, scoreSample } from '@mmre/scorer';
-import { outputText } from './context.js';
+import { outputText, ROW_SCORES, type RowScores } from './context.js';
 import { derivedMetrics } from './derived.js';
 
 /** The part of a promptfoo test case the extension reads. */
 interface HookTest {
-  assert?: { type?: string; value?: unknown; config?: Record<string, unknown> }[];
   metadata?: Record<string, unknown>;
   [key: string]: unknown;
 }
@@ -25,6 +24,7 @@ interface HookResult {
   prompt?: { config?: Record<string, unknown> };
   response?: { output?: unknown; error?: unknown; metadata?: Record<string, unknown> } | null;
   failureReason?: number;
+  gradingResult?: { componentResults?: unknown[] } | null;
   namedScores?: Record<string, number>;
   metadata?: Record<string, unknown>;
   [key: string]: unknown;
@@ -33,30 +33,44 @@ interface HookResult {
 /** promptfoo's ResultFailureReason.ERROR: the provider call failed, there is no answer. */
 const ERROR_FAILURE = 2;
 
-/** The `mmre` assertion of a test, if it has one (its `config` decides the mode override and the stemmer). */
-function mmreAssertion(test: HookTest | undefined) {
-  return test?.assert?.find((a) => typeof a.value === 'string' && /(^|[:/])mmre$/.test(a.value));
+/** The grading results of a row's assertions (promptfoo's `componentResults`), as the extension reads them. */
+type ComponentResult = { [ROW_SCORES]?: RowScores } & Record<string, unknown>;
+
+/**
+ * The named scores the row's @mmre assertions computed (carried under ROW_SCORES, never stored), merged:
+ * every assertion's scores of the sample, then each one's scores of its own tasks over them, the more
+ * specific over the broader (so a `summary` assertion with `stemmer: true` decides the `summary.*` scores
+ * of a row an `mmre` assertion also grades; between two of the same breadth, the later one).
+ * undefined: no @mmre assertion graded the row; null: they could not score it.
+ */
+export function assertionRowScores(result: HookResult): Record<string, number> | null | undefined {
+  const components = (result.gradingResult?.componentResults ?? []) as ComponentResult[];
+  const carried = components.filter((c) => c !== null && typeof c === 'object' && ROW_SCORES in c);
+  if (carried.length === 0) return undefined;
+  const scored = carried.map((c) => c[ROW_SCORES]).filter((r): r is NonNullable<RowScores> => r != null);
+  if (scored.length === 0) return null;
+  const bySpecificity = [...scored].sort((a, b) => b.tasks.length - a.tasks.length);
+  return Object.assign({}, ...scored.map((r) => r.all), ...bySpecificity.map((r) => r.own));
 }
 
 /**
- * The named scores of one result row: `namedScores(scoreSample(...))` of @mmre/scorer, the same
- * function the `mmre` assertion uses. Null for a row without an answer (a provider error), without
- * M-MRE vars, or whose mode is not known (`config.mode` of its `mmre` assertion, the mode the PFA prompt
- * recorded in the row's prompt config, or `vars.mode`).
+ * The named scores of one result row, computed once: the ones its @mmre assertions computed with their
+ * `config` (assertionRowScores). A row no @mmre assertion graded is scored here, with the defaults
+ * (`namedScores(scoreSample(...))` of @mmre/scorer, no stemmer, the mode the PFA prompt recorded in the
+ * row's prompt config, else `vars.mode`). Null for a row without an answer (a provider error), one its
+ * assertions could not score, or one without M-MRE vars or a known mode.
  */
-export function rowNamedScores(test: HookTest | undefined, result: HookResult): Record<string, number> | null {
+export function rowNamedScores(result: HookResult): Record<string, number> | null {
   if (result.failureReason === ERROR_FAILURE || (result.response?.error ?? null) !== null) return null;
   if (!result.response || result.response.output === undefined) return null;
+  const carried = assertionRowScores(result);
+  if (carried !== undefined) return carried;
   const vars = TestVarsSchema.safeParse(result.vars ?? {});
   if (!vars.success || !vars.data.gold) return null;
-  const config = mmreAssertion(test)?.config ?? {};
   const recorded = (result.prompt?.config?.mmre as { mode?: unknown } | undefined)?.mode;
-  const mode = modeOf(config.mode, recorded, vars.data.mode);
+  const mode = modeOf(recorded, vars.data.mode);
   if (!mode) return null;
-  const score = scoreSample(mode, outputText(result.response.output), vars.data.gold as Gold, {
-    stemmer: config.stemmer === true,
-  });
-  return namedScores(score);
+  return namedScores(scoreSample(mode, outputText(result.response.output), vars.data.gold as Gold));
 }
 
 /**
@@ -148,8 +162,9 @@ export async function checkSuiteReadiness(providers: readonly unknown[], argv: r
  * - `beforeAll` checks that every provider of ours in the suite is ready (see {@link checkSuiteReadiness}:
  *   one message and exit code 1 before the first row when one is not), and adds the corpus-level
  *   `derivedMetrics` (metrics the config already lists are kept);
- * - `afterEach` writes the row's named scores (`rowNamedScores`) into the row, where promptfoo sums
- *   them per prompt for those metrics. With it, the `mmre` assertion can leave them out of its grading
+ * - `afterEach` writes the row's named scores (`rowNamedScores`: the ones the row's @mmre assertion
+ *   computed, so the row is scored once) into the row, where promptfoo sums them per prompt for those
+ *   metrics. With it, the `mmre` assertion can leave them out of its grading
  *   result (`config: { namedScores: false }`, as the shipped configs do): promptfoo keeps a grading
  *   result's named scores three more times per row, which at the paper's size is a fifth of the output.
  *   It also drops the row metadata's copy of `response.metadata` ({@link metadataWithoutResponseCopy}),
@@ -181,7 +196,7 @@ export function extension(
     const result = context.result as HookResult | undefined;
     if (!result) return undefined;
     const test = context.test as HookTest | undefined;
-    const named = rowNamedScores(test, result);
+    const named = rowNamedScores(result);
     const metadata = metadataWithoutResponseCopy(test, result);
     if (!named && metadata === result.metadata) return undefined;
     return {
