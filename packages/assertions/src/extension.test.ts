@@ -1,14 +1,17 @@
-import { formatAnswer, parseAnswer } from '@mmre/core';
+import { formatAnswer, parseAnswer, pfaPromptText } from '@mmre/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FIXTURE_SAMPLES, fixtureVars } from './__fixtures__/samples.js';
 import { mmre, ner, summary } from './assertions.js';
 import { derivedMetrics } from './derived.js';
 import {
+  checkPromptsCallable,
   checkSuiteReadiness,
   extension,
   metadataWithoutResponseCopy,
   notReadyMessage,
+  PfaPromptReplayError,
   ProvidersNotReadyError,
+  replayedPfaPrompts,
   rowNamedScores,
 } from './extension.js';
 
@@ -225,6 +228,31 @@ describe('the M-MRE promptfoo extension', () => {
         const out = extension('afterEach', { test, result: c.result }) as { result: { namedScores: object } };
         expect(out.result.namedScores).toEqual(c.expected);
       }
+  });
+});
+
+describe('beforeAll: a PFA prompt promptfoo would replay as text (--resume, --retry-errors) stops the run', () => {
+  const fn = async () => ({ prompt: 'x' });
+  it('names the replayed prompts and the fix; prompt functions and text prompts pass', () => {
+    const replayed = [
+      { raw: pfaPromptText('joint'), label: 'joint', config: {} },
+      { raw: pfaPromptText('mner'), label: 'my-mner', config: {} },
+    ];
+    expect(replayedPfaPrompts(replayed)).toEqual(['joint', 'my-mner']);
+    expect(() => extension('beforeAll', { suite: { prompts: replayed } })).toThrow(PfaPromptReplayError);
+    expect(() => checkPromptsCallable(replayed, NOT_EVAL)).toThrow(
+      /the PFA prompts "joint", "my-mner" would be sent as their stored name.*stops before its first row.*run the same `promptfoo eval` command again/,
+    );
+    // a normal run: the prompt still has its function; a text prompt that only quotes the name is a prompt
+    const fine = [
+      { raw: pfaPromptText('joint'), label: 'joint', function: fn },
+      { raw: `Say: ${pfaPromptText('summary')}`, label: 'text' },
+      { raw: 'Summarize {{text}}', label: 'summary' },
+    ];
+    expect(replayedPfaPrompts(fine)).toEqual([]);
+    expect(() => checkPromptsCallable(fine, NOT_EVAL)).not.toThrow();
+    const out = extension('beforeAll', { suite: { prompts: fine } }) as { suite: { derivedMetrics: unknown[] } };
+    expect(out.suite.derivedMetrics).toHaveLength(derivedMetrics.length);
   });
 });
 

@@ -3,6 +3,8 @@ import {
   endPromptfooEval,
   type Gold,
   modeOf,
+  PFA_REPLAY_FIX,
+  pfaPromptTextMode,
   type ReadinessAware,
   type ReadinessReport,
   stubAbsentSourceMapSupport,
@@ -157,9 +159,44 @@ export async function checkSuiteReadiness(providers: readonly unknown[], argv: r
   endPromptfooEval(message, new ProvidersNotReadyError(message), argv);
 }
 
+/** promptfoo is about to send a PFA prompt's stored text instead of calling the prompt function. */
+export class PfaPromptReplayError extends Error {
+  override name = 'PfaPromptReplayError';
+}
+
+/**
+ * The labels of the suite's prompts that are a PFA prompt function's stored text (`pfaPromptText` of
+ * @mmre/core) without the function: what promptfoo 0.123's `eval --resume` and `eval --retry-errors` make
+ * of the PFA prompts (they keep each prompt's text, label and config, not its function).
+ */
+export function replayedPfaPrompts(prompts: readonly unknown[]): string[] {
+  const out: string[] = [];
+  for (const p of prompts) {
+    const prompt = p as { raw?: unknown; label?: unknown; function?: unknown } | null;
+    if (!prompt || typeof prompt.function === 'function') continue;
+    const mode = pfaPromptTextMode(prompt.raw);
+    if (mode) out.push(typeof prompt.label === 'string' ? prompt.label : mode);
+  }
+  return out;
+}
+
+/**
+ * Stops a run whose PFA prompts promptfoo would send as their stored text (see {@link replayedPfaPrompts}),
+ * before its first row: one message naming the prompts and the fix, exit code 1 under `promptfoo eval`
+ * (nothing is sent and the resumed eval gets no row), a PfaPromptReplayError elsewhere.
+ */
+export function checkPromptsCallable(prompts: readonly unknown[], argv: readonly string[] = process.argv): void {
+  const replayed = replayedPfaPrompts(prompts);
+  if (replayed.length === 0) return;
+  const message = `M-MRE: the PFA prompt${replayed.length === 1 ? '' : 's'} ${replayed.map((l) => JSON.stringify(l)).join(', ')} would be sent as ${replayed.length === 1 ? 'its' : 'their'} stored name instead of a prompt, so the run stops before its first row (no prompt was sent, no result written). ${PFA_REPLAY_FIX}`;
+  endPromptfooEval(message, new PfaPromptReplayError(message), argv);
+}
+
 /**
  * The M-MRE promptfoo extension (`extensions: [file://…:mmre]`, one entry for every hook):
- * - `beforeAll` checks that every provider of ours in the suite is ready (see {@link checkSuiteReadiness}:
+ * - `beforeAll` stops a run that would send a PFA prompt's stored name instead of calling it (promptfoo's
+ *   `--resume` and `--retry-errors`; see {@link checkPromptsCallable}), checks that every provider of ours
+ *   in the suite is ready (see {@link checkSuiteReadiness}:
  *   one message and exit code 1 before the first row when one is not), and adds the corpus-level
  *   `derivedMetrics` (metrics the config already lists are kept);
  * - `afterEach` writes the row's named scores (`rowNamedScores`: the ones the row's @mmre assertion
@@ -177,10 +214,12 @@ export function extension(
   if (hookName === 'beforeAll') {
     // before the first row: promptfoo's logger stops retrying a failed import per debug call (@mmre/core promptfoo-logger.ts)
     stubAbsentSourceMapSupport();
-    const suite = context.suite as { derivedMetrics?: { name: string }[]; providers?: unknown[] } & Record<
-      string,
-      unknown
-    >;
+    const suite = context.suite as {
+      derivedMetrics?: { name: string }[];
+      providers?: unknown[];
+      prompts?: unknown[];
+    } & Record<string, unknown>;
+    checkPromptsCallable(Array.isArray(suite.prompts) ? suite.prompts : []);
     const have = new Set((suite.derivedMetrics ?? []).map((m) => m.name));
     const out = {
       suite: {

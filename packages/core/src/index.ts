@@ -25,6 +25,7 @@ export {
   parseAnswer,
 } from './parse.js';
 export { DEFAULT_PFA_TEMPLATES, type PfaInstructionInput, type PfaTemplates, pfaInstruction } from './prompt.js';
+export { PFA_REPLAY_FIX, pfaPromptText, pfaPromptTextMode } from './prompt-function.js';
 export type {
   CallContext,
   ProviderOptions,

@@ -1,6 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pfaPromptText, pfaPromptTextMode } from '@mmre/core';
 import { parseImageRef } from '@mmre/images';
 import { promptfooEval, requireDist } from '@mmre-test/promptfoo';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -33,6 +34,14 @@ describe('prompt functions', () => {
       // the row's vars now say which mode this prompt asked for (the provider and assertions read it)
       expect(vars.mode).toBe(mode);
     }
+  });
+
+  it("promptfoo's stored text of each prompt function is its name (pfaPromptText), not its source", () => {
+    expect(String(joint)).toBe(pfaPromptText('joint'));
+    expect(String(summary)).toBe(pfaPromptText('summary'));
+    expect(String(mner)).toBe(pfaPromptText('mner'));
+    expect(String(createPfaPrompt('mner', { maxPixels: 60000 }))).toBe(pfaPromptText('mner'));
+    expect(pfaPromptTextMode(String(joint))).toBe('joint');
   });
 
   it('validates factory options at creation, naming the option', () => {
@@ -95,6 +104,8 @@ tests:
     expect(run.output, run.stderr + run.stdout).not.toBeNull();
     const results = run.output.results.results;
     expect(results).toHaveLength(3);
+    // what promptfoo stores (and would replay on --resume) as each prompt's text
+    for (const p of run.output.results.prompts) expect(p.raw).toBe(pfaPromptText(p.label));
     const byLabel = Object.fromEntries(results.map((r: { prompt: { label: string } }) => [r.prompt.label, r]));
     for (const label of ['joint', 'summary', 'mner']) {
       const r = byLabel[label];

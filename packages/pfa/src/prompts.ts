@@ -1,4 +1,4 @@
-import { isMode, MODES, type Mode } from '@mmre/core';
+import { isMode, MODES, type Mode, pfaPromptText } from '@mmre/core';
 import type { ImageSettings } from '@mmre/images';
 import { buildMessagesFrom, type ChatMessage, type ContentPart, decodeVars } from './messages.js';
 import {
@@ -90,6 +90,9 @@ export function createPfaPrompt(mode: Mode, options: PfaOptions = {}): PfaPrompt
     return { prompt, config: { mmre: { mode, image: merged.image, images: merged.images } } };
   };
   Object.defineProperty(fn, 'name', { value: `pfa_${mode}` });
+  // promptfoo stores `String(fn)` as the prompt's text (and, resuming or retrying, sends that text as the
+  // prompt): a name the M-MRE extension and the providers recognise, instead of this function's source
+  Object.defineProperty(fn, 'toString', { value: () => pfaPromptText(mode) });
   return fn;
 }
 

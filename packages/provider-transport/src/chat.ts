@@ -1,3 +1,4 @@
+import { PFA_REPLAY_FIX, pfaPromptTextMode } from '@mmre/core';
 import { ImageFileError, ImageRefError, isImageRef, parseImageRef } from '@mmre/images';
 import { z } from 'zod';
 import { TransportError } from './errors.js';
@@ -39,12 +40,18 @@ export class PromptError extends Error {
  * Reads what promptfoo passes as `prompt`: a JSON array of chat messages (what the @mmre/pfa prompt
  * functions render), `{ "messages": [...] }`, or plain text (→ one user message). Text that starts
  * like JSON (`[` or `{`) but does not parse is an error, not a text prompt, so a broken render is
- * never sent to a model.
+ * never sent to a model; so is a PFA prompt function's stored name (`pfaPromptText` of @mmre/core), which
+ * promptfoo's `--resume` and `--retry-errors` send instead of calling the function.
  */
 export function parsePrompt(prompt: string): ChatMessage[] {
   if (typeof prompt !== 'string') throw new PromptError(`prompt must be a string, got ${typeof prompt}`);
   const trimmed = prompt.trim();
   if (trimmed === '') throw new PromptError('the prompt is empty');
+  const replayed = pfaPromptTextMode(trimmed);
+  if (replayed)
+    throw new PromptError(
+      `the prompt is the stored name of the @mmre/pfa ${replayed} prompt function, not a prompt, so it is not sent. ${PFA_REPLAY_FIX}`,
+    );
   if (!trimmed.startsWith('[') && !trimmed.startsWith('{')) return [{ role: 'user', content: prompt }];
   let value: unknown;
   try {

@@ -1,6 +1,7 @@
+import { MODES, pfaPromptText } from '@mmre/core';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parsePrompt, parseProviderConfig } from './chat.js';
+import { PromptError, parsePrompt, parseProviderConfig } from './chat.js';
 import { chatOptions } from './common-config.js';
 import { openAIChatBody } from './openai-chat.js';
 
@@ -41,5 +42,20 @@ describe('parseProviderConfig', () => {
       /^P: invalid provider config: unknown option config\.maxToken \(known options: temperature, maxTokens/,
     );
     expect(() => parseProviderConfig('P', schema, { topP: 2 }, known)).toThrow(/config\.topP: /);
+  });
+});
+
+describe('parsePrompt', () => {
+  it("refuses a PFA prompt function's stored name (what promptfoo's --resume sends): no request is built", () => {
+    for (const mode of MODES) {
+      expect(() => parsePrompt(pfaPromptText(mode))).toThrow(PromptError);
+      expect(() => parsePrompt(`\n${pfaPromptText(mode)}\n`)).toThrow(
+        new RegExp(
+          `stored name of the @mmre/pfa ${mode} prompt function.*run the same \`promptfoo eval\` command again`,
+        ),
+      );
+    }
+    // a prompt that only mentions it is a prompt
+    expect(parsePrompt(`Why does this say ${pfaPromptText('joint')}?`)).toHaveLength(1);
   });
 });
