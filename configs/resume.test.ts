@@ -4,15 +4,17 @@
 // model, without the images, and stored the answers in the eval beside the real ones. Now the stored text is the
 // function's name (pfaPromptText of @mmre/core), the M-MRE extension stops such a run before its first row with
 // the fix, and a plain rerun of the same command sends only the rows that errored (the rest come from the cache).
-// A real `promptfoo eval` of the compare config (absolute paths, so promptfoo's resume can load it from the run's
-// folder) against a vLLM-style peer whose first answers fail.
+// An interrupted run (kill -9) is finished the same way: every answer received is in the response log.
+// Real `promptfoo eval` runs of the compare config (absolute paths, so promptfoo's resume can load it from the
+// run's folder) against vLLM-style peers.
+import { spawn } from 'node:child_process';
 import { existsSync, symlinkSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pfaPromptText } from '@mmre/core';
 import { type Peer, startOpenAIPeer } from '@mmre/provider-testkit';
-import { promptfooEval } from '@mmre-test/promptfoo';
+import { promptfooEntrypoint, promptfooEnv, promptfooEval } from '@mmre-test/promptfoo';
 import { repoRoot } from '@mmre-test/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -26,9 +28,10 @@ const SAMPLES = 3;
 const ROWS = SAMPLES * 3;
 const FAILED = 2;
 
-let dir: string;
-let peer: Peer;
-const chats = () => peer.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/chat/completions')).length;
+let tmp: string;
+const peers: Peer[] = [];
+const chats = (peer: Peer) =>
+  peer.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/chat/completions')).length;
 
 function config(url: string): string {
   return [
@@ -55,45 +58,51 @@ const ENV = {
   MMRE_DATASET: '',
   MMRE_IMAGES: '',
   MMRE_LIMIT: String(SAMPLES),
-  // the readiness check's requests would take the peer's first failures; this test is about the rows
+  // the readiness check's requests would take the peer's first failures; these tests are about the rows
   MMRE_CHECK_READY: '0',
   PROMPTFOO_CACHE_TYPE: 'disk',
 };
-const run = (args: string[], configs?: string[]) =>
+const run = (dir: string, args: string[], configs?: string[]) =>
   promptfooEval({ dir, configs, cache: true, args: ['-j', '2', ...args], env: ENV, okCodes: 'any' });
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'mmre-resume-'));
-  // `package:` resolves from the run's folder, as in a project with the packages installed
+/** A run folder with the config for `peer`; `package:` resolves from it, as in a project with the packages installed. */
+async function project(name: string, peer: Peer): Promise<string> {
+  const dir = join(tmp, name);
+  await mkdir(dir, { recursive: true });
   symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  peer = await startOpenAIPeer({ models: ['Qwen/Qwen2.5-VL-7B-Instruct'], summaryChars: 80 });
+  await writeFile(join(dir, 'promptfooconfig.yaml'), config(peer.url));
+  return dir;
+}
+async function startPeer(latencyMs = 0): Promise<Peer> {
+  const peer = await startOpenAIPeer({ models: ['Qwen/Qwen2.5-VL-7B-Instruct'], summaryChars: 80, latencyMs });
+  peers.push(peer);
+  return peer;
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'mmre-resume-'));
 });
 afterAll(async () => {
-  await peer?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await Promise.all(peers.map((p) => p.close()));
+  if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-describe.skipIf(!built)('promptfoo --retry-errors and --resume with the PFA prompts', () => {
-  it('stop before their first row with the fix; the same command again sends only the errored rows', async () => {
+describe.skipIf(!built)('finishing a run with errored rows or one that was killed', () => {
+  it('--retry-errors and --resume stop before their first row with the fix; the same command again sends only the errored rows', async () => {
+    const peer = await startPeer();
+    const dir = await project('retry', peer);
     peer.failNext('500', FAILED);
-    const first = await promptfooEval({
-      dir,
-      config: config(peer.url),
-      cache: true,
-      args: ['-j', '1'],
-      env: ENV,
-      okCodes: 'any',
-    });
+    const first = await run(dir, ['-j', '1'], ['promptfooconfig.yaml']);
     const rows = first.output.results.results as { failureReason: number; prompt: { raw: string } }[];
     expect(rows).toHaveLength(ROWS);
     expect(rows.filter((r) => r.failureReason === 2)).toHaveLength(FAILED);
     // what promptfoo stores, and would replay, as each prompt's text: its name, not its source code
     for (const p of first.output.results.prompts) expect(p.raw).toBe(pfaPromptText(p.label));
-    const sent = chats();
+    const sent = chats(peer);
     expect(sent).toBe(ROWS);
 
     for (const flag of ['--retry-errors', '--resume']) {
-      const r = await run([flag], []);
+      const r = await run(dir, [flag], []);
       const text = `${r.stdout}\n${r.stderr}`;
       expect(r.code, text).toBe(1);
       expect(text).toMatch(
@@ -101,14 +110,51 @@ describe.skipIf(!built)('promptfoo --retry-errors and --resume with the PFA prom
       );
       expect(text).toMatch(/run the same `promptfoo eval` command again, without --resume or --retry-errors/);
       expect(text).not.toMatch(/^\s+at .*:\d+:\d+\)?$/m); // one message, no stack trace
-      expect(chats(), `${flag} sent nothing`).toBe(sent);
+      expect(chats(peer), `${flag} sent nothing`).toBe(sent);
     }
 
     // the fix: the same command again; the answered rows come from the cache, the errored ones are sent
-    const again = await run([], ['promptfooconfig.yaml']);
+    const again = await run(dir, [], ['promptfooconfig.yaml']);
     const rerun = again.output.results.results as { failureReason: number; success: boolean }[];
     expect(rerun).toHaveLength(ROWS);
     expect(rerun.filter((r) => r.failureReason === 2)).toHaveLength(0);
-    expect(chats()).toBe(sent + FAILED);
+    expect(chats(peer)).toBe(sent + FAILED);
+  }, 240_000);
+
+  it('an interrupted run (kill -9 mid-run): the same command again sends only the rows not answered before', async () => {
+    const peer = await startPeer(300);
+    const dir = await project('killed', peer);
+    const child = spawn(
+      process.execPath,
+      [promptfooEntrypoint, 'eval', '-c', 'promptfooconfig.yaml', '-o', 'out.json', '-j', '1', '--no-progress-bar'],
+      { cwd: dir, env: promptfooEnv(dir, ENV), stdio: 'ignore' },
+    );
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    // kill it while the fourth request is with the model
+    const deadline = Date.now() + 120_000;
+    while (chats(peer) < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    await exited;
+    const sent = chats(peer);
+    expect(sent).toBeGreaterThanOrEqual(4);
+    expect(sent).toBeLessThan(ROWS);
+    expect(existsSync(join(dir, 'out.json')), 'the killed run wrote no result').toBe(false);
+    // every answer received before the kill is in the response log, one JSON line each
+    const log = await readFile(join(dir, '.cache', 'mmre-responses.jsonl'), 'utf8');
+    const logged = log.split('\n').filter((l) => {
+      try {
+        return typeof JSON.parse(l).k === 'string';
+      } catch {
+        return false;
+      }
+    }).length;
+    expect(logged).toBeGreaterThanOrEqual(sent - 1);
+    expect(logged).toBeLessThanOrEqual(sent);
+
+    const again = await run(dir, [], ['promptfooconfig.yaml']);
+    const rows = again.output.results.results as { failureReason: number }[];
+    expect(rows).toHaveLength(ROWS);
+    expect(rows.filter((r) => r.failureReason === 2)).toHaveLength(0);
+    expect(chats(peer) - sent, 'requests of the rerun').toBe(ROWS - logged);
   }, 240_000);
 });
