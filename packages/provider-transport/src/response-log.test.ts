@@ -76,6 +76,16 @@ describe('answers beside promptfoo’s disk cache (ResponseLog)', () => {
     expect(await log.get('old', marker)).toBeUndefined();
     expect(await log.get('new', marker)).toEqual({ output: 'fresh' });
     expect(await log.get('cut', marker)).toBeUndefined();
+    // the next answer after the cut line is a whole line of its own, read back by the next run
+    await log.set('after', { output: 'kept' }, marker);
+    await log.set('after2', { output: 'kept too' }, marker);
+    const next = new ResponseLog(folder, 5_000);
+    expect(await next.get('after', marker)).toEqual({ output: 'kept' });
+    expect(await next.get('after2', marker)).toEqual({ output: 'kept too' });
+    expect(await next.get('new', marker)).toEqual({ output: 'fresh' });
+    const text = await readFile(join(folder, LOG_FILE), 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    expect(text.split('\n').filter((l) => l.startsWith('{"k":"after')).length).toBe(2);
   });
 
   it('promptfoo cache clear clears it: without the marker in promptfoo’s cache, the log is dropped', async () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, openSync, writeSync } from 'node:fs';
+import { fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { readJsonLines } from '@mmre/core/jsonl';
@@ -75,13 +75,18 @@ export class ResponseLog {
     this.entries?.set(key, { t, v: value });
     if (this.fd === null) {
       mkdirSync(dirname(this.file), { recursive: true });
-      this.fd = openSync(this.file, 'a');
+      this.fd = openSync(this.file, 'a+');
+      // a last line cut by a crash gets its end here, so this answer's line is whole (not glued to it)
+      const size = fstatSync(this.fd).size;
+      const last = Buffer.alloc(1);
+      if (size > 0 && readSync(this.fd, last, 0, 1, size - 1) === 1 && last[0] !== NEWLINE) writeSync(this.fd, '\n');
     }
     writeSync(this.fd, `${JSON.stringify({ k: key, t, v: value })}\n`);
   }
 }
 
 export const LOG_FILE = 'mmre-responses.jsonl';
+const NEWLINE = 0x0a;
 
 /** The marker entry in promptfoo's own cache that ties the log to promptfoo's cache generation. */
 export interface MarkerStore {
