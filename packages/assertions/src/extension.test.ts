@@ -1,6 +1,6 @@
-import { formatAnswer, parseAnswer, pfaPromptText } from '@mmre/core';
+import { formatAnswer, type Mode, parseAnswer, pfaPromptText } from '@mmre/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FIXTURE_SAMPLES, fixtureVars } from './__fixtures__/samples.js';
+import { FIXTURE_SAMPLES, type FixtureSample, fixtureVars } from './__fixtures__/samples.js';
 import { mmre, ner, summary } from './assertions.js';
 import { derivedMetrics } from './derived.js';
 import {
@@ -21,7 +21,7 @@ if (!s) throw new Error('fixture');
  * A fixture sample answered with inflected words ("images", "showing", "games"), so its ROUGE scores change with
  * the stemmer and a test of the stemmer can fail.
  */
-const inflected = (() => {
+const t: FixtureSample = (() => {
   const parsed = parseAnswer(s.outputs.joint, { mode: 'joint' });
   const pred = { ...parsed, summary: 'These images showing basketball games, players driving to baskets.' };
   return {
@@ -29,18 +29,25 @@ const inflected = (() => {
     outputs: { joint: formatAnswer(pred, 'joint'), summary: formatAnswer(pred, 'summary'), mner: s.outputs.mner },
   };
 })();
-const t = inflected;
 const test = {
   assert: [{ type: 'javascript', value: 'package:@mmre/assertions:mmre', config: { namedScores: false } }],
 };
 /** A result row as promptfoo hands it to afterEach: stored vars (no mode), the mode in the prompt config. */
-const row = (mode: 'joint' | 'summary' | 'mner', extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+const row = (mode: Mode, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   vars: { ...fixtureVars(s), mode: 'stale' },
   prompt: { raw: 'x', label: mode, config: { mmre: { mode } } },
   response: { output: s.outputs[mode] },
   failureReason: 0,
   namedScores: {},
   ...extra,
+});
+
+/** A row of sample `f` with these vars, graded: promptfoo keeps the assertions' returned objects in componentResults. */
+const gradedRow = (mode: Mode, f: FixtureSample, vars: Record<string, unknown>, componentResults: object[]) => ({
+  ...row(mode),
+  vars,
+  response: { output: f.outputs[mode] },
+  gradingResult: { componentResults },
 });
 
 describe('the M-MRE promptfoo extension', () => {
@@ -137,13 +144,14 @@ describe('the M-MRE promptfoo extension', () => {
   });
 
   it("a graded row: the extension reads the @mmre assertion's scores (with its config) and scores nothing again", () => {
-    // promptfoo keeps the assertion's returned object in the row's componentResults (object spreads)
-    const graded = (mode: 'joint' | 'summary' | 'mner', ...results: object[]) => ({
-      ...row(mode),
-      vars: fixtureVars(t),
-      response: { output: t.outputs[mode] },
-      gradingResult: { componentResults: results.map((r) => ({ ...r, assertion: {} })) },
-    });
+    // promptfoo copies the assertion's returned object into the row's componentResults (object spreads)
+    const graded = (mode: Mode, ...results: object[]) =>
+      gradedRow(
+        mode,
+        t,
+        fixtureVars(t),
+        results.map((r) => ({ ...r, assertion: {} })),
+      );
     const cfg = { mode: 'summary' as const, stemmer: true, namedScores: false };
     const forced = mmre(t.outputs.joint, { vars: fixtureVars(t), config: cfg });
     expect(forced.namedScores).toBeUndefined();
@@ -180,24 +188,13 @@ describe('the M-MRE promptfoo extension', () => {
       [stemmedSummary, nerOnly, all],
       [nerOnly, all, stemmedSummary],
     ]) {
-      const result = {
-        ...row('joint'),
-        vars,
-        response: { output: t.outputs.joint },
-        gradingResult: { componentResults: order },
-      };
-      expect(rowNamedScores(result)).toEqual(expected);
+      expect(rowNamedScores(gradedRow('joint', t, vars, order))).toEqual(expected);
     }
     // a failed one beside one that scored: the scored one's
     const bad = summary(t.outputs.joint, { vars, config: { minRouge1: 2 } });
-    expect(
-      rowNamedScores({
-        ...row('joint'),
-        vars,
-        response: { output: t.outputs.joint },
-        gradingResult: { componentResults: [bad, nerOnly] },
-      }),
-    ).toEqual(mmre(t.outputs.joint, { vars }).namedScores);
+    expect(rowNamedScores(gradedRow('joint', t, vars, [bad, nerOnly]))).toEqual(
+      mmre(t.outputs.joint, { vars }).namedScores,
+    );
   });
 
   it('rows of different samples and modes, interleaved, each get their own scores (no state between rows)', () => {
@@ -207,12 +204,7 @@ describe('the M-MRE promptfoo extension', () => {
         const config = { stemmer: f.id.endsWith('2'), namedScores: false };
         const graded = mmre(f.outputs[mode], { vars, config });
         return {
-          result: {
-            ...row(mode),
-            vars,
-            response: { output: f.outputs[mode] },
-            gradingResult: { componentResults: [graded] },
-          },
+          result: gradedRow(mode, f, vars, [graded]),
           expected: mmre(f.outputs[mode], { vars, config: { ...config, namedScores: true } }).namedScores,
         };
       }),

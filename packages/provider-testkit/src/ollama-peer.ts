@@ -156,7 +156,7 @@ export function ollamaProtocol(options: OllamaPeerOptions): Protocol {
       } finally {
         release();
       }
-      const answer = deterministicAnswer({ texts, images, summaryChars: options.summaryChars ?? 0 });
+      const answer = deterministicAnswer({ texts, images, summaryChars: options.summaryChars });
       const promptTokens = estimateTokens(texts, images);
       let content = answer.text;
       // done_reason "length" when cut at num_predict, else "stop" (DoneReason.String, llm/server.go:258-265 at fb30760)

@@ -301,7 +301,7 @@ export function openAIProtocol(options: OpenAIPeerOptions): Protocol {
   const errorBody = (status: number, message: string, code?: string) => errorBodyOf(backend, status, message, code);
   // Without `models` the peer accepts any model name and lists none (a client cannot check the name against it).
   const models = options.models ?? [];
-  const summaryChars = options.summaryChars ?? 0;
+  const { summaryChars } = options;
   return {
     name: backend,
     errorBody,
