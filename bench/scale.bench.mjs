@@ -27,6 +27,9 @@
 // Measured per run: wall time, peak RSS (GNU time -v: the largest process of the tree), output size, growth
 // of promptfoo.db (+ -wal/-shm), requests at the peer, and — when the eval honours MMRE_IMAGE_STATS=<file>
 // (image-encoder counters written at exit) — images encoded and ms per image.
+// After all sizes, the growth between consecutive sizes (bench/lib/growth.ts): extra wall time per extra row
+// of ours and of the floor and their ratio, with the fixed start-up cancelled out (the plain ratio rises with
+// size because the floor's fixed part is larger; a constant per-row ratio is linear growth).
 // Ends with `scale.<N>.<figure>: value unit (target …)` lines; exits 1 when a run failed (its stderr tail
 // is printed; the bench goes on with the next size).
 //
@@ -53,6 +56,7 @@ import {
   PAPER_SAMPLES,
   PAPER_TEST_SAMPLES,
 } from '../test-support/scale-dataset.ts';
+import { marginalCosts } from './lib/growth.ts';
 import { startPeerProcess } from './lib/peer-client.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -1154,6 +1158,31 @@ function printSize(row) {
     's',
     `report${row.html && !row.html.ok ? `; FAILED exit ${row.html.code}` : reportNote}`,
   );
+}
+
+// How cost grows: between consecutive sizes, the extra time per extra row (the fixed part cancels out).
+const growth = marginalCosts(results.map((r) => ({ n: r.n, rows: r.n * 3, ours: r.ours, floor: r.floor })));
+if (growth.length) {
+  console.log(
+    "\n=== growth (the table's runs, one per size): extra wall time per extra row, and the fixed part the two sizes imply",
+  );
+  for (const g of growth) {
+    console.log(
+      `${int(g.from)} → ${int(g.to)} samples: ours ${fmt(g.oursMsPerRow, 2)} ms/row (fixed ${fmt(g.oursFixedS, 1)} s), floor ${fmt(g.floorMsPerRow, 2)} ms/row (fixed ${fmt(g.floorFixedS, 1)} s), per-row ratio ${Number.isFinite(g.ratio) ? `${fmt(g.ratio, 2)}x` : 'n/a (the floor did not grow)'}`,
+    );
+    line(
+      `scale.growth.${g.from}-${g.to}.ms_per_row`,
+      fmt(g.oursMsPerRow, 2),
+      'ms',
+      `report; floor ${fmt(g.floorMsPerRow, 2)} ms`,
+    );
+    line(
+      `scale.growth.${g.from}-${g.to}.per_row_ratio`,
+      fmt(g.ratio, 2),
+      'x',
+      "report: ours/floor per extra row; constant across sizes means cost grows linearly (the plain ratio also moves with the floor's fixed start-up)",
+    );
+  }
 }
 
 console.log('\n=== scale summary');
