@@ -709,7 +709,7 @@ try {
       ...(selection.limit ? { MMRE_LIMIT: String(selection.limit) } : {}),
       VLLM_BASE_URL: peer.url,
     };
-    const row = { n, note, work };
+    const row = { n, rows, note, work };
     results.push(row);
     try {
       // floor first: it also warms the OS file cache for promptfoo's own modules, like ours would be
@@ -1161,7 +1161,7 @@ function printSize(row) {
 }
 
 // How cost grows: between consecutive sizes, the extra time per extra row (the fixed part cancels out).
-const growth = marginalCosts(results.map((r) => ({ n: r.n, rows: r.n * 3, ours: r.ours, floor: r.floor })));
+const growth = marginalCosts(results);
 if (growth.length) {
   console.log(
     "\n=== growth (the table's runs, one per size): extra wall time per extra row, and the fixed part the two sizes imply",

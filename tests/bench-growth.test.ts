@@ -1,17 +1,13 @@
 // bench/lib/growth.ts: the per-row cost between two bench sizes, with the fixed part cancelled out.
 import { describe, expect, it } from 'vitest';
-import { marginalCosts } from '../bench/lib/growth.ts';
+import { marginalCosts, type SizePoint } from '../bench/lib/growth.ts';
 
 /** A run of `rows` rows that costs `fixedS` once and `msPerRow` per row. */
 const run = (fixedS: number, msPerRow: number, rows: number) => ({
   ok: true,
   wallS: fixedS + (msPerRow * rows) / 1000,
 });
-const point = (
-  n: number,
-  ours: { ok: boolean; wallS: number } | null,
-  floor: { ok: boolean; wallS: number } | null,
-) => ({
+const point = (n: number, ours: SizePoint['ours'], floor: SizePoint['floor']): SizePoint => ({
   n,
   rows: n * 3,
   ours,
