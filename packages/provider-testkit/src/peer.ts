@@ -207,16 +207,21 @@ export async function startPeer(protocol: Protocol, options: PeerOptions, basePa
   let active = 0;
   let maxActive = 0;
 
-  const wait = (ms: number) =>
-    ms > 0
-      ? new Promise<void>((resolve) => {
-          const t = setTimeout(() => {
-            timers.delete(t);
-            resolve();
-          }, ms);
-          timers.add(t);
-        })
-      : Promise.resolve();
+  // Waits at least `ms` by performance.now(): Node's timers run on libuv's millisecond loop clock and can
+  // fire up to a millisecond early by the monotonic clock, so the remainder is waited again.
+  const wait = (ms: number) => {
+    const deadline = performance.now() + ms;
+    const step = (resolve: () => void) => {
+      const left = deadline - performance.now();
+      if (left <= 0) return resolve();
+      const t = setTimeout(() => {
+        timers.delete(t);
+        step(resolve);
+      }, Math.ceil(left));
+      timers.add(t);
+    };
+    return ms > 0 ? new Promise<void>(step) : Promise.resolve();
+  };
 
   const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
     if (res.destroyed || res.writableEnded) return;

@@ -203,6 +203,18 @@ describe('peers: imageValidation option', () => {
     expect(dur(r2.headers.get('server-timing'), 'wait')).toBeGreaterThanOrEqual(59);
   });
 
+  it('latencyMs is a floor on every answer of a sequence, by the monotonic clock, not only on average', async () => {
+    peer = await startOpenAIPeer({ imageValidation: 'light', serverTiming: true, latencyMs: 3 });
+    const body = chat(pngDataUrl(await makeTestImage(8, 8)));
+    const waits: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const r = await post(peer, '/chat/completions', body);
+      waits.push(Number(/wait;dur=([\d.]+)/.exec(r.headers.get('server-timing') ?? '')?.[1]));
+    }
+    expect(waits).toHaveLength(40);
+    for (const w of waits) expect(w).toBeGreaterThanOrEqual(3);
+  });
+
   it('maxImageBytes applies to the Ollama peer too, and light validation skips the decode there', async () => {
     const raw = (await truncatedPng()).toString('base64');
     const body = { model: 'qwen2.5vl:7b', stream: false, messages: [{ role: 'user', content: 'hi', images: [raw] }] };
